@@ -1,0 +1,174 @@
+use crate::Result;
+use lectern_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+    TransactionOptions, TransactionTrait,
+};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A transaction: every write of content, its revision and its change-feed row share one.
+pub type Tx = sea_orm::DatabaseTransaction;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    pub url: String,
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    /// PostgreSQL `statement_timeout`; none on SQLite.
+    pub statement_timeout: Option<Duration>,
+}
+
+impl DbOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Some(Duration::from_secs(15)),
+        }
+    }
+}
+
+/// The connection pool, plus a count of statements run, which tests read to prove that a
+/// request costs a bounded number of queries.
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    backend: Backend,
+    statements: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("backend", &self.backend).finish()
+    }
+}
+
+impl Db {
+    pub async fn connect(options: &DbOptions) -> Result<Self> {
+        let backend = if options.url.starts_with("postgres://") || options.url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let mut connect = ConnectOptions::new(options.url.clone());
+        connect
+            .max_connections(options.max_connections)
+            .min_connections(1)
+            .acquire_timeout(options.acquire_timeout)
+            .connect_timeout(options.acquire_timeout)
+            .sqlx_logging(false);
+        match backend {
+            Backend::Sqlite => {
+                // WAL lets readers run beside the writer; FULL sync makes an acknowledged
+                // commit survive power loss, not only a crash of the process.
+                connect.map_sqlx_sqlite_opts(|o| {
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(10))
+                        .pragma("temp_store", "memory")
+                });
+            }
+            Backend::Postgres => {
+                if let Some(timeout) = options.statement_timeout {
+                    let ms = timeout.as_millis().to_string();
+                    connect.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", ms.as_str())]));
+                }
+            }
+        }
+        let mut conn = Database::connect(connect).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Ok(Self {
+            conn,
+            backend,
+            statements,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// Statements run through this pool so far.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Brings the schema up to date. On PostgreSQL an advisory lock makes instances that start
+    /// together take turns, so two never run the same migration at once.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => Migrator::up(&self.conn, None).await?,
+            Backend::Postgres => {
+                // The lock is held by one session, so run everything on one connection.
+                let tx = self.conn.begin().await?;
+                tx.execute_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT pg_advisory_xact_lock(7304617526354125)",
+                ))
+                .await?;
+                Migrator::up(&tx, None).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock up front (BEGIN
+    /// IMMEDIATE): a deferred transaction that upgrades later can fail at once with
+    /// SQLITE_BUSY instead of waiting its turn.
+    pub async fn begin(&self) -> Result<Tx> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: match self.backend {
+                Backend::Sqlite => Some(sea_orm::SqliteTransactionMode::Immediate),
+                Backend::Postgres => None,
+            },
+            ..Default::default()
+        };
+        Ok(self.conn.begin_with_options(options).await?)
+    }
+
+    /// Whether the database answers (readiness).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.conn.ping().await?)
+    }
+
+    /// `PRAGMA integrity_check` on SQLite; always "ok" elsewhere.
+    pub async fn integrity_check(&self) -> Result<String> {
+        if self.backend != Backend::Sqlite {
+            return Ok("ok".into());
+        }
+        let row = self
+            .conn
+            .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA integrity_check"))
+            .await?;
+        Ok(row
+            .and_then(|r| r.try_get_by_index::<String>(0).ok())
+            .unwrap_or_default())
+    }
+
+    pub async fn close(self) -> Result<()> {
+        Ok(self.conn.close().await?)
+    }
+}
+

@@ -1,0 +1,20 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "change_feed")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub seq: i64,
+    pub entity_type: String,
+    pub entity_id: Uuid,
+    pub slug: String,
+    pub operation: String,
+    pub version: i64,
+    pub published: bool,
+    pub changed_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

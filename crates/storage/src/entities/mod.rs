@@ -1,0 +1,12 @@
+//! One sea-orm entity per table. Relations are loaded by explicit batch queries in
+//! `crate::queries`, never lazily, so no list can turn into one query per row.
+
+pub mod article_tags;
+pub mod article_technologies;
+pub mod articles;
+pub mod change_feed;
+pub mod revisions;
+pub mod settings;
+pub mod technologies;
+pub mod technology_relations;
+pub mod users;

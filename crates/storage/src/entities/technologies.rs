@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "technologies")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub summary: String,
+    pub description: String,
+    pub description_html: String,
+    pub homepage_url: Option<String>,
+    pub first_released: Option<i32>,
+    pub steward: Option<String>,
+    pub primary_language: Option<String>,
+    pub notable_users: Json,
+    pub trend_signals: Json,
+    pub status: String,
+    pub published_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+//! Storage: sea-orm entities and the queries Lectern runs. The only crate that speaks SQL.
+
+pub mod entities;
+mod db;
+mod error;
+pub mod queries;
+
+pub use db::{Backend, Db, DbOptions, Tx};
+pub use error::StorageError;
+pub use sea_orm::prelude::Uuid;
+/// Anything a query can run on: the pool or a transaction.
+pub use sea_orm::ConnectionTrait as Conn;
+
+/// Result alias for storage calls.
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;

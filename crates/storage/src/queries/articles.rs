@@ -1,0 +1,323 @@
+use super::keyset::{self, Keyset, SortDir};
+use super::Visibility;
+use crate::entities::{article_tags, article_technologies, articles, technologies};
+use crate::{Backend, Result};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    PublishedAt,
+    CreatedAt,
+    UpdatedAt,
+    Title,
+}
+
+impl Sort {
+    fn column(self) -> articles::Column {
+        match self {
+            Sort::PublishedAt => articles::Column::PublishedAt,
+            Sort::CreatedAt => articles::Column::CreatedAt,
+            Sort::UpdatedAt => articles::Column::UpdatedAt,
+            Sort::Title => articles::Column::Title,
+        }
+    }
+
+    pub fn value_of(self, row: &articles::Model) -> keyset::SortValue {
+        use keyset::SortValue::*;
+        match self {
+            Sort::PublishedAt => Time(row.published_at),
+            Sort::CreatedAt => Time(Some(row.created_at)),
+            Sort::UpdatedAt => Time(Some(row.updated_at)),
+            Sort::Title => Text(row.title.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub tag: Option<String>,
+    /// A technology slug.
+    pub technology: Option<String>,
+    pub author_id: Option<Uuid>,
+    pub published_after: Option<DateTime<Utc>>,
+    pub published_before: Option<DateTime<Utc>>,
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Case-insensitive substring of the title or summary.
+    pub q: Option<String>,
+}
+
+pub(crate) fn visibility(v: Visibility) -> Condition {
+    let published = articles::Column::Status.eq("published");
+    match v {
+        Visibility::PublishedOnly => Condition::all().add(published),
+        Visibility::PublishedOrAuthoredBy(user) => Condition::any()
+            .add(published)
+            .add(articles::Column::AuthorId.eq(user)),
+        Visibility::All => Condition::all(),
+    }
+}
+
+pub(crate) fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn filter_condition(filter: &Filter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(status) = &filter.status {
+        c = c.add(articles::Column::Status.eq(status.as_str()));
+    }
+    if let Some(tag) = &filter.tag {
+        c = c.add(
+            articles::Column::Id.in_subquery(
+                Query::select()
+                    .column(article_tags::Column::ArticleId)
+                    .from(article_tags::Entity)
+                    .and_where(article_tags::Column::Tag.eq(tag.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(slug) = &filter.technology {
+        c = c.add(
+            articles::Column::Id.in_subquery(
+                Query::select()
+                    .column(article_technologies::Column::ArticleId)
+                    .from(article_technologies::Entity)
+                    .and_where(
+                        article_technologies::Column::TechnologyId.in_subquery(
+                            Query::select()
+                                .column(technologies::Column::Id)
+                                .from(technologies::Entity)
+                                .and_where(technologies::Column::Slug.eq(slug.as_str()))
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(author) = filter.author_id {
+        c = c.add(articles::Column::AuthorId.eq(author));
+    }
+    if let Some(t) = filter.published_after {
+        c = c.add(articles::Column::PublishedAt.gte(t));
+    }
+    if let Some(t) = filter.published_before {
+        c = c.add(articles::Column::PublishedAt.lt(t));
+    }
+    if let Some(t) = filter.updated_after {
+        c = c.add(articles::Column::UpdatedAt.gte(t));
+    }
+    if let Some(q) = &filter.q {
+        let pattern = like_pattern(q);
+        c = c.add(
+            Condition::any()
+                .add(
+                    Expr::expr(Func::lower(Expr::col(articles::Column::Title)))
+                        .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\')),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(articles::Column::Summary)))
+                        .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
+                ),
+        );
+    }
+    c
+}
+
+/// One page of articles in (sort, id) order, starting after `after`.
+#[allow(clippy::too_many_arguments)]
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    visible: Visibility,
+    filter: &Filter,
+    sort: Sort,
+    dir: SortDir,
+    after: Option<Keyset>,
+    limit: u64,
+) -> Result<Vec<articles::Model>> {
+    let mut query = articles::Entity::find()
+        .filter(visibility(visible))
+        .filter(filter_condition(filter));
+    if let Some(after) = after {
+        query = query.filter(keyset::after(backend, sort.column(), articles::Column::Id, dir, after));
+    }
+    Ok(query
+        .order_by(sort.column(), dir.order())
+        .order_by(articles::Column::Id, dir.order())
+        .limit(limit)
+        .all(conn)
+        .await?)
+}
+
+/// How many articles match, for `totalCount`.
+pub async fn count<C: ConnectionTrait>(conn: &C, visible: Visibility, filter: &Filter) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(articles::Entity::find()
+        .filter(visibility(visible))
+        .filter(filter_condition(filter))
+        .count(conn)
+        .await?)
+}
+
+pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<articles::Model>> {
+    Ok(articles::Entity::find_by_id(id).one(conn).await?)
+}
+
+pub async fn find_by_slug<C: ConnectionTrait>(conn: &C, slug: &str) -> Result<Option<articles::Model>> {
+    Ok(articles::Entity::find()
+        .filter(articles::Column::Slug.eq(slug))
+        .one(conn)
+        .await?)
+}
+
+pub async fn slug_taken<C: ConnectionTrait>(conn: &C, slug: &str, except: Option<Uuid>) -> Result<bool> {
+    let mut query = articles::Entity::find()
+        .select_only()
+        .column(articles::Column::Id)
+        .filter(articles::Column::Slug.eq(slug));
+    if let Some(id) = except {
+        query = query.filter(articles::Column::Id.ne(id));
+    }
+    Ok(query.into_tuple::<Uuid>().one(conn).await?.is_some())
+}
+
+pub async fn insert<C: ConnectionTrait>(conn: &C, row: articles::Model) -> Result<()> {
+    articles::Entity::insert(row.into_active_model().reset_all())
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes the whole row if its stored version is still `expected_version`; false when another
+/// writer got there first.
+pub async fn update<C: ConnectionTrait>(conn: &C, row: articles::Model, expected_version: i64) -> Result<bool> {
+    let id = row.id;
+    let result = articles::Entity::update_many()
+        .set(row.into_active_model().reset_all())
+        .filter(articles::Column::Id.eq(id))
+        .filter(articles::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn delete<C: ConnectionTrait>(conn: &C, id: Uuid, expected_version: i64) -> Result<bool> {
+    let result = articles::Entity::delete_many()
+        .filter(articles::Column::Id.eq(id))
+        .filter(articles::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn set_tags<C: ConnectionTrait>(conn: &C, article: Uuid, tags: &[String]) -> Result<()> {
+    article_tags::Entity::delete_many()
+        .filter(article_tags::Column::ArticleId.eq(article))
+        .exec(conn)
+        .await?;
+    if !tags.is_empty() {
+        article_tags::Entity::insert_many(tags.iter().map(|t| {
+            article_tags::Model {
+                article_id: article,
+                tag: t.clone(),
+            }
+            .into_active_model()
+            .reset_all()
+        }))
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_technologies<C: ConnectionTrait>(conn: &C, article: Uuid, technologies: &[Uuid]) -> Result<()> {
+    article_technologies::Entity::delete_many()
+        .filter(article_technologies::Column::ArticleId.eq(article))
+        .exec(conn)
+        .await?;
+    if !technologies.is_empty() {
+        article_technologies::Entity::insert_many(technologies.iter().map(|t| {
+            article_technologies::Model {
+                article_id: article,
+                technology_id: *t,
+            }
+            .into_active_model()
+            .reset_all()
+        }))
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The tags of many articles in one query, in insertion-independent (tag) order.
+pub async fn tags_of<C: ConnectionTrait>(conn: &C, articles: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+    if articles.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(article_tags::Entity::find()
+        .select_only()
+        .column(article_tags::Column::ArticleId)
+        .column(article_tags::Column::Tag)
+        .filter(article_tags::Column::ArticleId.is_in(articles.iter().copied()))
+        .order_by_asc(article_tags::Column::Tag)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// The technologies of many articles in one query (a join), ordered by name.
+pub async fn technologies_of<C: ConnectionTrait>(
+    conn: &C,
+    articles: &[Uuid],
+) -> Result<Vec<(Uuid, technologies::Model)>> {
+    if articles.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = article_technologies::Entity::find()
+        .filter(article_technologies::Column::ArticleId.is_in(articles.iter().copied()))
+        .find_also_related(technologies::Entity)
+        .order_by_asc(technologies::Column::Name)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(link, tech)| tech.map(|t| (link.article_id, t)))
+        .collect())
+}
+
+/// Every distinct tag on articles the caller may see, with counts.
+pub async fn tag_counts<C: ConnectionTrait>(conn: &C, visible: Visibility) -> Result<Vec<(String, i64)>> {
+    Ok(article_tags::Entity::find()
+        .select_only()
+        .column(article_tags::Column::Tag)
+        .column_as(Expr::col(article_tags::Column::ArticleId).count(), "n")
+        .filter(
+            article_tags::Column::ArticleId.in_subquery(
+                Query::select()
+                    .column(articles::Column::Id)
+                    .from(articles::Entity)
+                    .cond_where(visibility(visible))
+                    .to_owned(),
+            ),
+        )
+        .group_by(article_tags::Column::Tag)
+        .order_by_asc(article_tags::Column::Tag)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}

@@ -1,0 +1,87 @@
+//! Keyset (cursor) pagination: a page starts strictly after the last row of the previous one,
+//! by (sort column, id), so inserts between pages never shift or repeat rows.
+
+use crate::Backend;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition, Order, Value};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortDir {
+    Asc,
+    Desc,
+}
+
+impl SortDir {
+    pub fn order(self) -> Order {
+        match self {
+            SortDir::Asc => Order::Asc,
+            SortDir::Desc => Order::Desc,
+        }
+    }
+}
+
+/// The sort column's value in the last row of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortValue {
+    Time(Option<DateTime<Utc>>),
+    Text(String),
+    Int(Option<i64>),
+}
+
+impl SortValue {
+    fn into_value(self) -> Option<Value> {
+        match self {
+            SortValue::Time(t) => t.map(Value::from),
+            SortValue::Text(s) => Some(Value::from(s)),
+            SortValue::Int(i) => i.map(Value::from),
+        }
+    }
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyset {
+    pub value: SortValue,
+    pub id: Uuid,
+}
+
+/// The condition "comes after `after`" in the order (`col` `dir`, `id` `dir`), using each
+/// backend's own NULL placement (PostgreSQL sorts NULL as largest, SQLite as smallest) so
+/// that the ORDER BY stays a plain index scan.
+pub fn after<C: ColumnTrait, I: ColumnTrait>(
+    backend: Backend,
+    col: C,
+    id_col: I,
+    dir: SortDir,
+    after: Keyset,
+) -> Condition {
+    let nulls_largest = backend == Backend::Postgres;
+    let nulls_after = (dir == SortDir::Asc) == nulls_largest;
+    let id_beyond = match dir {
+        SortDir::Asc => id_col.gt(after.id),
+        SortDir::Desc => id_col.lt(after.id),
+    };
+    match after.value.into_value() {
+        Some(value) => {
+            let beyond = match dir {
+                SortDir::Asc => col.gt(value.clone()),
+                SortDir::Desc => col.lt(value.clone()),
+            };
+            let mut any = Condition::any()
+                .add(beyond)
+                .add(Condition::all().add(col.eq(value)).add(id_beyond));
+            if nulls_after {
+                any = any.add(col.is_null());
+            }
+            any
+        }
+        None => {
+            let mut any = Condition::any().add(Condition::all().add(col.is_null()).add(id_beyond));
+            if !nulls_after {
+                any = any.add(col.is_not_null());
+            }
+            any
+        }
+    }
+}

@@ -1,0 +1,59 @@
+use crate::entities::revisions;
+use crate::Result;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewRevision<'a> {
+    pub entity_type: &'a str,
+    pub entity_id: Uuid,
+    pub version: i64,
+    pub snapshot: serde_json::Value,
+    pub summary: String,
+    pub actor_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert<C: ConnectionTrait>(conn: &C, revision: NewRevision<'_>) -> Result<()> {
+    revisions::Entity::insert(revisions::ActiveModel {
+        id: NotSet,
+        entity_type: Set(revision.entity_type.to_owned()),
+        entity_id: Set(revision.entity_id),
+        version: Set(revision.version),
+        snapshot: Set(revision.snapshot),
+        summary: Set(revision.summary),
+        actor_id: Set(revision.actor_id),
+        created_at: Set(revision.at),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// All revisions of one entity, newest first.
+pub async fn list<C: ConnectionTrait>(conn: &C, entity_type: &str, id: Uuid) -> Result<Vec<revisions::Model>> {
+    Ok(revisions::Entity::find()
+        .filter(revisions::Column::EntityType.eq(entity_type))
+        .filter(revisions::Column::EntityId.eq(id))
+        .order_by_desc(revisions::Column::Version)
+        .all(conn)
+        .await?)
+}
+
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    entity_type: &str,
+    id: Uuid,
+    version: i64,
+) -> Result<Option<revisions::Model>> {
+    Ok(revisions::Entity::find()
+        .filter(revisions::Column::EntityType.eq(entity_type))
+        .filter(revisions::Column::EntityId.eq(id))
+        .filter(revisions::Column::Version.eq(version))
+        .one(conn)
+        .await?)
+}

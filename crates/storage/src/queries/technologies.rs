@@ -1,0 +1,289 @@
+use super::articles::like_pattern;
+use super::keyset::{self, Keyset, SortDir};
+use super::Visibility;
+use crate::entities::{article_technologies, technologies, technology_relations};
+use crate::{Backend, Result};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Name,
+    PublishedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl Sort {
+    fn column(self) -> technologies::Column {
+        match self {
+            Sort::Name => technologies::Column::Name,
+            Sort::PublishedAt => technologies::Column::PublishedAt,
+            Sort::CreatedAt => technologies::Column::CreatedAt,
+            Sort::UpdatedAt => technologies::Column::UpdatedAt,
+        }
+    }
+
+    pub fn value_of(self, row: &technologies::Model) -> keyset::SortValue {
+        use keyset::SortValue::*;
+        match self {
+            Sort::Name => Text(row.name.clone()),
+            Sort::PublishedAt => Time(row.published_at),
+            Sort::CreatedAt => Time(Some(row.created_at)),
+            Sort::UpdatedAt => Time(Some(row.updated_at)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub published_after: Option<DateTime<Utc>>,
+    pub published_before: Option<DateTime<Utc>>,
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Case-insensitive substring of the name or summary.
+    pub q: Option<String>,
+}
+
+/// Technologies have no author, so only editors (Visibility::All) see unpublished ones.
+pub(crate) fn visibility(v: Visibility) -> Condition {
+    match v {
+        Visibility::All => Condition::all(),
+        _ => Condition::all().add(technologies::Column::Status.eq("published")),
+    }
+}
+
+fn filter_condition(filter: &Filter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(status) = &filter.status {
+        c = c.add(technologies::Column::Status.eq(status.as_str()));
+    }
+    if let Some(kind) = &filter.kind {
+        c = c.add(technologies::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(t) = filter.published_after {
+        c = c.add(technologies::Column::PublishedAt.gte(t));
+    }
+    if let Some(t) = filter.published_before {
+        c = c.add(technologies::Column::PublishedAt.lt(t));
+    }
+    if let Some(t) = filter.updated_after {
+        c = c.add(technologies::Column::UpdatedAt.gte(t));
+    }
+    if let Some(q) = &filter.q {
+        let pattern = like_pattern(q);
+        c = c.add(
+            Condition::any()
+                .add(
+                    Expr::expr(Func::lower(Expr::col(technologies::Column::Name)))
+                        .like(LikeExpr::new(pattern.clone()).escape('\\')),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(technologies::Column::Summary)))
+                        .like(LikeExpr::new(pattern).escape('\\')),
+                ),
+        );
+    }
+    c
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    visible: Visibility,
+    filter: &Filter,
+    sort: Sort,
+    dir: SortDir,
+    after: Option<Keyset>,
+    limit: u64,
+) -> Result<Vec<technologies::Model>> {
+    let mut query = technologies::Entity::find()
+        .filter(visibility(visible))
+        .filter(filter_condition(filter));
+    if let Some(after) = after {
+        query = query.filter(keyset::after(
+            backend,
+            sort.column(),
+            technologies::Column::Id,
+            dir,
+            after,
+        ));
+    }
+    Ok(query
+        .order_by(sort.column(), dir.order())
+        .order_by(technologies::Column::Id, dir.order())
+        .limit(limit)
+        .all(conn)
+        .await?)
+}
+
+pub async fn count<C: ConnectionTrait>(conn: &C, visible: Visibility, filter: &Filter) -> Result<u64> {
+    Ok(technologies::Entity::find()
+        .filter(visibility(visible))
+        .filter(filter_condition(filter))
+        .count(conn)
+        .await?)
+}
+
+pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<technologies::Model>> {
+    Ok(technologies::Entity::find_by_id(id).one(conn).await?)
+}
+
+pub async fn find_by_slug<C: ConnectionTrait>(conn: &C, slug: &str) -> Result<Option<technologies::Model>> {
+    Ok(technologies::Entity::find()
+        .filter(technologies::Column::Slug.eq(slug))
+        .one(conn)
+        .await?)
+}
+
+/// Technologies by slug, for linking; unknown slugs are simply absent from the answer.
+pub async fn find_by_slugs<C: ConnectionTrait>(conn: &C, slugs: &[String]) -> Result<Vec<technologies::Model>> {
+    if slugs.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(technologies::Entity::find()
+        .filter(technologies::Column::Slug.is_in(slugs.iter().map(String::as_str)))
+        .all(conn)
+        .await?)
+}
+
+pub async fn slug_taken<C: ConnectionTrait>(conn: &C, slug: &str, except: Option<Uuid>) -> Result<bool> {
+    let mut query = technologies::Entity::find()
+        .select_only()
+        .column(technologies::Column::Id)
+        .filter(technologies::Column::Slug.eq(slug));
+    if let Some(id) = except {
+        query = query.filter(technologies::Column::Id.ne(id));
+    }
+    Ok(query.into_tuple::<Uuid>().one(conn).await?.is_some())
+}
+
+pub async fn insert<C: ConnectionTrait>(conn: &C, row: technologies::Model) -> Result<()> {
+    technologies::Entity::insert(row.into_active_model().reset_all())
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn update<C: ConnectionTrait>(conn: &C, row: technologies::Model, expected_version: i64) -> Result<bool> {
+    let id = row.id;
+    let result = technologies::Entity::update_many()
+        .set(row.into_active_model().reset_all())
+        .filter(technologies::Column::Id.eq(id))
+        .filter(technologies::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn delete<C: ConnectionTrait>(conn: &C, id: Uuid, expected_version: i64) -> Result<bool> {
+    let result = technologies::Entity::delete_many()
+        .filter(technologies::Column::Id.eq(id))
+        .filter(technologies::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Replaces a technology's relations. Relations are symmetric, so both directions are stored
+/// and a lookup is one indexed scan either way.
+pub async fn set_related<C: ConnectionTrait>(conn: &C, id: Uuid, related: &[Uuid]) -> Result<()> {
+    technology_relations::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(technology_relations::Column::TechnologyId.eq(id))
+                .add(technology_relations::Column::RelatedId.eq(id)),
+        )
+        .exec(conn)
+        .await?;
+    let rows: Vec<_> = related
+        .iter()
+        .filter(|r| **r != id)
+        .flat_map(|r| {
+            [
+                technology_relations::Model {
+                    technology_id: id,
+                    related_id: *r,
+                },
+                technology_relations::Model {
+                    technology_id: *r,
+                    related_id: id,
+                },
+            ]
+        })
+        .map(|m| m.into_active_model().reset_all())
+        .collect();
+    if !rows.is_empty() {
+        technology_relations::Entity::insert_many(rows)
+            .on_conflict_do_nothing()
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Adds relations without removing others (used when loading linked data in bulk).
+pub async fn add_related<C: ConnectionTrait>(conn: &C, id: Uuid, related: &[Uuid]) -> Result<()> {
+    let rows: Vec<_> = related
+        .iter()
+        .filter(|r| **r != id)
+        .flat_map(|r| {
+            [
+                technology_relations::Model {
+                    technology_id: id,
+                    related_id: *r,
+                },
+                technology_relations::Model {
+                    technology_id: *r,
+                    related_id: id,
+                },
+            ]
+        })
+        .map(|m| m.into_active_model().reset_all())
+        .collect();
+    if !rows.is_empty() {
+        technology_relations::Entity::insert_many(rows)
+            .on_conflict_do_nothing()
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The related technologies of many technologies in one query, ordered by name.
+pub async fn related_of<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, technologies::Model)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = technology_relations::Entity::find()
+        .filter(technology_relations::Column::TechnologyId.is_in(ids.iter().copied()))
+        .find_also_related(technologies::Entity)
+        .order_by_asc(technologies::Column::Name)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(link, tech)| tech.map(|t| (link.technology_id, t)))
+        .collect())
+}
+
+/// Ids of the articles that cover a technology.
+pub async fn article_ids_covering<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(article_technologies::Entity::find()
+        .select_only()
+        .column(article_technologies::Column::ArticleId)
+        .filter(article_technologies::Column::TechnologyId.eq(id))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}

@@ -1,0 +1,65 @@
+//! Lectern's schema, one migration per file. Migrations only ever add: a released migration is
+//! never edited, so every database can be brought forward from any earlier version.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261120_000001_users;
+mod m20261120_000002_content;
+mod m20261120_000003_history;
+mod m20261120_000004_settings;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261120_000001_users::Migration),
+            Box::new(m20261120_000002_content::Migration),
+            Box::new(m20261120_000003_history::Migration),
+            Box::new(m20261120_000004_settings::Migration),
+        ]
+    }
+}
+
+/// Shared column helpers so every table spells its types the same way on both backends.
+pub(crate) mod cols {
+    use sea_orm_migration::prelude::*;
+
+    pub fn uuid_pk<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).uuid().not_null().primary_key().to_owned()
+    }
+    pub fn uuid<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).uuid().not_null().to_owned()
+    }
+    pub fn text<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).text().not_null().to_owned()
+    }
+    pub fn text_null<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).text().null().to_owned()
+    }
+    pub fn time<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .not_null()
+            .to_owned()
+    }
+    pub fn time_null<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .null()
+            .to_owned()
+    }
+    pub fn big<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).big_integer().not_null().to_owned()
+    }
+    pub fn json<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).json().not_null().to_owned()
+    }
+    pub fn boolean<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .boolean()
+            .not_null()
+            .default(false)
+            .to_owned()
+    }
+}
