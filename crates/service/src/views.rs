@@ -1,0 +1,176 @@
+//! What the service hands to the API adapters: plain, serialisable views of content that
+//! hold only what the caller may see.
+
+use chrono::{DateTime, Utc};
+use lectern_domain::TrendSignal;
+use lectern_storage::entities::{articles, technologies, users};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// The public face of a user: never an email or a hash.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuthorRef {
+    pub id: Uuid,
+    pub display_name: String,
+}
+
+impl From<&users::Model> for AuthorRef {
+    fn from(u: &users::Model) -> Self {
+        Self {
+            id: u.id,
+            display_name: u.display_name.clone(),
+        }
+    }
+}
+
+/// A link to a technology from an article or another technology.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TechnologyRef {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    /// Kept out of responses; lets a view built for an editor be trimmed for other callers.
+    #[serde(skip)]
+    pub published: bool,
+}
+
+impl From<&technologies::Model> for TechnologyRef {
+    fn from(t: &technologies::Model) -> Self {
+        Self {
+            id: t.id,
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            kind: t.kind.clone(),
+            published: t.status == "published",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleView {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub body_html: String,
+    pub cover_image_url: Option<String>,
+    pub tags: Vec<String>,
+    pub author: Option<AuthorRef>,
+    pub technologies: Vec<TechnologyRef>,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl ArticleView {
+    pub fn new(
+        row: articles::Model,
+        tags: Vec<String>,
+        author: Option<AuthorRef>,
+        technologies: Vec<TechnologyRef>,
+    ) -> Self {
+        Self {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            summary: row.summary,
+            body: row.body,
+            body_html: row.body_html,
+            cover_image_url: row.cover_image_url,
+            tags,
+            author,
+            technologies,
+            status: row.status,
+            published_at: row.published_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TechnologyView {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub summary: String,
+    pub description: String,
+    pub description_html: String,
+    pub homepage_url: Option<String>,
+    pub first_released: Option<i32>,
+    pub steward: Option<String>,
+    pub primary_language: Option<String>,
+    pub notable_users: Vec<String>,
+    pub trend_signals: Vec<TrendSignal>,
+    pub related_technologies: Vec<TechnologyRef>,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl TechnologyView {
+    pub fn new(row: technologies::Model, related: Vec<TechnologyRef>) -> Self {
+        Self {
+            notable_users: serde_json::from_value(row.notable_users).unwrap_or_default(),
+            trend_signals: serde_json::from_value(row.trend_signals).unwrap_or_default(),
+            id: row.id,
+            slug: row.slug,
+            name: row.name,
+            kind: row.kind,
+            summary: row.summary,
+            description: row.description,
+            description_html: row.description_html,
+            homepage_url: row.homepage_url,
+            first_released: row.first_released,
+            steward: row.steward,
+            primary_language: row.primary_language,
+            related_technologies: related,
+            status: row.status,
+            published_at: row.published_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        }
+    }
+}
+
+/// A user as admins and the user themself see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserView {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&users::Model> for UserView {
+    fn from(u: &users::Model) -> Self {
+        Self {
+            id: u.id,
+            email: u.email.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.clone(),
+            disabled: u.disabled,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+/// One page of a list, with the cursor of the next page when there is one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
