@@ -1,1 +1,68 @@
+//! The REST adapter: parses HTTP into service calls and maps results back, nothing more.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod articles;
+mod caller;
+pub mod etag;
+pub mod extract;
+mod health;
+pub mod problem;
+pub mod respond;
+mod technologies;
+
+pub use caller::Auth;
+pub use respond::CachePolicy;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+
+/// Settings of the REST adapter.
+#[derive(Debug, Clone)]
+pub struct RestConfig {
+    pub max_body_bytes: usize,
+    pub cache: CachePolicy,
+}
+
+impl Default for RestConfig {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1024 * 1024,
+            cache: CachePolicy::default(),
+        }
+    }
+}
+
+/// Mounts every REST route. The caller provides `web::Data<Service>`.
+pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.app_data(extract::json_config(config.max_body_bytes))
+            .app_data(extract::query_config())
+            .app_data(web::PathConfig::default().error_handler(|err, _| {
+                let response = problem::problem_response(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_parameter",
+                    err.to_string(),
+                    vec![],
+                );
+                actix_web::error::InternalError::from_response(err, response).into()
+            }))
+            .app_data(web::Data::new(config.cache))
+            .configure(health::routes)
+            .service(
+                web::scope("/api/v1")
+                    .configure(articles::routes)
+                    .configure(technologies::routes),
+            );
+    }
+}
+
+/// The answer for a route that does not exist: a 404 problem, like every other error.
+pub async fn not_found() -> HttpResponse {
+    problem::problem_response(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such route".into(),
+        vec![],
+    )
+}

@@ -4,6 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod articles;
+mod auth;
 mod caller;
 mod error;
 pub mod inputs;
@@ -93,5 +94,24 @@ impl Service {
     /// Whether the database answers.
     pub async fn ready(&self) -> Result<()> {
         self.inner.db.ping().await.map_err(|_| Error::Unavailable)
+    }
+}
+
+impl Service {
+    /// An instance-wide setting shared by every instance (stored in the database).
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(lectern_storage::queries::settings::get(self.db().conn(), key).await?)
+    }
+
+    /// Sets `key` unless it is set already; returns the value that is stored.
+    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String> {
+        Ok(lectern_storage::queries::settings::get_or_insert(self.db().conn(), key, value).await?)
+    }
+
+    /// Whether the repository holds any content at all.
+    pub async fn has_content(&self) -> Result<bool> {
+        let editor = Caller::editor_view();
+        let any_tech = self.count_technologies(&editor, &TechnologyQuery::default()).await? > 0;
+        Ok(any_tech || self.count_articles(&editor, &ArticleQuery::default()).await? > 0)
     }
 }

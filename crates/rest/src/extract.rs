@@ -1,0 +1,85 @@
+//! Request parsing shared by the handlers: strict query strings and JSON bodies whose errors
+//! become problem responses, and the caller behind the request.
+
+use crate::problem::problem_response;
+use actix_web::error::{InternalError, JsonPayloadError, QueryPayloadError};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest};
+use lectern_domain::FieldError;
+
+/// Turns a query-string error (unknown parameter, wrong type) into a 400 problem.
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = match &err {
+        QueryPayloadError::Deserialize(e) => format!("invalid query parameter: {e}"),
+        _ => "invalid query string".to_owned(),
+    };
+    let response = problem_response(StatusCode::BAD_REQUEST, "invalid_parameter", detail, vec![]);
+    InternalError::from_response(err, response).into()
+}
+
+/// Malformed JSON is 400, well-formed JSON of the wrong shape (an unknown field, a wrong
+/// type) is 422, too large is 413, and a body that is not JSON at all is 415.
+pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let response = match &err {
+        JsonPayloadError::ContentType => problem_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as application/json".into(),
+            vec![],
+        ),
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => problem_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the body must be at most {limit} bytes"),
+            vec![],
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            let message = e.to_string();
+            let field = message
+                .split('`')
+                .nth(1)
+                .filter(|_| message.starts_with("unknown field"))
+                .unwrap_or("body")
+                .to_owned();
+            problem_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "the request has invalid fields".into(),
+                vec![FieldError::new(field, strip_position(&message))],
+            )
+        }
+        JsonPayloadError::Deserialize(e) => problem_response(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not valid JSON: {e}"),
+            vec![],
+        ),
+        _ => problem_response(
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+            "the body could not be read".into(),
+            vec![],
+        ),
+    };
+    InternalError::from_response(err, response).into()
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// JSON body settings for every write route.
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .content_type_required(true)
+        .content_type(|m| m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON))
+        .error_handler(json_error)
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(query_error)
+}

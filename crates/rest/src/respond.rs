@@ -1,0 +1,91 @@
+//! Successful responses: JSON bodies with validators and cache headers.
+
+use crate::etag::none_match;
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpRequest, HttpResponse};
+use lectern_service::Caller;
+use serde::Serialize;
+use std::hash::{Hash, Hasher};
+
+/// How long shared caches may keep public answers; set from configuration at start.
+#[derive(Debug, Clone, Copy)]
+pub struct CachePolicy {
+    pub public_max_age: u32,
+}
+
+impl Default for CachePolicy {
+    fn default() -> Self {
+        Self { public_max_age: 60 }
+    }
+}
+
+/// A JSON response for a read: 304 when the client's copy is current; public caching only for
+/// what anonymous callers may see, never for anything read with credentials.
+pub fn read<T: Serialize>(
+    req: &HttpRequest,
+    caller: &Caller,
+    body: &T,
+    etag: Option<String>,
+) -> HttpResponse {
+    let bytes = match serde_json::to_vec(body) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "serialising a response failed");
+            return HttpResponse::InternalServerError().finish();
+        }
+    };
+    let tag = etag.unwrap_or_else(|| weak_tag(&bytes));
+    let policy = req
+        .app_data::<actix_web::web::Data<CachePolicy>>()
+        .map(|p| *p.get_ref())
+        .unwrap_or_default();
+    let cache_control = if caller.is_authenticated() {
+        "private, no-store".to_owned()
+    } else {
+        format!("public, max-age={}", policy.public_max_age)
+    };
+    let status = if none_match(req.headers(), &tag) {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    };
+    let mut response = HttpResponse::build(status);
+    response
+        .insert_header((header::ETAG, tag))
+        .insert_header((header::CACHE_CONTROL, cache_control))
+        .insert_header((header::VARY, "Authorization"));
+    if status == StatusCode::NOT_MODIFIED {
+        response.finish()
+    } else {
+        response.content_type("application/json").body(bytes)
+    }
+}
+
+/// A JSON response for a write, never cached.
+pub fn write<T: Serialize>(status: StatusCode, body: &T, etag: Option<String>) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response.insert_header((header::CACHE_CONTROL, "no-store"));
+    if let Some(tag) = etag {
+        response.insert_header((header::ETAG, tag));
+    }
+    response.json(body)
+}
+
+/// A validator for a body that has no version of its own (lists).
+fn weak_tag(bytes: &[u8]) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("W/\"{:016x}\"", hasher.finish())
+}
+
+/// The list envelope: `{"data": [...], "page": {"next_cursor": ...}}`.
+#[derive(Serialize)]
+pub struct ListBody<'a, T: Serialize> {
+    pub data: &'a [T],
+    pub page: PageInfo,
+}
+
+#[derive(Serialize)]
+pub struct PageInfo {
+    pub next_cursor: Option<String>,
+}

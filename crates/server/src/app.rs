@@ -1,0 +1,92 @@
+//! The HTTP server: middleware, routes and graceful shutdown.
+
+use crate::config::Config;
+use actix_web::dev::{Server, Service as _};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{web, App, HttpServer};
+use lectern_rest::{CachePolicy, RestConfig};
+use lectern_service::Service;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A bound, not yet running server, and the addresses it listens on.
+pub struct Bound {
+    pub server: Server,
+    pub addrs: Vec<SocketAddr>,
+}
+
+pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
+    let rest = RestConfig {
+        max_body_bytes: config.max_body_bytes,
+        cache: CachePolicy {
+            public_max_age: config.cache_max_age,
+        },
+    };
+    let service = web::Data::new(service);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(service.clone())
+            .configure(lectern_rest::configure(rest.clone()))
+            .default_service(web::to(lectern_rest::not_found))
+            .wrap_fn(|req, srv| {
+                let started = Instant::now();
+                let id = req
+                    .headers()
+                    .get(&REQUEST_ID)
+                    .filter(|v| v.len() <= 128 && v.to_str().is_ok_and(|s| s.chars().all(|c| c.is_ascii_graphic())))
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        HeaderValue::from_str(&uuid::Uuid::new_v4().simple().to_string())
+                            .unwrap_or(HeaderValue::from_static("-"))
+                    });
+                let method = req.method().clone();
+                let path = req.path().to_owned();
+                let call = srv.call(req);
+                async move {
+                    let mut res = call.await?;
+                    let status = res.status().as_u16();
+                    let headers = res.headers_mut();
+                    headers.insert(REQUEST_ID, id.clone());
+                    security_headers(headers);
+                    let micros = started.elapsed().as_micros() as u64;
+                    let request_id = id.to_str().unwrap_or("-");
+                    if status >= 500 {
+                        tracing::error!(target: "lectern::http", %method, %path, status, micros, request_id, "request");
+                    } else {
+                        tracing::info!(target: "lectern::http", %method, %path, status, micros, request_id, "request");
+                    }
+                    Ok(res)
+                }
+            })
+    })
+    .shutdown_timeout(config.shutdown_timeout)
+    .client_request_timeout(Duration::from_secs(10));
+    if config.workers > 0 {
+        server = server.workers(config.workers);
+    }
+    let server = server.bind(&config.addr)?;
+    let addrs = server.addrs();
+    Ok(Bound {
+        server: server.run(),
+        addrs,
+    })
+}
+
+/// Headers every response carries; the API serves JSON only, so its CSP allows nothing.
+fn security_headers(headers: &mut header::HeaderMap) {
+    let set = |headers: &mut header::HeaderMap, name: HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::REFERRER_POLICY, "no-referrer");
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    );
+}

@@ -1,0 +1,219 @@
+//! Command-line interface.
+
+use crate::config::{Config, ENV_VARS};
+use crate::{app, bootstrap, BoxResult};
+use clap::{Parser, Subcommand};
+use lectern_service::passwords::PasswordParams;
+use lectern_service::{Db, DbOptions, NewUser, Service, ServiceConfig};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lectern",
+    version,
+    about = "Lectern: a headless CMS back end for articles and technology profiles, over REST and GraphQL.",
+    after_long_help = env_help(),
+    after_help = "Run `lectern --help` for every environment variable."
+)]
+pub struct Cli {
+    /// Configuration file (TOML); default ./lectern.toml when it exists.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate the database, create the first admin and demo content if needed, and serve HTTP.
+    Serve {
+        /// Do not load demo content into an empty database (same as LECTERN_DEMO=false).
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user; the password is read from standard input, so it never shows in `ps`.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// admin, editor or author.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+fn env_help() -> String {
+    let mut out = String::from("Environment variables (they override lectern.toml, which overrides the defaults):\n");
+    for (name, what) in ENV_VARS {
+        out.push_str(&format!("  {name:<32} {what}\n"));
+    }
+    out
+}
+
+fn init_tracing(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if config.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn open_database(config: &Config) -> BoxResult<Db> {
+    let mut options = DbOptions::new(config.database_url.clone());
+    options.max_connections = config.db_max_connections.max(1);
+    options.statement_timeout = Some(Duration::from_millis(config.db_statement_timeout_ms));
+    let db = Db::connect(&options)
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", redact(&config.database_url)))?;
+    db.migrate().await.map_err(|e| format!("migration failed: {e}"))?;
+    Ok(db)
+}
+
+fn service_config(config: &Config) -> ServiceConfig {
+    ServiceConfig {
+        password: PasswordParams {
+            memory_kib: config.argon2_memory_kib,
+            iterations: config.argon2_iterations,
+            parallelism: 1,
+        },
+    }
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub async fn run(cli: Cli) -> BoxResult<()> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve { no_demo } => {
+            if no_demo {
+                config.demo = false;
+            }
+            serve(config).await
+        }
+        Command::Migrate => {
+            init_tracing(&config);
+            let db = open_database(&config).await?;
+            db.close().await?;
+            println!("database {} is up to date", redact(&config.database_url));
+            Ok(())
+        }
+        Command::User { command } => match command {
+            UserCommand::Create {
+                email,
+                role,
+                display_name,
+                password_stdin: _,
+            } => {
+                init_tracing(&config);
+                let mut password = String::new();
+                std::io::stdin().read_to_string(&mut password)?;
+                let password = password.trim_end_matches(['\n', '\r']).to_owned();
+                let db = open_database(&config).await?;
+                let service = Service::new(db, service_config(&config));
+                let user = service
+                    .create_user(None, NewUser { email, display_name, role, password })
+                    .await
+                    .map_err(|e| match e {
+                        lectern_service::Error::Validation(errors) => errors
+                            .iter()
+                            .map(|f| f.to_string())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        other => other.to_string(),
+                    })?;
+                println!("created {} {} ({})", user.role, user.email, user.id);
+                Ok(())
+            }
+        },
+    }
+}
+
+async fn serve(config: Config) -> BoxResult<()> {
+    init_tracing(&config);
+    let started = std::time::Instant::now();
+    let db = open_database(&config).await?;
+    let service = Service::new(db.clone(), service_config(&config));
+    let admin = bootstrap::ensure_admin(&service, &config).await?;
+    let demo = bootstrap::maybe_load_demo(&service, &config).await?;
+    let bound = app::bind(&config, service)?;
+    let base = bound
+        .addrs
+        .first()
+        .map(|a| format!("http://{a}"))
+        .unwrap_or_else(|| format!("http://{}", config.addr));
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Lectern {} listening on {base}", env!("CARGO_PKG_VERSION"))?;
+    writeln!(out, "  database  {}", redact(&config.database_url))?;
+    if let Some(loaded) = demo {
+        writeln!(out, "  demo      loaded {} technologies and {} articles", loaded.technologies, loaded.articles)?;
+    }
+    match &admin {
+        Some(bootstrap::AdminLogin { email, generated_password: Some(password) }) => {
+            writeln!(out, "  admin     {email} / {password}")?;
+            writeln!(out, "            (generated now and shown only once: keep it, then change it)")?;
+        }
+        Some(bootstrap::AdminLogin { email, generated_password: None }) => {
+            writeln!(out, "  admin     {email} (password from LECTERN_ADMIN_PASSWORD)")?;
+        }
+        None => {}
+    }
+    writeln!(
+        out,
+        "  log in    curl -s -X POST {base}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"email\":\"...\",\"password\":\"...\"}}'"
+    )?;
+    writeln!(out, "  try       curl -s '{base}/api/v1/technologies?limit=5'")?;
+    out.flush()?;
+    drop(out);
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, %base, "ready");
+    bound.server.await?;
+    tracing::info!("shut down cleanly");
+    db.close().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,246 @@
+//! Configuration: built-in defaults, overridden by an optional `lectern.toml`, overridden by
+//! `LECTERN_*` environment variables (and `DATABASE_URL`).
+
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on (`LECTERN_ADDR`).
+    pub addr: String,
+    /// Database URL (`DATABASE_URL` or `LECTERN_DATABASE_URL`).
+    pub database_url: String,
+    /// Maximum pooled database connections (`LECTERN_DB_MAX_CONNECTIONS`).
+    pub db_max_connections: u32,
+    /// PostgreSQL statement timeout in milliseconds (`LECTERN_DB_STATEMENT_TIMEOUT_MS`).
+    pub db_statement_timeout_ms: u64,
+    /// `text` or `json` (`LECTERN_LOG_FORMAT`).
+    pub log_format: String,
+    /// A tracing filter such as `info` or `lectern=debug,info` (`LECTERN_LOG`).
+    pub log: String,
+    /// Load the demo content into an empty database (`LECTERN_DEMO`).
+    pub demo: bool,
+    /// The first admin, created at start when no admin exists (`LECTERN_ADMIN_EMAIL`, `LECTERN_ADMIN_PASSWORD`).
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    /// Largest accepted request body in bytes (`LECTERN_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// `max-age` of public cacheable answers, in seconds (`LECTERN_CACHE_MAX_AGE`).
+    pub cache_max_age: u32,
+    /// HTTP worker threads; 0 means one per CPU (`LECTERN_WORKERS`).
+    pub workers: usize,
+    /// argon2id memory in KiB (`LECTERN_ARGON2_MEMORY_KIB`) and iterations (`LECTERN_ARGON2_ITERATIONS`).
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    /// Seconds to let in-flight requests finish on shutdown (`LECTERN_SHUTDOWN_TIMEOUT`).
+    pub shutdown_timeout: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            database_url: "sqlite://lectern.db?mode=rwc".into(),
+            db_max_connections: 16,
+            db_statement_timeout_ms: 15_000,
+            log_format: "text".into(),
+            log: "info".into(),
+            demo: true,
+            admin_email: None,
+            admin_password: None,
+            max_body_bytes: 1024 * 1024,
+            cache_max_age: 60,
+            workers: 0,
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+            shutdown_timeout: 10,
+        }
+    }
+}
+
+/// Every environment variable Lectern reads, with what it sets (also shown by `--help`).
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("LECTERN_CONFIG", "path of the TOML config file (default: ./lectern.toml if it exists)"),
+    ("LECTERN_ADDR", "address to listen on (default 127.0.0.1:8080; port 0 picks a free port)"),
+    ("DATABASE_URL", "sqlite://FILE?mode=rwc (default sqlite://lectern.db?mode=rwc) or postgres://USER@HOST/DB"),
+    ("LECTERN_DATABASE_URL", "same as DATABASE_URL; wins when both are set"),
+    ("LECTERN_DB_MAX_CONNECTIONS", "database pool size (default 16)"),
+    ("LECTERN_DB_STATEMENT_TIMEOUT_MS", "PostgreSQL statement timeout in ms (default 15000)"),
+    ("LECTERN_LOG", "log filter, e.g. info, warn, lectern=debug (default info)"),
+    ("LECTERN_LOG_FORMAT", "text (default) or json"),
+    ("LECTERN_DEMO", "load demo content into an empty database: true (default) or false"),
+    ("LECTERN_ADMIN_EMAIL", "email of the first admin, created when no admin exists"),
+    ("LECTERN_ADMIN_PASSWORD", "password of that admin (without both, admin@localhost gets a random password, printed once)"),
+    ("LECTERN_MAX_BODY_BYTES", "largest request body in bytes (default 1048576)"),
+    ("LECTERN_CACHE_MAX_AGE", "max-age in seconds of public cacheable answers (default 60)"),
+    ("LECTERN_WORKERS", "HTTP worker threads, 0 = one per CPU (default 0)"),
+    ("LECTERN_ARGON2_MEMORY_KIB", "argon2id memory cost in KiB (default 19456, the OWASP minimum)"),
+    ("LECTERN_ARGON2_ITERATIONS", "argon2id iterations (default 2)"),
+    ("LECTERN_SHUTDOWN_TIMEOUT", "seconds in-flight requests get to finish on SIGTERM/SIGINT (default 10)"),
+];
+
+#[derive(Debug)]
+pub enum ConfigError {
+    File(String),
+    Env(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::File(m) | ConfigError::Env(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Loads defaults < file < environment. `file` is the explicit `--config` path, if any.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, |k| std::env::var(k).ok())
+    }
+
+    pub fn load_from(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let explicit = file.map(Path::to_path_buf).or_else(|| env("LECTERN_CONFIG").map(Into::into));
+        let mut config = match &explicit {
+            Some(path) => Self::from_file(path)?,
+            None if Path::new("lectern.toml").exists() => Self::from_file(Path::new("lectern.toml"))?,
+            None => Config::default(),
+        };
+        config.apply_env(env)?;
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::File(format!("cannot read {}: {e}", path.display())))?;
+        toml::from_str(&text).map_err(|e| ConfigError::File(format!("{}: {e}", path.display())))
+    }
+
+    fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr>(name: &str, raw: String) -> Result<T, ConfigError> {
+            raw.trim()
+                .parse()
+                .map_err(|_| ConfigError::Env(format!("{name}={raw:?} is not a valid value")))
+        }
+        fn boolean(name: &str, raw: String) -> Result<bool, ConfigError> {
+            match raw.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" => Ok(false),
+                _ => Err(ConfigError::Env(format!("{name}={raw:?} must be true or false"))),
+            }
+        }
+        if let Some(v) = env("LECTERN_ADDR") {
+            self.addr = v;
+        }
+        if let Some(v) = env("DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = env("LECTERN_DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = env("LECTERN_DB_MAX_CONNECTIONS") {
+            self.db_max_connections = parse("LECTERN_DB_MAX_CONNECTIONS", v)?;
+        }
+        if let Some(v) = env("LECTERN_DB_STATEMENT_TIMEOUT_MS") {
+            self.db_statement_timeout_ms = parse("LECTERN_DB_STATEMENT_TIMEOUT_MS", v)?;
+        }
+        if let Some(v) = env("LECTERN_LOG") {
+            self.log = v;
+        }
+        if let Some(v) = env("LECTERN_LOG_FORMAT") {
+            self.log_format = v;
+        }
+        if let Some(v) = env("LECTERN_DEMO") {
+            self.demo = boolean("LECTERN_DEMO", v)?;
+        }
+        if let Some(v) = env("LECTERN_ADMIN_EMAIL") {
+            self.admin_email = Some(v);
+        }
+        if let Some(v) = env("LECTERN_ADMIN_PASSWORD") {
+            self.admin_password = Some(v);
+        }
+        if let Some(v) = env("LECTERN_MAX_BODY_BYTES") {
+            self.max_body_bytes = parse("LECTERN_MAX_BODY_BYTES", v)?;
+        }
+        if let Some(v) = env("LECTERN_CACHE_MAX_AGE") {
+            self.cache_max_age = parse("LECTERN_CACHE_MAX_AGE", v)?;
+        }
+        if let Some(v) = env("LECTERN_WORKERS") {
+            self.workers = parse("LECTERN_WORKERS", v)?;
+        }
+        if let Some(v) = env("LECTERN_ARGON2_MEMORY_KIB") {
+            self.argon2_memory_kib = parse("LECTERN_ARGON2_MEMORY_KIB", v)?;
+        }
+        if let Some(v) = env("LECTERN_ARGON2_ITERATIONS") {
+            self.argon2_iterations = parse("LECTERN_ARGON2_ITERATIONS", v)?;
+        }
+        if let Some(v) = env("LECTERN_SHUTDOWN_TIMEOUT") {
+            self.shutdown_timeout = parse("LECTERN_SHUTDOWN_TIMEOUT", v)?;
+        }
+        self.validate()
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.log_format != "text" && self.log_format != "json" {
+            return Err(ConfigError::Env(format!("log format must be text or json, not {:?}", self.log_format)));
+        }
+        if self.argon2_memory_kib < 19_456 || self.argon2_iterations < 2 {
+            return Err(ConfigError::Env(
+                "argon2 parameters below the OWASP minimum (19456 KiB, 2 iterations) are refused".into(),
+            ));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(ConfigError::Env("max body size must be at least 1024 bytes".into()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn env_overrides_file_overrides_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lectern.toml");
+        std::fs::write(&path, "addr = \"0.0.0.0:9000\"\ncache_max_age = 5\n").unwrap();
+        let c = Config::load_from(Some(&path), env(&[("LECTERN_CACHE_MAX_AGE", "7")])).unwrap();
+        assert_eq!(c.addr, "0.0.0.0:9000");
+        assert_eq!(c.cache_max_age, 7);
+        assert_eq!(c.db_max_connections, 16);
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        assert!(Config::load_from(None, env(&[("LECTERN_DEMO", "maybe")])).is_err());
+        assert!(Config::load_from(None, env(&[("LECTERN_WORKERS", "-1")])).is_err());
+        assert!(Config::load_from(None, env(&[("LECTERN_ARGON2_MEMORY_KIB", "1024")])).is_err());
+    }
+
+    #[test]
+    fn unknown_file_keys_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.toml");
+        std::fs::write(&path, "adr = \"typo\"\n").unwrap();
+        assert!(Config::load_from(Some(&path), env(&[])).is_err());
+    }
+
+    #[test]
+    fn every_env_var_is_documented() {
+        let source = include_str!("config.rs");
+        for line in source.lines().filter(|l| l.contains("env(\"")) {
+            let name = line.split("env(\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
+            assert!(ENV_VARS.iter().any(|(n, _)| *n == name), "{name} is read but not documented");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Demo content: technology profiles and articles written from the seed articles' facts.
+//! The data lives in `demo/` as JSON and Markdown; it is compiled in so that the binary
+//! needs no files beside it.
+
+use lectern_domain::TrendSignal;
+use lectern_service::inputs::{ArticleInput, TechnologyInput};
+use lectern_service::{Caller, Service};
+use serde::Deserialize;
+use std::collections::HashSet;
+
+const TECHNOLOGIES: &str = include_str!("../../../demo/technologies.json");
+const ARTICLES: &str = include_str!("../../../demo/articles.json");
+const BODIES: &[(&str, &str)] = &[
+    (
+        "articles/backend-stack-2023-frameworks-content-static-sites.md",
+        include_str!("../../../demo/articles/backend-stack-2023-frameworks-content-static-sites.md"),
+    ),
+    (
+        "articles/backend-demand-and-tooling-2023.md",
+        include_str!("../../../demo/articles/backend-demand-and-tooling-2023.md"),
+    ),
+    (
+        "articles/infrastructure-and-delivery-shifts-2023.md",
+        include_str!("../../../demo/articles/infrastructure-and-delivery-shifts-2023.md"),
+    ),
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoTechnology {
+    slug: String,
+    name: String,
+    kind: String,
+    summary: String,
+    description: String,
+    homepage_url: Option<String>,
+    first_released: Option<i64>,
+    steward: Option<String>,
+    primary_language: Option<String>,
+    notable_users: Vec<String>,
+    trend_signals: Vec<TrendSignal>,
+    related: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoArticle {
+    slug: String,
+    title: String,
+    summary: String,
+    body_file: String,
+    tags: Vec<String>,
+    technologies: Vec<String>,
+    published_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What was loaded.
+pub struct Loaded {
+    pub technologies: usize,
+    pub articles: usize,
+}
+
+/// Loads the demo content as `owner` (an admin), all published.
+pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded> {
+    let technologies: Vec<DemoTechnology> = serde_json::from_str(TECHNOLOGIES)?;
+    let articles: Vec<DemoArticle> = serde_json::from_str(ARTICLES)?;
+    // Relations are symmetric: link each technology to the related ones created before it,
+    // so every pair is linked exactly once, when its second member is created.
+    let mut created: HashSet<String> = HashSet::new();
+    let all_related: Vec<(String, String)> = technologies
+        .iter()
+        .flat_map(|t| t.related.iter().map(|r| (t.slug.clone(), r.clone())))
+        .collect();
+    for t in &technologies {
+        let related: Vec<String> = all_related
+            .iter()
+            .filter_map(|(a, b)| {
+                if *a == t.slug && created.contains(b) {
+                    Some(b.clone())
+                } else if *b == t.slug && created.contains(a) {
+                    Some(a.clone())
+                } else {
+                    None
+                }
+            })
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let input = TechnologyInput {
+            name: Some(Some(t.name.clone())),
+            slug: Some(Some(t.slug.clone())),
+            kind: Some(Some(t.kind.clone())),
+            summary: Some(Some(t.summary.clone())),
+            description: Some(Some(t.description.clone())),
+            homepage_url: Some(t.homepage_url.clone()),
+            first_released: Some(t.first_released),
+            steward: Some(t.steward.clone()),
+            primary_language: Some(t.primary_language.clone()),
+            notable_users: Some(Some(t.notable_users.clone())),
+            trend_signals: Some(Some(t.trend_signals.clone())),
+            related_technologies: Some(Some(related)),
+            status: Some(Some("published".into())),
+            version: None,
+        };
+        service
+            .create_technology(owner, input)
+            .await
+            .map_err(|e| format!("demo technology {}: {e:?}", t.slug))?;
+        created.insert(t.slug.clone());
+    }
+    for a in &articles {
+        let body = BODIES
+            .iter()
+            .find(|(path, _)| *path == a.body_file)
+            .map(|(_, body)| *body)
+            .ok_or_else(|| format!("demo article {}: no body file {}", a.slug, a.body_file))?;
+        let input = ArticleInput {
+            title: Some(Some(a.title.clone())),
+            slug: Some(Some(a.slug.clone())),
+            summary: Some(Some(a.summary.clone())),
+            body: Some(Some(body.to_owned())),
+            tags: Some(Some(a.tags.clone())),
+            technologies: Some(Some(a.technologies.clone())),
+            status: Some(Some("published".into())),
+            published_at: Some(Some(a.published_at)),
+            ..Default::default()
+        };
+        service
+            .create_article(owner, input)
+            .await
+            .map_err(|e| format!("demo article {}: {e:?}", a.slug))?;
+    }
+    Ok(Loaded {
+        technologies: technologies.len(),
+        articles: articles.len(),
+    })
+}
+
