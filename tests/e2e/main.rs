@@ -1,1 +1,11 @@
+//! Lectern's end-to-end suite: one test binary that drives the real `lectern` binary over
+//! HTTP, on SQLite by default and on PostgreSQL when `LECTERN_TEST_DATABASE_URL` is set.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod cli;
+mod foundation;
+mod pagination;
+mod service_rules;
