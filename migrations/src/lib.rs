@@ -26,7 +26,11 @@ pub(crate) mod cols {
     use sea_orm_migration::prelude::*;
 
     pub fn uuid_pk<T: IntoIden>(name: T) -> ColumnDef {
-        ColumnDef::new(name).uuid().not_null().primary_key().to_owned()
+        ColumnDef::new(name)
+            .uuid()
+            .not_null()
+            .primary_key()
+            .to_owned()
     }
     pub fn uuid<T: IntoIden>(name: T) -> ColumnDef {
         ColumnDef::new(name).uuid().not_null().to_owned()

@@ -192,7 +192,10 @@ impl MigrationTrait for Migration {
                     )
                     .foreign_key(
                         ForeignKey::create()
-                            .from(TechnologyRelations::Table, TechnologyRelations::TechnologyId)
+                            .from(
+                                TechnologyRelations::Table,
+                                TechnologyRelations::TechnologyId,
+                            )
                             .to(Technologies::Table, Technologies::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
@@ -208,19 +211,71 @@ impl MigrationTrait for Migration {
 
         // One index per listing and lookup path; the id tail makes keyset pages index-only.
         for statement in [
-            index("idx_articles_status_published", Articles::Table, &["status", "published_at", "id"]),
-            index("idx_articles_status_created", Articles::Table, &["status", "created_at", "id"]),
-            index("idx_articles_status_updated", Articles::Table, &["status", "updated_at", "id"]),
-            index("idx_articles_status_title", Articles::Table, &["status", "title", "id"]),
-            index("idx_articles_author", Articles::Table, &["author_id", "created_at"]),
-            index("idx_article_tags_tag", ArticleTags::Table, &["tag", "article_id"]),
-            index("idx_article_technologies_tech", ArticleTechnologies::Table, &["technology_id", "article_id"]),
-            index("idx_technologies_status_name", Technologies::Table, &["status", "name", "id"]),
-            index("idx_technologies_status_published", Technologies::Table, &["status", "published_at", "id"]),
-            index("idx_technologies_status_updated", Technologies::Table, &["status", "updated_at", "id"]),
-            index("idx_technologies_status_created", Technologies::Table, &["status", "created_at", "id"]),
-            index("idx_technologies_kind", Technologies::Table, &["kind", "status"]),
-            index("idx_technology_relations_related", TechnologyRelations::Table, &["related_id"]),
+            index(
+                "idx_articles_status_published",
+                Articles::Table,
+                &["status", "published_at", "id"],
+            ),
+            index(
+                "idx_articles_status_created",
+                Articles::Table,
+                &["status", "created_at", "id"],
+            ),
+            index(
+                "idx_articles_status_updated",
+                Articles::Table,
+                &["status", "updated_at", "id"],
+            ),
+            index(
+                "idx_articles_status_title",
+                Articles::Table,
+                &["status", "title", "id"],
+            ),
+            index(
+                "idx_articles_author",
+                Articles::Table,
+                &["author_id", "created_at"],
+            ),
+            index(
+                "idx_article_tags_tag",
+                ArticleTags::Table,
+                &["tag", "article_id"],
+            ),
+            index(
+                "idx_article_technologies_tech",
+                ArticleTechnologies::Table,
+                &["technology_id", "article_id"],
+            ),
+            index(
+                "idx_technologies_status_name",
+                Technologies::Table,
+                &["status", "name", "id"],
+            ),
+            index(
+                "idx_technologies_status_published",
+                Technologies::Table,
+                &["status", "published_at", "id"],
+            ),
+            index(
+                "idx_technologies_status_updated",
+                Technologies::Table,
+                &["status", "updated_at", "id"],
+            ),
+            index(
+                "idx_technologies_status_created",
+                Technologies::Table,
+                &["status", "created_at", "id"],
+            ),
+            index(
+                "idx_technologies_kind",
+                Technologies::Table,
+                &["kind", "status"],
+            ),
+            index(
+                "idx_technology_relations_related",
+                TechnologyRelations::Table,
+                &["related_id"],
+            ),
         ] {
             manager.create_index(statement).await?;
         }
@@ -235,7 +290,9 @@ impl MigrationTrait for Migration {
             Articles::Table.into_iden(),
             Technologies::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -11,7 +11,10 @@ async fn health_readiness_and_request_ids() {
     let generated = r.header("x-request-id").unwrap().to_owned();
     assert!(generated.len() >= 16);
     ctx.client.get("/readyz").await.assert_status(200);
-    let r = ctx.client.get_with("/healthz", &[("x-request-id", "trace-me-123")]).await;
+    let r = ctx
+        .client
+        .get_with("/healthz", &[("x-request-id", "trace-me-123")])
+        .await;
     assert_eq!(r.header("x-request-id"), Some("trace-me-123"));
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(r.header("x-frame-options"), Some("DENY"));
@@ -19,14 +22,25 @@ async fn health_readiness_and_request_ids() {
 
 #[tokio::test]
 async fn demo_content_is_served_on_first_start() {
-    let ctx = Ctx::with(ServerOptions { demo: true, ..Default::default() }).await;
-    assert!(ctx.server.stdout.iter().any(|l| l.contains("demo")), "{:?}", ctx.server.stdout);
+    let ctx = Ctx::with(ServerOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
+    assert!(
+        ctx.server.stdout.iter().any(|l| l.contains("demo")),
+        "{:?}",
+        ctx.server.stdout
+    );
 
     let r = ctx.client.get("/api/v1/technologies?limit=100").await;
     r.assert_status(200);
     let techs = r.body["data"].as_array().unwrap();
     assert!(techs.len() >= 25, "only {} technologies", techs.len());
-    let django = techs.iter().find(|t| t["slug"] == "django").expect("django");
+    let django = techs
+        .iter()
+        .find(|t| t["slug"] == "django")
+        .expect("django");
     assert_eq!(django["kind"], "framework");
     assert_eq!(django["primary_language"], "Python");
     let growth = django["trend_signals"]
@@ -36,7 +50,10 @@ async fn demo_content_is_served_on_first_start() {
         .find(|s| s["value"].as_f64() == Some(126.12))
         .expect("Django's 126.12% growth");
     assert!(growth["source"].as_str().unwrap().contains("Toyoda"));
-    assert!(!django["related_technologies"].as_array().unwrap().is_empty());
+    assert!(!django["related_technologies"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     assert!(django["description_html"].as_str().unwrap().contains("<p>"));
 
     let go = ctx.client.get("/api/v1/technologies/go").await;
@@ -74,7 +91,14 @@ pub fn assert_no_private_fields(value: &Value) {
         Value::Object(map) => {
             for (k, v) in map {
                 assert!(
-                    !["email", "password_hash", "password", "token_hash", "session_version"].contains(&k.as_str()),
+                    ![
+                        "email",
+                        "password_hash",
+                        "password",
+                        "token_hash",
+                        "session_version"
+                    ]
+                    .contains(&k.as_str()),
                     "private field {k} in {value}"
                 );
                 assert_no_private_fields(v);
@@ -96,23 +120,51 @@ async fn malformed_requests_get_problem_json_never_500() {
         ("/api/v1/articles?limit=1000", 400, "invalid_limit"),
         ("/api/v1/articles?limit=-1", 400, "invalid_limit"),
         ("/api/v1/articles?limit=abc", 400, "invalid_parameter"),
-        ("/api/v1/articles?limit=99999999999999999999999", 400, "invalid_parameter"),
-        ("/api/v1/articles?cursor=not-a-cursor", 400, "invalid_cursor"),
-        ("/api/v1/articles?cursor=eyJzIjoidGl0bGUifQ", 400, "invalid_cursor"),
+        (
+            "/api/v1/articles?limit=99999999999999999999999",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "/api/v1/articles?cursor=not-a-cursor",
+            400,
+            "invalid_cursor",
+        ),
+        (
+            "/api/v1/articles?cursor=eyJzIjoidGl0bGUifQ",
+            400,
+            "invalid_cursor",
+        ),
         ("/api/v1/articles?sort=password_hash", 400, "invalid_sort"),
         ("/api/v1/articles?sort=-email", 400, "invalid_sort"),
         ("/api/v1/articles?colour=blue", 400, "invalid_parameter"),
-        ("/api/v1/articles?published_after=yesterday", 400, "invalid_parameter"),
-        ("/api/v1/articles?author=not-a-uuid", 400, "invalid_parameter"),
+        (
+            "/api/v1/articles?published_after=yesterday",
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "/api/v1/articles?author=not-a-uuid",
+            400,
+            "invalid_parameter",
+        ),
         ("/api/v1/articles?status=banana", 400, "invalid_parameter"),
         ("/api/v1/articles?status=draft", 403, "forbidden"),
-        ("/api/v1/technologies?kind=spaceship", 400, "invalid_parameter"),
+        (
+            "/api/v1/technologies?kind=spaceship",
+            400,
+            "invalid_parameter",
+        ),
         ("/api/v1/technologies?limit=0", 400, "invalid_limit"),
         ("/api/v1/technologies?sort=kind", 400, "invalid_sort"),
         ("/api/v1/technologies?unknown=1", 400, "invalid_parameter"),
         ("/api/v1/articles/no-such-article", 404, "not_found"),
         ("/api/v1/articles/NOT%20A%20SLUG", 404, "not_found"),
-        ("/api/v1/articles/00000000-0000-0000-0000-000000000000", 404, "not_found"),
+        (
+            "/api/v1/articles/00000000-0000-0000-0000-000000000000",
+            404,
+            "not_found",
+        ),
         ("/api/v1/technologies/no-such-technology", 404, "not_found"),
         ("/api/v1/articles/present?x=1", 400, "invalid_parameter"),
         ("/api/v1/nothing-here", 404, "not_found"),
@@ -136,17 +188,38 @@ async fn drafts_are_invisible_to_anonymous_callers() {
     let draft = ctx.article(&admin, "Secret draft", "draft").await;
     let published = ctx.article(&admin, "Public article", "published").await;
     let c = &ctx.client;
-    c.get(&format!("/api/v1/articles/{}", draft.slug)).await.assert_problem(404, "not_found");
-    c.get(&format!("/api/v1/articles/{}", draft.id)).await.assert_problem(404, "not_found");
-    c.get(&format!("/api/v1/articles/{}", published.slug)).await.assert_status(200);
-    for path in ["/api/v1/articles", "/api/v1/articles?tag=test", "/api/v1/articles?q=secret", "/api/v1/articles?sort=title"] {
+    c.get(&format!("/api/v1/articles/{}", draft.slug))
+        .await
+        .assert_problem(404, "not_found");
+    c.get(&format!("/api/v1/articles/{}", draft.id))
+        .await
+        .assert_problem(404, "not_found");
+    c.get(&format!("/api/v1/articles/{}", published.slug))
+        .await
+        .assert_status(200);
+    for path in [
+        "/api/v1/articles",
+        "/api/v1/articles?tag=test",
+        "/api/v1/articles?q=secret",
+        "/api/v1/articles?sort=title",
+    ] {
         let r = c.get(path).await;
         r.assert_status(200);
-        assert!(!r.text.contains("Secret draft"), "{path} leaked a draft: {}", r.text);
+        assert!(
+            !r.text.contains("Secret draft"),
+            "{path} leaked a draft: {}",
+            r.text
+        );
     }
     let tech = ctx.technology(&admin, "Hidden Framework", "draft").await;
-    c.get(&format!("/api/v1/technologies/{}", tech.slug)).await.assert_problem(404, "not_found");
-    assert!(!c.get("/api/v1/technologies").await.text.contains("Hidden Framework"));
+    c.get(&format!("/api/v1/technologies/{}", tech.slug))
+        .await
+        .assert_problem(404, "not_found");
+    assert!(!c
+        .get("/api/v1/technologies")
+        .await
+        .text
+        .contains("Hidden Framework"));
 }
 
 #[tokio::test]
@@ -157,18 +230,31 @@ async fn cacheable_reads_and_validators() {
     let c = &ctx.client;
     let r = c.get(&format!("/api/v1/articles/{}", a.slug)).await;
     let etag = r.header("etag").unwrap().to_owned();
-    assert!(r.header("cache-control").unwrap().starts_with("public, max-age="));
+    assert!(r
+        .header("cache-control")
+        .unwrap()
+        .starts_with("public, max-age="));
     assert_eq!(r.header("vary"), Some("Authorization"));
-    let again = c.get_with(&format!("/api/v1/articles/{}", a.slug), &[("if-none-match", &etag)]).await;
+    let again = c
+        .get_with(
+            &format!("/api/v1/articles/{}", a.slug),
+            &[("if-none-match", &etag)],
+        )
+        .await;
     again.assert_status(304);
     let list = c.get("/api/v1/articles").await;
     let list_tag = list.header("etag").unwrap().to_owned();
-    c.get_with("/api/v1/articles", &[("if-none-match", &list_tag)]).await.assert_status(304);
+    c.get_with("/api/v1/articles", &[("if-none-match", &list_tag)])
+        .await
+        .assert_status(304);
 }
 
 #[tokio::test]
 async fn graceful_shutdown_on_sigterm() {
     let mut ctx = Ctx::new().await;
     ctx.client.get("/healthz").await.assert_status(200);
-    assert!(ctx.server.terminate(std::time::Duration::from_secs(15)), "did not exit cleanly on SIGTERM");
+    assert!(
+        ctx.server.terminate(std::time::Duration::from_secs(15)),
+        "did not exit cleanly on SIGTERM"
+    );
 }

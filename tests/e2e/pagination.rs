@@ -4,7 +4,12 @@ use crate::support::Ctx;
 use lectern_service::ArticleQuery;
 use std::collections::HashSet;
 
-async fn walk(ctx: &Ctx, path: &str, limit: usize, mut between: impl FnMut(usize) -> Option<String>) -> Vec<String> {
+async fn walk(
+    ctx: &Ctx,
+    path: &str,
+    limit: usize,
+    mut between: impl FnMut(usize) -> Option<String>,
+) -> Vec<String> {
     let mut seen = vec![];
     let mut cursor: Option<String> = None;
     let mut pages = 0;
@@ -39,13 +44,20 @@ async fn pages_neither_repeat_nor_skip_while_rows_are_inserted() {
     let admin = ctx.admin().await;
     let mut expected = HashSet::new();
     for i in 0..23 {
-        expected.insert(ctx.article(&admin, &format!("Article {i:02}"), "published").await.slug);
+        expected.insert(
+            ctx.article(&admin, &format!("Article {i:02}"), "published")
+                .await
+                .slug,
+        );
     }
     ctx.article(&admin, "A draft", "draft").await;
 
     // Newest first: rows inserted during the walk are newer, so they belong before the first
     // page and must not appear or shift anything.
-    let seen = walk(&ctx, "/api/v1/articles", 5, |p| Some(format!("Inserted during walk {p}"))).await;
+    let seen = walk(&ctx, "/api/v1/articles", 5, |p| {
+        Some(format!("Inserted during walk {p}"))
+    })
+    .await;
     let unique: HashSet<_> = seen.iter().cloned().collect();
     assert_eq!(seen.len(), unique.len(), "a row appeared twice: {seen:?}");
     assert_eq!(unique, expected, "pages skipped or added rows");
@@ -71,7 +83,8 @@ async fn technologies_page_by_name_and_filter_by_kind() {
     let ctx = Ctx::new().await;
     let admin = ctx.admin().await;
     for i in 0..9 {
-        ctx.technology(&admin, &format!("Tech {i}"), "published").await;
+        ctx.technology(&admin, &format!("Tech {i}"), "published")
+            .await;
     }
     let names = walk(&ctx, "/api/v1/technologies", 2, |_| None).await;
     assert_eq!(names.len(), 9);
@@ -80,7 +93,10 @@ async fn technologies_page_by_name_and_filter_by_kind() {
     assert_eq!(names, sorted, "technologies are listed by name");
     let r = ctx.client.get("/api/v1/technologies?kind=language").await;
     assert_eq!(r.body["data"].as_array().unwrap().len(), 0);
-    let r = ctx.client.get("/api/v1/technologies?kind=framework&limit=100").await;
+    let r = ctx
+        .client
+        .get("/api/v1/technologies?kind=framework&limit=100")
+        .await;
     assert_eq!(r.body["data"].as_array().unwrap().len(), 9);
 }
 
@@ -111,7 +127,8 @@ async fn list_queries_are_bounded_whatever_the_page_size() {
     let ctx = Ctx::new().await;
     let admin = ctx.admin().await;
     for i in 0..4 {
-        ctx.technology(&admin, &format!("Framework {i}"), "published").await;
+        ctx.technology(&admin, &format!("Framework {i}"), "published")
+            .await;
     }
     for i in 0..50 {
         let input = serde_json::from_value(serde_json::json!({
@@ -128,13 +145,25 @@ async fn list_queries_are_bounded_whatever_the_page_size() {
         let before = ctx.service.db().statements_run();
         let page = ctx
             .service
-            .list_articles(&anonymous, ArticleQuery { limit: Some(limit), ..Default::default() })
+            .list_articles(
+                &anonymous,
+                ArticleQuery {
+                    limit: Some(limit),
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         assert_eq!(page.items.len(), limit as usize);
-        assert!(page.items.iter().all(|a| a.author.is_some() && a.tags.len() == 3 && !a.technologies.is_empty()));
+        assert!(page
+            .items
+            .iter()
+            .all(|a| a.author.is_some() && a.tags.len() == 3 && !a.technologies.is_empty()));
         costs.push(ctx.service.db().statements_run() - before);
     }
-    assert_eq!(costs[0], costs[1], "cost grew with the page size: {costs:?}");
+    assert_eq!(
+        costs[0], costs[1],
+        "cost grew with the page size: {costs:?}"
+    );
     assert!(costs[1] <= 5, "a page of 50 took {} statements", costs[1]);
 }

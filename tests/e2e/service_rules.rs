@@ -18,9 +18,22 @@ async fn every_change_writes_a_revision_and_a_feed_row() {
     let start = feed::latest_seq(conn).await.unwrap();
     let a = ctx.article(&admin, "Versioned", "draft").await;
     assert_eq!(a.version, 1);
-    let a = ctx.service.update_article(&admin, &a.slug, input(json!({"title": "Versioned twice"})), Some(1)).await.unwrap();
+    let a = ctx
+        .service
+        .update_article(
+            &admin,
+            &a.slug,
+            input(json!({"title": "Versioned twice"})),
+            Some(1),
+        )
+        .await
+        .unwrap();
     assert_eq!(a.version, 2);
-    let a = ctx.service.set_article_status(&admin, &a.slug, StatusAction::Publish, Some(2)).await.unwrap();
+    let a = ctx
+        .service
+        .set_article_status(&admin, &a.slug, StatusAction::Publish, Some(2))
+        .await
+        .unwrap();
     assert_eq!((a.version, a.status.as_str()), (3, "published"));
     assert!(a.published_at.is_some());
 
@@ -32,10 +45,24 @@ async fn every_change_writes_a_revision_and_a_feed_row() {
     assert!(revs[0].summary.contains("status"), "{}", revs[0].summary);
     assert_eq!(revs[1].snapshot["title"], "Versioned twice");
 
-    ctx.service.delete_article(&admin, &a.slug, Some(3)).await.unwrap();
+    ctx.service
+        .delete_article(&admin, &a.slug, Some(3))
+        .await
+        .unwrap();
     let changes = feed::since(conn, start, 100).await.unwrap();
-    let ops: Vec<(&str, i64, bool)> = changes.iter().map(|c| (c.operation.as_str(), c.version, c.published)).collect();
-    assert_eq!(ops, [("upsert", 1, false), ("upsert", 2, false), ("upsert", 3, true), ("delete", 4, false)]);
+    let ops: Vec<(&str, i64, bool)> = changes
+        .iter()
+        .map(|c| (c.operation.as_str(), c.version, c.published))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("upsert", 1, false),
+            ("upsert", 2, false),
+            ("upsert", 3, true),
+            ("delete", 4, false)
+        ]
+    );
     assert!(changes.windows(2).all(|w| w[0].seq < w[1].seq));
 }
 
@@ -44,12 +71,27 @@ async fn optimistic_concurrency() {
     let ctx = Ctx::new().await;
     let admin = ctx.admin().await;
     let a = ctx.article(&admin, "Contended", "draft").await;
-    let missing = ctx.service.update_article(&admin, &a.slug, input(json!({"title": "x"})), None).await;
+    let missing = ctx
+        .service
+        .update_article(&admin, &a.slug, input(json!({"title": "x"})), None)
+        .await;
     assert!(matches!(missing, Err(Error::PreconditionRequired)));
-    let stale = ctx.service.update_article(&admin, &a.slug, input(json!({"title": "x"})), Some(7)).await;
+    let stale = ctx
+        .service
+        .update_article(&admin, &a.slug, input(json!({"title": "x"})), Some(7))
+        .await;
     assert!(matches!(stale, Err(Error::PreconditionFailed)));
     // The version may also come in the body.
-    let ok = ctx.service.update_article(&admin, &a.slug, input(json!({"title": "y", "version": 1})), None).await.unwrap();
+    let ok = ctx
+        .service
+        .update_article(
+            &admin,
+            &a.slug,
+            input(json!({"title": "y", "version": 1})),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(ok.version, 2);
 
     // Of many concurrent writers basing their change on the same version, exactly one wins.
@@ -58,7 +100,14 @@ async fn optimistic_concurrency() {
         let service = ctx.service.clone();
         let slug = ok.slug.clone();
         tasks.push(tokio::spawn(async move {
-            service.update_article(&admin, &slug, input(json!({"summary": format!("writer {i}")})), Some(2)).await
+            service
+                .update_article(
+                    &admin,
+                    &slug,
+                    input(json!({"summary": format!("writer {i}")})),
+                    Some(2),
+                )
+                .await
         }));
     }
     let mut wins = 0;
@@ -76,11 +125,21 @@ async fn optimistic_concurrency() {
 async fn slugs_are_derived_and_unique() {
     let ctx = Ctx::new().await;
     let admin = ctx.admin().await;
-    let a = ctx.article(&admin, "Elixir & Phoenix in 2023!", "draft").await;
+    let a = ctx
+        .article(&admin, "Elixir & Phoenix in 2023!", "draft")
+        .await;
     assert_eq!(a.slug, "elixir-phoenix-in-2023");
-    let b = ctx.article(&admin, "Elixir & Phoenix in 2023", "draft").await;
+    let b = ctx
+        .article(&admin, "Elixir & Phoenix in 2023", "draft")
+        .await;
     assert_eq!(b.slug, "elixir-phoenix-in-2023-2");
-    let taken = ctx.service.create_article(&admin, input(json!({"title": "x", "slug": "elixir-phoenix-in-2023"}))).await;
+    let taken = ctx
+        .service
+        .create_article(
+            &admin,
+            input(json!({"title": "x", "slug": "elixir-phoenix-in-2023"})),
+        )
+        .await;
     match taken {
         Err(e @ Error::Conflict { .. }) => assert_eq!(e.code(), "slug_taken"),
         other => panic!("{other:?}"),
@@ -106,7 +165,10 @@ async fn bodies_are_rendered_and_sanitised() {
     assert!(!a.body_html.contains("<img"), "{}", a.body_html);
     assert!(!a.body_html.contains("javascript:"), "{}", a.body_html);
     assert!(a.body_html.contains("<strong>bold</strong>"));
-    assert!(a.body.contains("<script>"), "the Markdown source is kept as written");
+    assert!(
+        a.body.contains("<script>"),
+        "the Markdown source is kept as written"
+    );
 }
 
 #[tokio::test]
@@ -120,11 +182,21 @@ async fn validation_reports_every_bad_field() {
             input(json!({"title": "", "cover_image_url": "ftp://x", "tags": ["ok", "no spaces"], "technologies": ["nope"]})),
         )
         .await;
-    let Err(Error::Validation(errors)) = bad else { panic!("{bad:?}") };
+    let Err(Error::Validation(errors)) = bad else {
+        panic!("{bad:?}")
+    };
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["title", "cover_image_url", "tags[1]"]);
-    let unknown_tech = ctx.service.create_article(&admin, input(json!({"title": "t", "technologies": ["nope"]}))).await;
-    let Err(Error::Validation(errors)) = unknown_tech else { panic!() };
+    let unknown_tech = ctx
+        .service
+        .create_article(
+            &admin,
+            input(json!({"title": "t", "technologies": ["nope"]})),
+        )
+        .await;
+    let Err(Error::Validation(errors)) = unknown_tech else {
+        panic!()
+    };
     assert_eq!(errors[0].field, "technologies[0]");
 }
 
@@ -135,23 +207,57 @@ async fn authors_write_drafts_and_only_their_own() {
     let other = ctx.user("author").await;
     let editor = ctx.user("editor").await;
     let mine = ctx.article(&author, "Mine", "draft").await;
-    let published = ctx.service.create_article(&author, input(json!({"title": "Sneaky", "status": "published"}))).await;
+    let published = ctx
+        .service
+        .create_article(
+            &author,
+            input(json!({"title": "Sneaky", "status": "published"})),
+        )
+        .await;
     assert!(matches!(published, Err(Error::Forbidden(_))));
-    assert!(matches!(ctx.service.get_article(&other, &mine.slug).await, Err(Error::NotFound(_))));
     assert!(matches!(
-        ctx.service.update_article(&other, &mine.slug, input(json!({"title": "x"})), Some(1)).await,
+        ctx.service.get_article(&other, &mine.slug).await,
         Err(Error::NotFound(_))
     ));
     assert!(matches!(
-        ctx.service.set_article_status(&author, &mine.slug, StatusAction::Publish, Some(1)).await,
+        ctx.service
+            .update_article(&other, &mine.slug, input(json!({"title": "x"})), Some(1))
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        ctx.service
+            .set_article_status(&author, &mine.slug, StatusAction::Publish, Some(1))
+            .await,
         Err(Error::Forbidden(_))
     ));
-    let published = ctx.service.set_article_status(&editor, &mine.slug, StatusAction::Publish, Some(1)).await.unwrap();
+    let published = ctx
+        .service
+        .set_article_status(&editor, &mine.slug, StatusAction::Publish, Some(1))
+        .await
+        .unwrap();
     // Once published, the author can no longer edit it.
     assert!(matches!(
-        ctx.service.update_article(&author, &mine.slug, input(json!({"title": "x"})), Some(published.version)).await,
+        ctx.service
+            .update_article(
+                &author,
+                &mine.slug,
+                input(json!({"title": "x"})),
+                Some(published.version)
+            )
+            .await,
         Err(Error::Forbidden(_))
     ));
-    assert!(matches!(ctx.service.create_technology(&author, Default::default()).await, Err(Error::Forbidden(_))));
-    assert!(matches!(ctx.service.create_article(&Caller::Anonymous, Default::default()).await, Err(Error::Unauthenticated(_))));
+    assert!(matches!(
+        ctx.service
+            .create_technology(&author, Default::default())
+            .await,
+        Err(Error::Forbidden(_))
+    ));
+    assert!(matches!(
+        ctx.service
+            .create_article(&Caller::Anonymous, Default::default())
+            .await,
+        Err(Error::Unauthenticated(_))
+    ));
 }

@@ -108,9 +108,18 @@ mod tests {
 
     #[test]
     fn keeps_safe_links() {
-        for url in ["/articles/x", "#top", "mailto:a@b.c", "http://x.y/a:b", "x?y=a:b"] {
+        for url in [
+            "/articles/x",
+            "#top",
+            "mailto:a@b.c",
+            "http://x.y/a:b",
+            "x?y=a:b",
+        ] {
             let html = render_markdown(&format!("[x]({url})"));
-            assert!(!html.contains("href=\"#\"") || url == "#top", "{url}: {html}");
+            assert!(
+                !html.contains("href=\"#\"") || url == "#top",
+                "{url}: {html}"
+            );
         }
     }
 }

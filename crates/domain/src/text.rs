@@ -65,10 +65,16 @@ fn line(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
         return Err(FieldError::new(field, "must not be empty"));
     }
     if value.chars().count() > max {
-        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     if has_control(value, false) {
-        return Err(FieldError::new(field, "must not contain control characters"));
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(value.to_owned())
 }
@@ -251,7 +257,10 @@ impl Summary {
             ));
         }
         if has_control(value, true) {
-            return Err(FieldError::new(Self::FIELD, "must not contain control characters"));
+            return Err(FieldError::new(
+                Self::FIELD,
+                "must not contain control characters",
+            ));
         }
         Ok(Self(value.to_owned()))
     }
@@ -271,7 +280,10 @@ impl Body {
             ));
         }
         if has_control(raw, true) {
-            return Err(FieldError::new(Self::FIELD, "must not contain control characters"));
+            return Err(FieldError::new(
+                Self::FIELD,
+                "must not contain control characters",
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -333,7 +345,17 @@ mod tests {
     #[test]
     fn slug_examples() {
         assert!(Slug::parse("elixir-and-phoenix-2023").is_ok());
-        for bad in ["", "-a", "a-", "a--b", "A", "a b", "a_b", "é", &"a".repeat(101)] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "A",
+            "a b",
+            "a_b",
+            "é",
+            &"a".repeat(101),
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad:?}");
         }
         assert_eq!(
@@ -348,9 +370,14 @@ mod tests {
 
     #[test]
     fn email_examples() {
-        assert_eq!(Email::parse(" Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+        assert_eq!(
+            Email::parse(" Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
         assert!(Email::parse("admin@localhost").is_ok());
-        for bad in ["", "a", "@b.c", "a@", "a@@b", "a b@c.d", "a@-b.c", "a@b..c", "a@b.c."] {
+        for bad in [
+            "", "a", "@b.c", "a@", "a@@b", "a b@c.d", "a@-b.c", "a@b..c", "a@b.c.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -81,7 +81,10 @@ impl HttpUrl {
         let value = raw.trim();
         let err = |m: &str| Err(FieldError::new(field, m));
         if value.len() > URL_MAX {
-            return Err(FieldError::new(field, format!("must be at most {URL_MAX} characters")));
+            return Err(FieldError::new(
+                field,
+                format!("must be at most {URL_MAX} characters"),
+            ));
         }
         let lower = value.to_ascii_lowercase();
         let rest = if let Some(rest) = lower.strip_prefix("https://") {
@@ -175,7 +178,10 @@ impl TrendSignal {
             }
         }
         if !self.value.is_finite() {
-            return Err(FieldError::new(format!("{field}.value"), "must be a finite number"));
+            return Err(FieldError::new(
+                format!("{field}.value"),
+                "must be a finite number",
+            ));
         }
         Ok(())
     }
@@ -199,7 +205,14 @@ mod tests {
     fn urls() {
         assert!(HttpUrl::parse("u", "https://www.djangoproject.com/").is_ok());
         assert!(HttpUrl::parse("u", "HTTP://EXAMPLE.COM").is_ok());
-        for bad in ["javascript:alert(1)", "ftp://x", "https://", "https:///x", "//x.y", "https://a b"] {
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "//x.y",
+            "https://a b",
+        ] {
             assert!(HttpUrl::parse("u", bad).is_err(), "{bad}");
         }
     }

@@ -75,7 +75,9 @@ async fn list(
     Auth(caller): Auth,
     params: web::Query<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = service.list_articles(&caller, params.into_inner().into()).await?;
+    let page = service
+        .list_articles(&caller, params.into_inner().into())
+        .await?;
     let body = ListBody {
         data: &page.items,
         page: PageInfo {
@@ -103,8 +105,13 @@ async fn create(
     input: web::Json<ArticleInput>,
 ) -> ApiResult<HttpResponse> {
     let article = service.create_article(&caller, input.into_inner()).await?;
-    let mut response = respond::write(StatusCode::CREATED, &article, Some(etag(article.id, article.version)));
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/articles/{}", article.id)) {
+    let mut response = respond::write(
+        StatusCode::CREATED,
+        &article,
+        Some(etag(article.id, article.version)),
+    );
+    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/articles/{}", article.id))
+    {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
@@ -112,7 +119,12 @@ async fn create(
 
 /// The version `If-Match` names for this article; resolving the key first lets the header
 /// carry the item's id.
-async fn if_match(req: &HttpRequest, service: &Service, caller: &lectern_service::Caller, key: &str) -> ApiResult<Option<i64>> {
+async fn if_match(
+    req: &HttpRequest,
+    service: &Service,
+    caller: &lectern_service::Caller,
+    key: &str,
+) -> ApiResult<Option<i64>> {
     if req.headers().get(header::IF_MATCH).is_none() {
         return Ok(None);
     }
@@ -131,8 +143,14 @@ async fn update(
     input: web::Json<ArticleInput>,
 ) -> ApiResult<HttpResponse> {
     let version = if_match(&req, &service, &caller, &key).await?;
-    let article = service.update_article(&caller, &key, input.into_inner(), version).await?;
-    Ok(respond::write(StatusCode::OK, &article, Some(etag(article.id, article.version))))
+    let article = service
+        .update_article(&caller, &key, input.into_inner(), version)
+        .await?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &article,
+        Some(etag(article.id, article.version)),
+    ))
 }
 
 async fn delete(
@@ -154,18 +172,60 @@ async fn status_change(
     action: StatusAction,
 ) -> ApiResult<HttpResponse> {
     let version = if_match(&req, &service, &caller, &key).await?;
-    let article = service.set_article_status(&caller, &key, action, version).await?;
-    Ok(respond::write(StatusCode::OK, &article, Some(etag(article.id, article.version))))
+    let article = service
+        .set_article_status(&caller, &key, action, version)
+        .await?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &article,
+        Some(etag(article.id, article.version)),
+    ))
 }
 
-async fn publish(req: HttpRequest, service: web::Data<Service>, Auth(caller): Auth, key: web::Path<String>) -> ApiResult<HttpResponse> {
-    status_change(req, service, caller, key.into_inner(), StatusAction::Publish).await
+async fn publish(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    status_change(
+        req,
+        service,
+        caller,
+        key.into_inner(),
+        StatusAction::Publish,
+    )
+    .await
 }
 
-async fn unpublish(req: HttpRequest, service: web::Data<Service>, Auth(caller): Auth, key: web::Path<String>) -> ApiResult<HttpResponse> {
-    status_change(req, service, caller, key.into_inner(), StatusAction::Unpublish).await
+async fn unpublish(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    status_change(
+        req,
+        service,
+        caller,
+        key.into_inner(),
+        StatusAction::Unpublish,
+    )
+    .await
 }
 
-async fn archive(req: HttpRequest, service: web::Data<Service>, Auth(caller): Auth, key: web::Path<String>) -> ApiResult<HttpResponse> {
-    status_change(req, service, caller, key.into_inner(), StatusAction::Archive).await
+async fn archive(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    status_change(
+        req,
+        service,
+        caller,
+        key.into_inner(),
+        StatusAction::Archive,
+    )
+    .await
 }

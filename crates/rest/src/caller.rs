@@ -25,14 +25,23 @@ impl FromRequest for Auth {
             let Some(header) = header else {
                 return Ok(Auth(Caller::Anonymous));
             };
-            let service = service.ok_or_else(|| ApiError(Error::Internal("service missing".into())))?;
-            let header = header.map_err(|_| ApiError(Error::Unauthenticated("the Authorization header is not valid text".into())))?;
+            let service =
+                service.ok_or_else(|| ApiError(Error::Internal("service missing".into())))?;
+            let header = header.map_err(|_| {
+                ApiError(Error::Unauthenticated(
+                    "the Authorization header is not valid text".into(),
+                ))
+            })?;
             let token = header
                 .strip_prefix("Bearer ")
                 .or_else(|| header.strip_prefix("bearer "))
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
-                .ok_or_else(|| ApiError(Error::Unauthenticated("use 'Authorization: Bearer <token>'".into())))?;
+                .ok_or_else(|| {
+                    ApiError(Error::Unauthenticated(
+                        "use 'Authorization: Bearer <token>'".into(),
+                    ))
+                })?;
             Ok(Auth(service.authenticate(token).await?))
         })
     }

@@ -27,7 +27,8 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
             "send the body as application/json".into(),
             vec![],
         ),
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => problem_response(
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => problem_response(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!("the body must be at most {limit} bytes"),
@@ -76,7 +77,9 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
         .content_type_required(true)
-        .content_type(|m| m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON))
+        .content_type(|m| {
+            m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON)
+        })
         .error_handler(json_error)
 }
 

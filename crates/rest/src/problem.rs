@@ -92,7 +92,12 @@ impl ResponseError for ApiError {
 }
 
 /// Builds a problem response directly (for errors raised before a handler runs).
-pub fn problem_response(status: StatusCode, code: &str, detail: String, errors: Vec<FieldError>) -> HttpResponse {
+pub fn problem_response(
+    status: StatusCode,
+    code: &str,
+    detail: String,
+    errors: Vec<FieldError>,
+) -> HttpResponse {
     let body = Problem {
         kind: format!("https://lectern.dev/problems/{}", code.replace('_', "-")),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),

@@ -8,7 +8,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use lectern_service::inputs::TechnologyInput;
-use lectern_service::{TechnologyQuery, Service, StatusAction};
+use lectern_service::{Service, StatusAction, TechnologyQuery};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -45,7 +45,6 @@ impl From<ListParams> for TechnologyQuery {
     }
 }
 
-
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/technologies")
@@ -69,7 +68,9 @@ async fn list(
     Auth(caller): Auth,
     params: web::Query<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = service.list_technologies(&caller, params.into_inner().into()).await?;
+    let page = service
+        .list_technologies(&caller, params.into_inner().into())
+        .await?;
     let body = ListBody {
         data: &page.items,
         page: PageInfo {
@@ -96,9 +97,17 @@ async fn create(
     Auth(caller): Auth,
     input: web::Json<TechnologyInput>,
 ) -> ApiResult<HttpResponse> {
-    let item = service.create_technology(&caller, input.into_inner()).await?;
-    let mut response = respond::write(StatusCode::CREATED, &item, Some(etag(item.id, item.version)));
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/technologies/{}", item.id)) {
+    let item = service
+        .create_technology(&caller, input.into_inner())
+        .await?;
+    let mut response = respond::write(
+        StatusCode::CREATED,
+        &item,
+        Some(etag(item.id, item.version)),
+    );
+    if let Ok(location) =
+        header::HeaderValue::from_str(&format!("/api/v1/technologies/{}", item.id))
+    {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
@@ -106,7 +115,12 @@ async fn create(
 
 /// The version `If-Match` names for this technology; resolving the key first lets the header
 /// carry the item's id.
-async fn if_match(req: &HttpRequest, service: &Service, caller: &lectern_service::Caller, key: &str) -> ApiResult<Option<i64>> {
+async fn if_match(
+    req: &HttpRequest,
+    service: &Service,
+    caller: &lectern_service::Caller,
+    key: &str,
+) -> ApiResult<Option<i64>> {
     if req.headers().get(header::IF_MATCH).is_none() {
         return Ok(None);
     }
@@ -125,8 +139,14 @@ async fn update(
     input: web::Json<TechnologyInput>,
 ) -> ApiResult<HttpResponse> {
     let version = if_match(&req, &service, &caller, &key).await?;
-    let item = service.update_technology(&caller, &key, input.into_inner(), version).await?;
-    Ok(respond::write(StatusCode::OK, &item, Some(etag(item.id, item.version))))
+    let item = service
+        .update_technology(&caller, &key, input.into_inner(), version)
+        .await?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &item,
+        Some(etag(item.id, item.version)),
+    ))
 }
 
 async fn delete(
@@ -148,18 +168,60 @@ async fn status_change(
     action: StatusAction,
 ) -> ApiResult<HttpResponse> {
     let version = if_match(&req, &service, &caller, &key).await?;
-    let item = service.set_technology_status(&caller, &key, action, version).await?;
-    Ok(respond::write(StatusCode::OK, &item, Some(etag(item.id, item.version))))
+    let item = service
+        .set_technology_status(&caller, &key, action, version)
+        .await?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &item,
+        Some(etag(item.id, item.version)),
+    ))
 }
 
-async fn publish(req: HttpRequest, service: web::Data<Service>, Auth(caller): Auth, key: web::Path<String>) -> ApiResult<HttpResponse> {
-    status_change(req, service, caller, key.into_inner(), StatusAction::Publish).await
+async fn publish(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    status_change(
+        req,
+        service,
+        caller,
+        key.into_inner(),
+        StatusAction::Publish,
+    )
+    .await
 }
 
-async fn unpublish(req: HttpRequest, service: web::Data<Service>, Auth(caller): Auth, key: web::Path<String>) -> ApiResult<HttpResponse> {
-    status_change(req, service, caller, key.into_inner(), StatusAction::Unpublish).await
+async fn unpublish(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    status_change(
+        req,
+        service,
+        caller,
+        key.into_inner(),
+        StatusAction::Unpublish,
+    )
+    .await
 }
 
-async fn archive(req: HttpRequest, service: web::Data<Service>, Auth(caller): Auth, key: web::Path<String>) -> ApiResult<HttpResponse> {
-    status_change(req, service, caller, key.into_inner(), StatusAction::Archive).await
+async fn archive(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    status_change(
+        req,
+        service,
+        caller,
+        key.into_inner(),
+        StatusAction::Archive,
+    )
+    .await
 }

@@ -21,7 +21,9 @@ pub async fn ensure_admin(service: &Service, config: &Config) -> BoxResult<Optio
     let (email, password, generated) = match (&config.admin_email, &config.admin_password) {
         (Some(email), Some(password)) => (email.clone(), password.clone(), false),
         (Some(_), None) | (None, Some(_)) => {
-            return Err("set both LECTERN_ADMIN_EMAIL and LECTERN_ADMIN_PASSWORD, or neither".into())
+            return Err(
+                "set both LECTERN_ADMIN_EMAIL and LECTERN_ADMIN_PASSWORD, or neither".into(),
+            )
         }
         (None, None) => (
             "admin@localhost".to_owned(),
@@ -48,7 +50,10 @@ pub async fn ensure_admin(service: &Service, config: &Config) -> BoxResult<Optio
 }
 
 /// Loads the demo content on the first start against an empty database.
-pub async fn maybe_load_demo(service: &Service, config: &Config) -> BoxResult<Option<demo::Loaded>> {
+pub async fn maybe_load_demo(
+    service: &Service,
+    config: &Config,
+) -> BoxResult<Option<demo::Loaded>> {
     const FLAG: &str = "demo.first_start_done";
     if service.setting(FLAG).await?.is_some() {
         return Ok(None);

@@ -35,6 +35,13 @@ pub enum Command {
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Fill the database with generated published articles (for benchmarks and trying
+    /// Lectern at scale); they link the demo technologies when those exist.
+    Seed {
+        /// How many articles to create.
+        #[arg(long, default_value_t = 10_000)]
+        articles: usize,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -60,7 +67,9 @@ pub enum UserCommand {
 }
 
 fn env_help() -> String {
-    let mut out = String::from("Environment variables (they override lectern.toml, which overrides the defaults):\n");
+    let mut out = String::from(
+        "Environment variables (they override lectern.toml, which overrides the defaults):\n",
+    );
     for (name, what) in ENV_VARS {
         out.push_str(&format!("  {name:<32} {what}\n"));
     }
@@ -70,7 +79,9 @@ fn env_help() -> String {
 fn init_tracing(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = if config.log_format == "json" {
         builder.json().try_init()
     } else {
@@ -82,10 +93,15 @@ async fn open_database(config: &Config) -> BoxResult<Db> {
     let mut options = DbOptions::new(config.database_url.clone());
     options.max_connections = config.db_max_connections.max(1);
     options.statement_timeout = Some(Duration::from_millis(config.db_statement_timeout_ms));
-    let db = Db::connect(&options)
+    let db = Db::connect(&options).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {e}",
+            redact(&config.database_url)
+        )
+    })?;
+    db.migrate()
         .await
-        .map_err(|e| format!("cannot open the database {}: {e}", redact(&config.database_url)))?;
-    db.migrate().await.map_err(|e| format!("migration failed: {e}"))?;
+        .map_err(|e| format!("migration failed: {e}"))?;
     Ok(db)
 }
 
@@ -127,6 +143,12 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
             println!("database {} is up to date", redact(&config.database_url));
             Ok(())
         }
+        Command::Seed { articles } => {
+            init_tracing(&config);
+            let db = open_database(&config).await?;
+            let service = Service::new(db, service_config(&config));
+            crate::seed::articles(&service, &config, articles).await
+        }
         Command::User { command } => match command {
             UserCommand::Create {
                 email,
@@ -141,7 +163,15 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
                 let db = open_database(&config).await?;
                 let service = Service::new(db, service_config(&config));
                 let user = service
-                    .create_user(None, NewUser { email, display_name, role, password })
+                    .create_user(
+                        None,
+                        NewUser {
+                            email,
+                            display_name,
+                            role,
+                            password,
+                        },
+                    )
                     .await
                     .map_err(|e| match e {
                         lectern_service::Error::Validation(errors) => errors
@@ -172,18 +202,38 @@ async fn serve(config: Config) -> BoxResult<()> {
         .map(|a| format!("http://{a}"))
         .unwrap_or_else(|| format!("http://{}", config.addr));
     let mut out = std::io::stdout().lock();
-    writeln!(out, "Lectern {} listening on {base}", env!("CARGO_PKG_VERSION"))?;
+    writeln!(
+        out,
+        "Lectern {} listening on {base}",
+        env!("CARGO_PKG_VERSION")
+    )?;
     writeln!(out, "  database  {}", redact(&config.database_url))?;
     if let Some(loaded) = demo {
-        writeln!(out, "  demo      loaded {} technologies and {} articles", loaded.technologies, loaded.articles)?;
+        writeln!(
+            out,
+            "  demo      loaded {} technologies and {} articles",
+            loaded.technologies, loaded.articles
+        )?;
     }
     match &admin {
-        Some(bootstrap::AdminLogin { email, generated_password: Some(password) }) => {
+        Some(bootstrap::AdminLogin {
+            email,
+            generated_password: Some(password),
+        }) => {
             writeln!(out, "  admin     {email} / {password}")?;
-            writeln!(out, "            (generated now and shown only once: keep it, then change it)")?;
+            writeln!(
+                out,
+                "            (generated now and shown only once: keep it, then change it)"
+            )?;
         }
-        Some(bootstrap::AdminLogin { email, generated_password: None }) => {
-            writeln!(out, "  admin     {email} (password from LECTERN_ADMIN_PASSWORD)")?;
+        Some(bootstrap::AdminLogin {
+            email,
+            generated_password: None,
+        }) => {
+            writeln!(
+                out,
+                "  admin     {email} (password from LECTERN_ADMIN_PASSWORD)"
+            )?;
         }
         None => {}
     }
@@ -191,7 +241,10 @@ async fn serve(config: Config) -> BoxResult<()> {
         out,
         "  log in    curl -s -X POST {base}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"email\":\"...\",\"password\":\"...\"}}'"
     )?;
-    writeln!(out, "  try       curl -s '{base}/api/v1/technologies?limit=5'")?;
+    writeln!(
+        out,
+        "  try       curl -s '{base}/api/v1/technologies?limit=5'"
+    )?;
     out.flush()?;
     drop(out);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, %base, "ready");

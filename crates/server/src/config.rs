@@ -102,11 +102,18 @@ impl Config {
         Self::load_from(file, |k| std::env::var(k).ok())
     }
 
-    pub fn load_from(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let explicit = file.map(Path::to_path_buf).or_else(|| env("LECTERN_CONFIG").map(Into::into));
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let explicit = file
+            .map(Path::to_path_buf)
+            .or_else(|| env("LECTERN_CONFIG").map(Into::into));
         let mut config = match &explicit {
             Some(path) => Self::from_file(path)?,
-            None if Path::new("lectern.toml").exists() => Self::from_file(Path::new("lectern.toml"))?,
+            None if Path::new("lectern.toml").exists() => {
+                Self::from_file(Path::new("lectern.toml"))?
+            }
             None => Config::default(),
         };
         config.apply_env(env)?;
@@ -129,7 +136,9 @@ impl Config {
             match raw.trim().to_ascii_lowercase().as_str() {
                 "1" | "true" | "yes" | "on" => Ok(true),
                 "0" | "false" | "no" | "off" => Ok(false),
-                _ => Err(ConfigError::Env(format!("{name}={raw:?} must be true or false"))),
+                _ => Err(ConfigError::Env(format!(
+                    "{name}={raw:?} must be true or false"
+                ))),
             }
         }
         if let Some(v) = env("LECTERN_ADDR") {
@@ -185,15 +194,21 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         if self.log_format != "text" && self.log_format != "json" {
-            return Err(ConfigError::Env(format!("log format must be text or json, not {:?}", self.log_format)));
+            return Err(ConfigError::Env(format!(
+                "log format must be text or json, not {:?}",
+                self.log_format
+            )));
         }
         if self.argon2_memory_kib < 19_456 || self.argon2_iterations < 2 {
             return Err(ConfigError::Env(
-                "argon2 parameters below the OWASP minimum (19456 KiB, 2 iterations) are refused".into(),
+                "argon2 parameters below the OWASP minimum (19456 KiB, 2 iterations) are refused"
+                    .into(),
             ));
         }
         if self.max_body_bytes < 1024 {
-            return Err(ConfigError::Env("max body size must be at least 1024 bytes".into()));
+            return Err(ConfigError::Env(
+                "max body size must be at least 1024 bytes".into(),
+            ));
         }
         Ok(())
     }
@@ -205,7 +220,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -239,8 +257,15 @@ mod tests {
     fn every_env_var_is_documented() {
         let source = include_str!("config.rs");
         for line in source.lines().filter(|l| l.contains("env(\"")) {
-            let name = line.split("env(\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
-            assert!(ENV_VARS.iter().any(|(n, _)| *n == name), "{name} is read but not documented");
+            let name = line
+                .split("env(\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap();
+            assert!(
+                ENV_VARS.iter().any(|(n, _)| *n == name),
+                "{name} is read but not documented"
+            );
         }
     }
 }

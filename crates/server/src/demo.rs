@@ -13,7 +13,9 @@ const ARTICLES: &str = include_str!("../../../demo/articles.json");
 const BODIES: &[(&str, &str)] = &[
     (
         "articles/backend-stack-2023-frameworks-content-static-sites.md",
-        include_str!("../../../demo/articles/backend-stack-2023-frameworks-content-static-sites.md"),
+        include_str!(
+            "../../../demo/articles/backend-stack-2023-frameworks-content-static-sites.md"
+        ),
     ),
     (
         "articles/backend-demand-and-tooling-2023.md",
@@ -135,4 +137,3 @@ pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded>
         articles: articles.len(),
     })
 }
-

@@ -61,7 +61,8 @@ impl StatusAction {
 /// than the caller could list anyway.
 pub(crate) fn check_status_filter(caller: &Caller, status: Option<&str>) -> Result<Option<String>> {
     let Some(raw) = status else { return Ok(None) };
-    let status = ContentStatus::parse(raw).map_err(|e| Error::bad_request("invalid_parameter", e.to_string()))?;
+    let status = ContentStatus::parse(raw)
+        .map_err(|e| Error::bad_request("invalid_parameter", e.to_string()))?;
     if status != ContentStatus::Published && caller.sees_only_published() {
         return Err(Error::Forbidden(
             "filtering by an unpublished status needs an editor login or a preview token".into(),
@@ -114,15 +115,27 @@ pub(crate) fn expected_version(if_match: Option<i64>, body: Option<i64>) -> Resu
 }
 
 impl Service {
-    pub async fn list_articles(&self, caller: &Caller, query: ArticleQuery) -> Result<Page<ArticleView>> {
+    pub async fn list_articles(
+        &self,
+        caller: &Caller,
+        query: ArticleQuery,
+    ) -> Result<Page<ArticleView>> {
         let limit = paging::parse_limit(query.limit)?;
         let sort_raw = query.sort.as_deref().unwrap_or("-published_at");
         let SortSpec { field: sort, dir } = paging::parse_sort(sort_raw, SORTS)?;
         let sort_key = paging::sort_key(
-            SORTS.iter().find(|(_, s)| *s == sort).map(|(n, _)| *n).unwrap_or_default(),
+            SORTS
+                .iter()
+                .find(|(_, s)| *s == sort)
+                .map(|(n, _)| *n)
+                .unwrap_or_default(),
             dir,
         );
-        let kind = if sort == Sort::Title { CursorKind::Text } else { CursorKind::Time };
+        let kind = if sort == Sort::Title {
+            CursorKind::Text
+        } else {
+            CursorKind::Time
+        };
         let after = query
             .cursor
             .as_deref()
@@ -211,7 +224,10 @@ impl Service {
         for (article, tech) in q::technologies_of(conn, &ids).await? {
             // A link to an unpublished technology must not reveal it.
             if tech_visible || tech.status == ContentStatus::Published.as_str() {
-                techs.entry(article).or_default().push(TechnologyRef::from(&tech));
+                techs
+                    .entry(article)
+                    .or_default()
+                    .push(TechnologyRef::from(&tech));
             }
         }
         Ok(rows
@@ -226,7 +242,12 @@ impl Service {
     }
 
     /// Finds an article by id or slug that the caller may read.
-    async fn find_article<C: Conn>(&self, conn: &C, caller: &Caller, key: &str) -> Result<row::Model> {
+    async fn find_article<C: Conn>(
+        &self,
+        conn: &C,
+        caller: &Caller,
+        key: &str,
+    ) -> Result<row::Model> {
         let found = match Uuid::parse_str(key) {
             Ok(id) => q::find_by_id(conn, id).await?,
             Err(_) => match Slug::parse(key) {
@@ -247,7 +268,12 @@ impl Service {
         self.one_view(conn, caller, article).await
     }
 
-    async fn one_view<C: Conn>(&self, conn: &C, caller: &Caller, article: row::Model) -> Result<ArticleView> {
+    async fn one_view<C: Conn>(
+        &self,
+        conn: &C,
+        caller: &Caller,
+        article: row::Model,
+    ) -> Result<ArticleView> {
         self.article_views(conn, caller, vec![article])
             .await?
             .pop()
@@ -255,7 +281,12 @@ impl Service {
     }
 
     /// Resolves technology slugs to ids the caller may link; unknown ones are field errors.
-    async fn resolve_technologies<C: Conn>(&self, conn: &C, caller: &Caller, slugs: &[Slug]) -> Result<Vec<Uuid>> {
+    async fn resolve_technologies<C: Conn>(
+        &self,
+        conn: &C,
+        caller: &Caller,
+        slugs: &[Slug],
+    ) -> Result<Vec<Uuid>> {
         let names: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
         let found = tq::find_by_slugs(conn, &names).await?;
         let visible_all = caller.technology_visibility() == Visibility::All;
@@ -263,7 +294,8 @@ impl Service {
         let mut errors = Vec::new();
         for (i, slug) in slugs.iter().enumerate() {
             match found.iter().find(|t| {
-                t.slug == slug.as_str() && (visible_all || t.status == ContentStatus::Published.as_str())
+                t.slug == slug.as_str()
+                    && (visible_all || t.status == ContentStatus::Published.as_str())
             }) {
                 Some(t) => ids.push(t.id),
                 None => errors.push(FieldError::new(
@@ -308,19 +340,30 @@ impl Service {
     }
 
     /// Checks fields that only some roles may set.
-    fn check_article_fields(&self, caller: &Caller, change: &ArticleChange, existing: Option<&row::Model>) -> Result<()> {
+    fn check_article_fields(
+        &self,
+        caller: &Caller,
+        change: &ArticleChange,
+        existing: Option<&row::Model>,
+    ) -> Result<()> {
         if caller.can_edit_any_content() {
             return Ok(());
         }
         if let Some(status) = change.status {
-            let unchanged = existing.map(|e| e.status == status.as_str()).unwrap_or(status == ContentStatus::Draft);
+            let unchanged = existing
+                .map(|e| e.status == status.as_str())
+                .unwrap_or(status == ContentStatus::Draft);
             if !unchanged {
-                return Err(Error::Forbidden("authors cannot change an article's status; an editor publishes it".into()));
+                return Err(Error::Forbidden(
+                    "authors cannot change an article's status; an editor publishes it".into(),
+                ));
             }
         }
         if let Some(author) = change.author_id {
             if Some(author) != caller.user_id().map(|u| u.0) {
-                return Err(Error::Forbidden("authors cannot change an article's author".into()));
+                return Err(Error::Forbidden(
+                    "authors cannot change an article's author".into(),
+                ));
             }
         }
         if change.published_at.is_some() {
@@ -329,25 +372,88 @@ impl Service {
         Ok(())
     }
 
-    pub async fn create_article(&self, caller: &Caller, input: ArticleInput) -> Result<ArticleView> {
+    pub async fn create_article(
+        &self,
+        caller: &Caller,
+        input: ArticleInput,
+    ) -> Result<ArticleView> {
         caller.require_article_writer()?;
         let change = input.parse(true)?;
         self.check_article_fields(caller, &change, None)?;
         let tx = self.db().begin().await?;
+        let (view, announced) = self.insert_article(&tx, caller, change).await?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
+        self.announce(announced);
+        self.reshape_for(caller, view)
+    }
+
+    /// Creates many articles in one transaction (bulk import, seeding): all or none. Each
+    /// still gets its revision and change-feed row.
+    pub async fn import_articles(
+        &self,
+        caller: &Caller,
+        inputs: Vec<ArticleInput>,
+    ) -> Result<usize> {
+        caller.require_editor()?;
+        let mut changes = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.into_iter().enumerate() {
+            let change = input.parse(true).map_err(|e| {
+                Error::Validation(
+                    e.0.into_iter()
+                        .map(|f| {
+                            let field = format!("[{i}].{}", f.field);
+                            f.at(field)
+                        })
+                        .collect(),
+                )
+            })?;
+            changes.push(change);
+        }
+        let n = changes.len();
+        let tx = self.db().begin().await?;
+        let mut announced = Vec::with_capacity(n);
+        for change in changes {
+            announced.push(self.insert_article(&tx, caller, change).await?.1);
+        }
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
+        announced.into_iter().for_each(|c| self.announce(c));
+        Ok(n)
+    }
+
+    async fn insert_article(
+        &self,
+        tx: &lectern_storage::Tx,
+        caller: &Caller,
+        change: ArticleChange,
+    ) -> Result<(ArticleView, crate::Change)> {
         let author_id = match (change.author_id, caller.user_id()) {
             (Some(id), _) => {
-                if uq::find_by_id(&tx, id).await?.is_none() {
+                if uq::find_by_id(tx, id).await?.is_none() {
                     return Err(Error::field("author_id", "no user has this id"));
                 }
                 id
             }
             (None, Some(me)) => me.0,
-            (None, None) => return Err(Error::field("author_id", "is required when writing with an API token")),
+            (None, None) => {
+                return Err(Error::field(
+                    "author_id",
+                    "is required when writing with an API token",
+                ))
+            }
         };
-        let title = change.title.clone().ok_or_else(|| Error::field("title", "is required"))?;
-        let slug = self.article_slug(&tx, change.slug.as_ref(), title.as_str(), None).await?;
+        let title = change
+            .title
+            .clone()
+            .ok_or_else(|| Error::field("title", "is required"))?;
+        let slug = self
+            .article_slug(tx, change.slug.as_ref(), title.as_str(), None)
+            .await?;
         let technology_ids = match &change.technologies {
-            Some(slugs) => self.resolve_technologies(&tx, caller, slugs).await?,
+            Some(slugs) => self.resolve_technologies(tx, caller, slugs).await?,
             None => vec![],
         };
         let status = change.status.unwrap_or(ContentStatus::Draft);
@@ -371,14 +477,19 @@ impl Service {
             updated_at: at,
             version: 1,
         };
-        q::insert(&tx, article.clone()).await?;
-        let tags: Vec<String> = change.tags.unwrap_or_default().into_iter().map(|t| t.into_inner()).collect();
-        q::set_tags(&tx, article.id, &tags).await?;
-        q::set_technologies(&tx, article.id, &technology_ids).await?;
-        let view = self.one_view(&tx, &Caller::editor_view(), article).await?;
+        q::insert(tx, article.clone()).await?;
+        let tags: Vec<String> = change
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.into_inner())
+            .collect();
+        q::set_tags(tx, article.id, &tags).await?;
+        q::set_technologies(tx, article.id, &technology_ids).await?;
+        let view = self.one_view(tx, &Caller::editor_view(), article).await?;
         let announced = self
             .record(
-                &tx,
+                tx,
                 Record {
                     entity_type: "article",
                     entity_id: view.id,
@@ -393,9 +504,7 @@ impl Service {
                 },
             )
             .await?;
-        tx.commit().await.map_err(lectern_storage::StorageError::from)?;
-        self.announce(announced);
-        self.reshape_for(caller, view)
+        Ok((view, announced))
     }
 
     pub async fn update_article(
@@ -417,14 +526,21 @@ impl Service {
         if existing.version != expected {
             return Err(Error::PreconditionFailed);
         }
-        let before = snapshot(&self.one_view(&tx, &Caller::editor_view(), existing.clone()).await?);
+        let before = snapshot(
+            &self
+                .one_view(&tx, &Caller::editor_view(), existing.clone())
+                .await?,
+        );
         let mut article = existing.clone();
         if let Some(title) = &change.title {
             article.title = title.as_str().to_owned();
         }
         if let Some(slug) = &change.slug {
             if slug.as_str() != existing.slug {
-                article.slug = self.article_slug(&tx, Some(slug), &article.title, Some(existing.id)).await?.into_inner();
+                article.slug = self
+                    .article_slug(&tx, Some(slug), &article.title, Some(existing.id))
+                    .await?
+                    .into_inner();
             }
         }
         if let Some(summary) = change.summary {
@@ -445,7 +561,12 @@ impl Service {
         }
         let at = now();
         if let Some(status) = change.status {
-            apply_status(&mut article, status, change.published_at.or(existing.published_at), at);
+            apply_status(
+                &mut article,
+                status,
+                change.published_at.or(existing.published_at),
+                at,
+            );
         } else if let Some(published_at) = change.published_at {
             article.published_at = Some(published_at);
         }
@@ -462,7 +583,8 @@ impl Service {
         if !q::update(&tx, article.clone(), expected).await? {
             return Err(Error::PreconditionFailed);
         }
-        self.finish_article_write(tx, caller, article, Some(before), at).await
+        self.finish_article_write(tx, caller, article, Some(before), at)
+            .await
     }
 
     /// Commits an update: revision, feed row, announcement, and the caller's view.
@@ -479,7 +601,11 @@ impl Service {
         let summary = match &before {
             Some(b) => {
                 let fields = changed_fields(b, &after);
-                if fields.is_empty() { "no changes".to_owned() } else { format!("updated {fields}") }
+                if fields.is_empty() {
+                    "no changes".to_owned()
+                } else {
+                    format!("updated {fields}")
+                }
             }
             None => "created".to_owned(),
         };
@@ -500,7 +626,9 @@ impl Service {
                 },
             )
             .await?;
-        tx.commit().await.map_err(lectern_storage::StorageError::from)?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
         self.announce(announced);
         self.reshape_for(caller, view)
     }
@@ -520,7 +648,11 @@ impl Service {
         if existing.version != expected {
             return Err(Error::PreconditionFailed);
         }
-        let before = snapshot(&self.one_view(&tx, &Caller::editor_view(), existing.clone()).await?);
+        let before = snapshot(
+            &self
+                .one_view(&tx, &Caller::editor_view(), existing.clone())
+                .await?,
+        );
         let at = now();
         let mut article = existing.clone();
         apply_status(&mut article, action.target(), existing.published_at, at);
@@ -529,15 +661,23 @@ impl Service {
         if !q::update(&tx, article.clone(), expected).await? {
             return Err(Error::PreconditionFailed);
         }
-        self.finish_article_write(tx, caller, article, Some(before), at).await
+        self.finish_article_write(tx, caller, article, Some(before), at)
+            .await
     }
 
-    pub async fn delete_article(&self, caller: &Caller, key: &str, if_match: Option<i64>) -> Result<()> {
+    pub async fn delete_article(
+        &self,
+        caller: &Caller,
+        key: &str,
+        if_match: Option<i64>,
+    ) -> Result<()> {
         caller.require_article_writer()?;
         let tx = self.db().begin().await?;
         let existing = self.find_article(&tx, caller, key).await?;
         if !can_edit(caller, &existing) {
-            return Err(Error::Forbidden("you may delete only your own drafts".into()));
+            return Err(Error::Forbidden(
+                "you may delete only your own drafts".into(),
+            ));
         }
         let expected = expected_version(if_match, None)?;
         if existing.version != expected || !q::delete(&tx, existing.id, expected).await? {
@@ -560,7 +700,9 @@ impl Service {
                 },
             )
             .await?;
-        tx.commit().await.map_err(lectern_storage::StorageError::from)?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
         self.announce(announced);
         Ok(())
     }
@@ -575,7 +717,12 @@ impl Service {
     }
 }
 
-fn apply_status(article: &mut row::Model, status: ContentStatus, published_at: Option<DateTime<Utc>>, at: DateTime<Utc>) {
+fn apply_status(
+    article: &mut row::Model,
+    status: ContentStatus,
+    published_at: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) {
     article.status = status.as_str().to_owned();
     article.published_at = match status {
         ContentStatus::Published => Some(published_at.unwrap_or(at)),

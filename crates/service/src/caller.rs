@@ -136,7 +136,9 @@ impl Caller {
         if self.can_edit_any_content() {
             Ok(())
         } else {
-            Err(Error::Forbidden("this needs the editor or admin role".into()))
+            Err(Error::Forbidden(
+                "this needs the editor or admin role".into(),
+            ))
         }
     }
 
@@ -154,7 +156,9 @@ impl Caller {
         match self {
             Caller::User { id, .. } => Ok(*id),
             Caller::Anonymous => Err(Error::Unauthenticated("log in first".into())),
-            Caller::Token { .. } => Err(Error::Forbidden("this needs a user login, not an API token".into())),
+            Caller::Token { .. } => Err(Error::Forbidden(
+                "this needs a user login, not an API token".into(),
+            )),
         }
     }
 }

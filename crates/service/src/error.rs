@@ -21,7 +21,9 @@ pub enum Error {
     Gone(String),
     #[error("the resource was changed by someone else: reload it and apply your change again")]
     PreconditionFailed,
-    #[error("this change needs the version you based it on (an If-Match header or a version field)")]
+    #[error(
+        "this change needs the version you based it on (an If-Match header or a version field)"
+    )]
     PreconditionRequired,
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },

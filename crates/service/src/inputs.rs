@@ -123,9 +123,7 @@ impl ArticleInput {
             cover_image_url: match self.cover_image_url {
                 None => None,
                 Some(None) => Some(None),
-                Some(Some(url)) => e
-                    .check(HttpUrl::parse("cover_image_url", &url))
-                    .map(Some),
+                Some(Some(url)) => e.check(HttpUrl::parse("cover_image_url", &url)).map(Some),
             },
             tags: not_null(&mut e, "tags", self.tags).and_then(|t| e.check(Tag::parse_list(&t))),
             technologies: not_null(&mut e, "technologies", self.technologies)
@@ -217,32 +215,34 @@ impl TechnologyInput {
         if creating && kind.is_none() && !e.0.iter().any(|f| f.field == "kind") {
             e.push(FieldError::new("kind", "is required"));
         }
-        let notable_users = not_null(&mut e, "notable_users", self.notable_users).and_then(|list| {
-            if list.len() > lectern_domain::limits::LIST_ITEMS_MAX {
-                e.push(FieldError::new("notable_users", "at most 50 items"));
-                return None;
-            }
-            let parsed: Vec<Option<String>> = list
-                .iter()
-                .enumerate()
-                .map(|(i, u)| short_text(&format!("notable_users[{i}]"), u, &mut e))
-                .collect();
-            parsed.into_iter().collect()
-        });
-        let trend_signals = not_null(&mut e, "trend_signals", self.trend_signals).and_then(|list| {
-            if list.len() > lectern_domain::limits::LIST_ITEMS_MAX {
-                e.push(FieldError::new("trend_signals", "at most 50 items"));
-                return None;
-            }
-            let mut ok = true;
-            for (i, s) in list.iter().enumerate() {
-                if let Err(err) = s.validate(&format!("trend_signals[{i}]")) {
-                    e.push(err);
-                    ok = false;
+        let notable_users =
+            not_null(&mut e, "notable_users", self.notable_users).and_then(|list| {
+                if list.len() > lectern_domain::limits::LIST_ITEMS_MAX {
+                    e.push(FieldError::new("notable_users", "at most 50 items"));
+                    return None;
                 }
-            }
-            ok.then_some(list)
-        });
+                let parsed: Vec<Option<String>> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| short_text(&format!("notable_users[{i}]"), u, &mut e))
+                    .collect();
+                parsed.into_iter().collect()
+            });
+        let trend_signals =
+            not_null(&mut e, "trend_signals", self.trend_signals).and_then(|list| {
+                if list.len() > lectern_domain::limits::LIST_ITEMS_MAX {
+                    e.push(FieldError::new("trend_signals", "at most 50 items"));
+                    return None;
+                }
+                let mut ok = true;
+                for (i, s) in list.iter().enumerate() {
+                    if let Err(err) = s.validate(&format!("trend_signals[{i}]")) {
+                        e.push(err);
+                        ok = false;
+                    }
+                }
+                ok.then_some(list)
+            });
         let optional_text = |field: &str, v: Patch<String>, e: &mut ValidationErrors| match v {
             None => None,
             Some(None) => Some(None),

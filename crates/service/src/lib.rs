@@ -36,17 +36,9 @@ pub struct Change {
 }
 
 /// Settings the use cases need.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ServiceConfig {
     pub password: passwords::PasswordParams,
-}
-
-impl Default for ServiceConfig {
-    fn default() -> Self {
-        Self {
-            password: passwords::PasswordParams::default(),
-        }
-    }
 }
 
 /// The entry point to every use case. Cheap to clone; share one per process.
@@ -111,7 +103,14 @@ impl Service {
     /// Whether the repository holds any content at all.
     pub async fn has_content(&self) -> Result<bool> {
         let editor = Caller::editor_view();
-        let any_tech = self.count_technologies(&editor, &TechnologyQuery::default()).await? > 0;
-        Ok(any_tech || self.count_articles(&editor, &ArticleQuery::default()).await? > 0)
+        let any_tech = self
+            .count_technologies(&editor, &TechnologyQuery::default())
+            .await?
+            > 0;
+        Ok(any_tech
+            || self
+                .count_articles(&editor, &ArticleQuery::default())
+                .await?
+                > 0)
     }
 }

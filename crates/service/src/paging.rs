@@ -138,7 +138,9 @@ mod tests {
         assert!(decode_cursor(&c, "-name", CursorKind::Text).is_err());
         for bad in ["", "!!!", "e30", &"a".repeat(2000)] {
             assert_eq!(
-                decode_cursor(bad, "name", CursorKind::Text).unwrap_err().code(),
+                decode_cursor(bad, "name", CursorKind::Text)
+                    .unwrap_err()
+                    .code(),
                 "invalid_cursor"
             );
         }

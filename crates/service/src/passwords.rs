@@ -71,7 +71,10 @@ pub async fn verify(params: PasswordParams, password: String, stored: String) ->
             return Ok(Verified::No);
         };
         let hasher = params.hasher()?;
-        if hasher.verify_password(password.as_bytes(), &parsed).is_err() {
+        if hasher
+            .verify_password(password.as_bytes(), &parsed)
+            .is_err()
+        {
             return Ok(Verified::No);
         }
         let weaker = match Params::try_from(&parsed) {
@@ -82,7 +85,11 @@ pub async fn verify(params: PasswordParams, password: String, stored: String) ->
             }
             Err(_) => true,
         };
-        Ok(if weaker { Verified::YesRehash } else { Verified::Yes })
+        Ok(if weaker {
+            Verified::YesRehash
+        } else {
+            Verified::Yes
+        })
     })
     .await
     .map_err(|e| Error::Internal(format!("verification task failed: {e}")))?
@@ -97,9 +104,25 @@ mod tests {
         let params = PasswordParams::default();
         let h = hash(params, "correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert_eq!(verify(params, "correct horse battery".into(), h.clone()).await.unwrap(), Verified::Yes);
-        assert_eq!(verify(params, "wrong".into(), h.clone()).await.unwrap(), Verified::No);
-        let stronger = PasswordParams { iterations: 3, ..params };
-        assert_eq!(verify(stronger, "correct horse battery".into(), h).await.unwrap(), Verified::YesRehash);
+        assert_eq!(
+            verify(params, "correct horse battery".into(), h.clone())
+                .await
+                .unwrap(),
+            Verified::Yes
+        );
+        assert_eq!(
+            verify(params, "wrong".into(), h.clone()).await.unwrap(),
+            Verified::No
+        );
+        let stronger = PasswordParams {
+            iterations: 3,
+            ..params
+        };
+        assert_eq!(
+            verify(stronger, "correct horse battery".into(), h)
+                .await
+                .unwrap(),
+            Verified::YesRehash
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Technology profile use cases. Only editors, admins and write tokens change technologies.
 
-use crate::articles::{check_status_filter, check_text_filter, expected_version, snapshot, StatusAction};
+use crate::articles::{
+    check_status_filter, check_text_filter, expected_version, snapshot, StatusAction,
+};
 use crate::inputs::TechnologyInput;
 use crate::paging::{self, CursorKind, SortSpec};
 use crate::record::{changed_fields, now, Record};
@@ -37,7 +39,8 @@ pub struct TechnologyQuery {
 }
 
 fn can_read(caller: &Caller, t: &row::Model) -> bool {
-    t.status == ContentStatus::Published.as_str() || caller.technology_visibility() == Visibility::All
+    t.status == ContentStatus::Published.as_str()
+        || caller.technology_visibility() == Visibility::All
 }
 
 impl Service {
@@ -60,14 +63,27 @@ impl Service {
         })
     }
 
-    pub async fn list_technologies(&self, caller: &Caller, query: TechnologyQuery) -> Result<Page<TechnologyView>> {
+    pub async fn list_technologies(
+        &self,
+        caller: &Caller,
+        query: TechnologyQuery,
+    ) -> Result<Page<TechnologyView>> {
         let limit = paging::parse_limit(query.limit)?;
-        let SortSpec { field: sort, dir } = paging::parse_sort(query.sort.as_deref().unwrap_or("name"), SORTS)?;
+        let SortSpec { field: sort, dir } =
+            paging::parse_sort(query.sort.as_deref().unwrap_or("name"), SORTS)?;
         let sort_key = paging::sort_key(
-            SORTS.iter().find(|(_, s)| *s == sort).map(|(n, _)| *n).unwrap_or_default(),
+            SORTS
+                .iter()
+                .find(|(_, s)| *s == sort)
+                .map(|(n, _)| *n)
+                .unwrap_or_default(),
             dir,
         );
-        let kind = if sort == Sort::Name { CursorKind::Text } else { CursorKind::Time };
+        let kind = if sort == Sort::Name {
+            CursorKind::Text
+        } else {
+            CursorKind::Time
+        };
         let after = query
             .cursor
             .as_deref()
@@ -89,7 +105,13 @@ impl Service {
         let next_cursor = if rows.len() as u64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|last| {
-                paging::encode_cursor(&sort_key, &Keyset { value: sort.value_of(last), id: last.id })
+                paging::encode_cursor(
+                    &sort_key,
+                    &Keyset {
+                        value: sort.value_of(last),
+                        id: last.id,
+                    },
+                )
             })
         } else {
             None
@@ -98,7 +120,11 @@ impl Service {
         Ok(Page { items, next_cursor })
     }
 
-    pub async fn count_technologies(&self, caller: &Caller, query: &TechnologyQuery) -> Result<u64> {
+    pub async fn count_technologies(
+        &self,
+        caller: &Caller,
+        query: &TechnologyQuery,
+    ) -> Result<u64> {
         let filter = self.technology_filter(caller, query)?;
         Ok(q::count(self.db().conn(), caller.technology_visibility(), &filter).await?)
     }
@@ -117,7 +143,10 @@ impl Service {
         let mut related: HashMap<Uuid, Vec<TechnologyRef>> = HashMap::new();
         for (id, tech) in q::related_of(conn, &ids).await? {
             if see_all || tech.status == ContentStatus::Published.as_str() {
-                related.entry(id).or_default().push(TechnologyRef::from(&tech));
+                related
+                    .entry(id)
+                    .or_default()
+                    .push(TechnologyRef::from(&tech));
             }
         }
         Ok(rows
@@ -129,7 +158,12 @@ impl Service {
             .collect())
     }
 
-    async fn find_technology<C: Conn>(&self, conn: &C, caller: &Caller, key: &str) -> Result<row::Model> {
+    async fn find_technology<C: Conn>(
+        &self,
+        conn: &C,
+        caller: &Caller,
+        key: &str,
+    ) -> Result<row::Model> {
         let found = match Uuid::parse_str(key) {
             Ok(id) => q::find_by_id(conn, id).await?,
             Err(_) => match Slug::parse(key) {
@@ -149,14 +183,24 @@ impl Service {
         self.one_technology_view(conn, caller, t).await
     }
 
-    async fn one_technology_view<C: Conn>(&self, conn: &C, caller: &Caller, t: row::Model) -> Result<TechnologyView> {
+    async fn one_technology_view<C: Conn>(
+        &self,
+        conn: &C,
+        caller: &Caller,
+        t: row::Model,
+    ) -> Result<TechnologyView> {
         self.technology_views(conn, caller, vec![t])
             .await?
             .pop()
             .ok_or_else(|| Error::Internal("technology view missing".into()))
     }
 
-    async fn resolve_related<C: Conn>(&self, conn: &C, slugs: &[Slug], me: Option<Uuid>) -> Result<Vec<Uuid>> {
+    async fn resolve_related<C: Conn>(
+        &self,
+        conn: &C,
+        slugs: &[Slug],
+        me: Option<Uuid>,
+    ) -> Result<Vec<Uuid>> {
         let names: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
         let found = q::find_by_slugs(conn, &names).await?;
         let mut ids = Vec::new();
@@ -181,7 +225,13 @@ impl Service {
         }
     }
 
-    async fn technology_slug<C: Conn>(&self, conn: &C, requested: Option<&Slug>, name: &str, except: Option<Uuid>) -> Result<Slug> {
+    async fn technology_slug<C: Conn>(
+        &self,
+        conn: &C,
+        requested: Option<&Slug>,
+        name: &str,
+        except: Option<Uuid>,
+    ) -> Result<Slug> {
         if let Some(slug) = requested {
             if q::slug_taken(conn, slug.as_str(), except).await? {
                 return Err(Error::Conflict {
@@ -201,20 +251,34 @@ impl Service {
         Ok(candidate)
     }
 
-    pub async fn create_technology(&self, caller: &Caller, input: TechnologyInput) -> Result<TechnologyView> {
+    pub async fn create_technology(
+        &self,
+        caller: &Caller,
+        input: TechnologyInput,
+    ) -> Result<TechnologyView> {
         caller.require_editor()?;
         let change = input.parse(true)?;
         let tx = self.db().begin().await?;
-        let name = change.name.clone().ok_or_else(|| Error::field("name", "is required"))?;
-        let kind = change.kind.ok_or_else(|| Error::field("kind", "is required"))?;
-        let slug = self.technology_slug(&tx, change.slug.as_ref(), name.as_str(), None).await?;
+        let name = change
+            .name
+            .clone()
+            .ok_or_else(|| Error::field("name", "is required"))?;
+        let kind = change
+            .kind
+            .ok_or_else(|| Error::field("kind", "is required"))?;
+        let slug = self
+            .technology_slug(&tx, change.slug.as_ref(), name.as_str(), None)
+            .await?;
         let related = match &change.related {
             Some(slugs) => self.resolve_related(&tx, slugs, None).await?,
             None => vec![],
         };
         let status = change.status.unwrap_or(ContentStatus::Draft);
         let at = now();
-        let description = change.description.map(|d| d.into_inner()).unwrap_or_default();
+        let description = change
+            .description
+            .map(|d| d.into_inner())
+            .unwrap_or_default();
         let t = row::Model {
             id: Uuid::now_v7(),
             slug: slug.into_inner(),
@@ -242,7 +306,9 @@ impl Service {
         for peer in &related {
             peer_changes.extend(self.touch_technology(&tx, caller, *peer, at).await?);
         }
-        let view = self.finish_technology_write(tx, caller, t, None, at).await?;
+        let view = self
+            .finish_technology_write(tx, caller, t, None, at)
+            .await?;
         for change in peer_changes {
             self.announce(change);
         }
@@ -264,14 +330,21 @@ impl Service {
         if existing.version != expected {
             return Err(Error::PreconditionFailed);
         }
-        let before = snapshot(&self.one_technology_view(&tx, &Caller::editor_view(), existing.clone()).await?);
+        let before = snapshot(
+            &self
+                .one_technology_view(&tx, &Caller::editor_view(), existing.clone())
+                .await?,
+        );
         let mut t = existing.clone();
         if let Some(name) = change.name {
             t.name = name.into_inner();
         }
         if let Some(slug) = &change.slug {
             if slug.as_str() != existing.slug {
-                t.slug = self.technology_slug(&tx, Some(slug), &t.name, Some(t.id)).await?.into_inner();
+                t.slug = self
+                    .technology_slug(&tx, Some(slug), &t.name, Some(t.id))
+                    .await?
+                    .into_inner();
             }
         }
         if let Some(kind) = change.kind {
@@ -300,15 +373,24 @@ impl Service {
             t.notable_users = serde_json::json!(users);
         }
         if let Some(signals) = change.trend_signals {
-            t.trend_signals = serde_json::to_value(signals).unwrap_or_else(|_| serde_json::json!([]));
+            t.trend_signals =
+                serde_json::to_value(signals).unwrap_or_else(|_| serde_json::json!([]));
         }
         let at = now();
         let mut peer_changes = Vec::new();
         if let Some(slugs) = &change.related {
             let ids = self.resolve_related(&tx, slugs, Some(t.id)).await?;
-            let old: Vec<Uuid> = q::related_of(&tx, &[t.id]).await?.into_iter().map(|(_, r)| r.id).collect();
+            let old: Vec<Uuid> = q::related_of(&tx, &[t.id])
+                .await?
+                .into_iter()
+                .map(|(_, r)| r.id)
+                .collect();
             q::set_related(&tx, t.id, &ids).await?;
-            for peer in old.iter().filter(|o| !ids.contains(o)).chain(ids.iter().filter(|n| !old.contains(n))) {
+            for peer in old
+                .iter()
+                .filter(|o| !ids.contains(o))
+                .chain(ids.iter().filter(|n| !old.contains(n)))
+            {
                 peer_changes.extend(self.touch_technology(&tx, caller, *peer, at).await?);
             }
         }
@@ -320,7 +402,9 @@ impl Service {
         if !q::update(&tx, t.clone(), expected).await? {
             return Err(Error::PreconditionFailed);
         }
-        let view = self.finish_technology_write(tx, caller, t, Some(before), at).await?;
+        let view = self
+            .finish_technology_write(tx, caller, t, Some(before), at)
+            .await?;
         for change in peer_changes {
             self.announce(change);
         }
@@ -341,7 +425,11 @@ impl Service {
         if existing.version != expected {
             return Err(Error::PreconditionFailed);
         }
-        let before = snapshot(&self.one_technology_view(&tx, &Caller::editor_view(), existing.clone()).await?);
+        let before = snapshot(
+            &self
+                .one_technology_view(&tx, &Caller::editor_view(), existing.clone())
+                .await?,
+        );
         let at = now();
         let mut t = existing.clone();
         apply_status(&mut t, action.target(), at);
@@ -350,7 +438,8 @@ impl Service {
         if !q::update(&tx, t.clone(), expected).await? {
             return Err(Error::PreconditionFailed);
         }
-        self.finish_technology_write(tx, caller, t, Some(before), at).await
+        self.finish_technology_write(tx, caller, t, Some(before), at)
+            .await
     }
 
     async fn finish_technology_write(
@@ -361,12 +450,18 @@ impl Service {
         before: Option<serde_json::Value>,
         at: DateTime<Utc>,
     ) -> Result<TechnologyView> {
-        let view = self.one_technology_view(&tx, &Caller::editor_view(), t).await?;
+        let view = self
+            .one_technology_view(&tx, &Caller::editor_view(), t)
+            .await?;
         let after = snapshot(&view);
         let summary = match &before {
             Some(b) => {
                 let fields = changed_fields(b, &after);
-                if fields.is_empty() { "no changes".to_owned() } else { format!("updated {fields}") }
+                if fields.is_empty() {
+                    "no changes".to_owned()
+                } else {
+                    format!("updated {fields}")
+                }
             }
             None => "created".to_owned(),
         };
@@ -387,12 +482,19 @@ impl Service {
                 },
             )
             .await?;
-        tx.commit().await.map_err(lectern_storage::StorageError::from)?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
         self.announce(announced);
         Ok(view)
     }
 
-    pub async fn delete_technology(&self, caller: &Caller, key: &str, if_match: Option<i64>) -> Result<()> {
+    pub async fn delete_technology(
+        &self,
+        caller: &Caller,
+        key: &str,
+        if_match: Option<i64>,
+    ) -> Result<()> {
         caller.require_editor()?;
         let tx = self.db().begin().await?;
         let existing = self.find_technology(&tx, caller, key).await?;
@@ -417,22 +519,34 @@ impl Service {
                 },
             )
             .await?;
-        tx.commit().await.map_err(lectern_storage::StorageError::from)?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
         self.announce(announced);
         Ok(())
     }
 
     /// Bumps the version of a technology whose related list changed because a peer linked or
     /// unlinked it, with its own revision and feed row: its public view changed too.
-    async fn touch_technology(&self, tx: &lectern_storage::Tx, caller: &Caller, id: Uuid, at: DateTime<Utc>) -> Result<Vec<crate::Change>> {
-        let Some(existing) = q::find_by_id(tx, id).await? else { return Ok(vec![]) };
+    async fn touch_technology(
+        &self,
+        tx: &lectern_storage::Tx,
+        caller: &Caller,
+        id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<crate::Change>> {
+        let Some(existing) = q::find_by_id(tx, id).await? else {
+            return Ok(vec![]);
+        };
         let mut t = existing.clone();
         t.version += 1;
         t.updated_at = at;
         if !q::update(tx, t.clone(), existing.version).await? {
             return Err(Error::PreconditionFailed);
         }
-        let view = self.one_technology_view(tx, &Caller::editor_view(), t).await?;
+        let view = self
+            .one_technology_view(tx, &Caller::editor_view(), t)
+            .await?;
         let change = self
             .record(
                 tx,

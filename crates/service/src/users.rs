@@ -42,7 +42,10 @@ impl Service {
         let (Some(email), Some(display), Some(role)) = (email, display, role) else {
             return Err(Error::field("email", "is required"));
         };
-        if q::find_by_email(self.db().conn(), email.as_str()).await?.is_some() {
+        if q::find_by_email(self.db().conn(), email.as_str())
+            .await?
+            .is_some()
+        {
             return Err(Error::Conflict {
                 code: "email_taken",
                 message: "a user with this email already exists".into(),
@@ -61,13 +64,15 @@ impl Service {
             created_at: at,
             updated_at: at,
         };
-        q::insert(self.db().conn(), user.clone()).await.map_err(|e| match Error::from(e) {
-            Error::Conflict { .. } => Error::Conflict {
-                code: "email_taken",
-                message: "a user with this email already exists".into(),
-            },
-            other => other,
-        })?;
+        q::insert(self.db().conn(), user.clone())
+            .await
+            .map_err(|e| match Error::from(e) {
+                Error::Conflict { .. } => Error::Conflict {
+                    code: "email_taken",
+                    message: "a user with this email already exists".into(),
+                },
+                other => other,
+            })?;
         Ok(UserView::from(&user))
     }
 
@@ -78,6 +83,9 @@ impl Service {
 
     /// The first admin, who owns the demo content.
     pub async fn first_admin(&self) -> Result<Option<UserView>> {
-        Ok(q::first_admin(self.db().conn()).await?.as_ref().map(UserView::from))
+        Ok(q::first_admin(self.db().conn())
+            .await?
+            .as_ref()
+            .map(UserView::from))
     }
 }

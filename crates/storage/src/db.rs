@@ -50,17 +50,20 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("backend", &self.backend).finish()
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
 impl Db {
     pub async fn connect(options: &DbOptions) -> Result<Self> {
-        let backend = if options.url.starts_with("postgres://") || options.url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        };
+        let backend =
+            if options.url.starts_with("postgres://") || options.url.starts_with("postgresql://") {
+                Backend::Postgres
+            } else {
+                Backend::Sqlite
+            };
         let mut connect = ConnectOptions::new(options.url.clone());
         connect
             .max_connections(options.max_connections)
@@ -84,7 +87,9 @@ impl Db {
             Backend::Postgres => {
                 if let Some(timeout) = options.statement_timeout {
                     let ms = timeout.as_millis().to_string();
-                    connect.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", ms.as_str())]));
+                    connect.map_sqlx_postgres_opts(move |o| {
+                        o.options([("statement_timeout", ms.as_str())])
+                    });
                 }
             }
         }
@@ -160,7 +165,10 @@ impl Db {
         }
         let row = self
             .conn
-            .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA integrity_check"))
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA integrity_check",
+            ))
             .await?;
         Ok(row
             .and_then(|r| r.try_get_by_index::<String>(0).ok())
@@ -171,4 +179,3 @@ impl Db {
         Ok(self.conn.close().await?)
     }
 }
-

@@ -1,7 +1,7 @@
 //! Storage: sea-orm entities and the queries Lectern runs. The only crate that speaks SQL.
 
-pub mod entities;
 mod db;
+pub mod entities;
 mod error;
 pub mod queries;
 

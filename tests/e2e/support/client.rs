@@ -37,7 +37,11 @@ impl Resp {
         assert_eq!(self.body["code"], code, "wrong code: {}", self.text);
         assert_eq!(self.body["status"], status, "{}", self.text);
         for field in ["type", "title", "detail"] {
-            assert!(self.body[field].is_string(), "problem without {field}: {}", self.text);
+            assert!(
+                self.body[field].is_string(),
+                "problem without {field}: {}",
+                self.text
+            );
         }
         self
     }
@@ -79,7 +83,13 @@ impl Client {
         &self.base
     }
 
-    pub async fn send(&self, method: Method, path: &str, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
@@ -95,11 +105,22 @@ impl Client {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, text, body }
+        Resp {
+            status,
+            headers,
+            text,
+            body,
+        }
     }
 
     /// Sends a raw body with a given content type.
-    pub async fn send_raw(&self, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Resp {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -113,7 +134,12 @@ impl Client {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, text, body }
+        Resp {
+            status,
+            headers,
+            text,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Resp {
@@ -133,12 +159,14 @@ impl Client {
     }
 
     pub async fn patch(&self, path: &str, body: &Value, if_match: Option<&str>) -> Resp {
-        let headers: Vec<(&str, &str)> = if_match.map(|t| vec![("if-match", t)]).unwrap_or_default();
+        let headers: Vec<(&str, &str)> =
+            if_match.map(|t| vec![("if-match", t)]).unwrap_or_default();
         self.send(Method::PATCH, path, Some(body), &headers).await
     }
 
     pub async fn delete(&self, path: &str, if_match: Option<&str>) -> Resp {
-        let headers: Vec<(&str, &str)> = if_match.map(|t| vec![("if-match", t)]).unwrap_or_default();
+        let headers: Vec<(&str, &str)> =
+            if_match.map(|t| vec![("if-match", t)]).unwrap_or_default();
         self.send(Method::DELETE, path, None, &headers).await
     }
 }

@@ -11,8 +11,14 @@ static TEMPLATE_READY: OnceCell<()> = OnceCell::const_new();
 static CREATE_LOCK: Mutex<()> = Mutex::const_new(());
 
 pub enum TestDb {
-    Sqlite { _dir: tempfile::TempDir, path: PathBuf },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        _dir: tempfile::TempDir,
+        path: PathBuf,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 /// The PostgreSQL server to test against, if any.
@@ -96,7 +102,11 @@ impl TestDb {
                     .await;
                 let name = format!("lectern_test_{}", uuid::Uuid::new_v4().simple());
                 let _guard = CREATE_LOCK.lock().await;
-                admin_exec(&admin_url, &format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}")).await;
+                admin_exec(
+                    &admin_url,
+                    &format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"),
+                )
+                .await;
                 TestDb::Postgres { admin_url, name }
             }
         }
@@ -128,7 +138,10 @@ impl Drop for TestDb {
             let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
             // Drop runs outside any runtime guarantee, so use a private one on its own thread.
             let _ = std::thread::spawn(move || {
-                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
                     rt.block_on(admin_exec(&admin_url, &sql));
                 }
             })

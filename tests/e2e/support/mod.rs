@@ -36,13 +36,26 @@ impl Ctx {
         let server = TestServer::start(&db.url(), options);
         let service = service_on(&db.url()).await;
         let client = Client::new(&server.base);
-        Ctx { server, client, service, db }
+        Ctx {
+            server,
+            client,
+            service,
+            db,
+        }
     }
 
     /// The admin the server created at start, as a service-level caller.
     pub async fn admin(&self) -> Caller {
-        let admin = self.service.first_admin().await.expect("query").expect("admin exists");
-        Caller::User { id: UserId(admin.id), role: Role::Admin }
+        let admin = self
+            .service
+            .first_admin()
+            .await
+            .expect("query")
+            .expect("admin exists");
+        Caller::User {
+            id: UserId(admin.id),
+            role: Role::Admin,
+        }
     }
 
     /// A new user with `role`, as a service-level caller.
@@ -52,11 +65,19 @@ impl Ctx {
             .service
             .create_user(
                 None,
-                NewUser { email, display_name: Some(format!("Test {role}")), role: role.into(), password: "a-long-test-password".into() },
+                NewUser {
+                    email,
+                    display_name: Some(format!("Test {role}")),
+                    role: role.into(),
+                    password: "a-long-test-password".into(),
+                },
             )
             .await
             .expect("create user");
-        Caller::User { id: UserId(user.id), role: lectern_domain::Role::parse(role).expect("role") }
+        Caller::User {
+            id: UserId(user.id),
+            role: lectern_domain::Role::parse(role).expect("role"),
+        }
     }
 
     pub async fn article(&self, caller: &Caller, title: &str, status: &str) -> ArticleView {

@@ -153,7 +153,13 @@ pub async fn list<C: ConnectionTrait>(
         .filter(visibility(visible))
         .filter(filter_condition(filter));
     if let Some(after) = after {
-        query = query.filter(keyset::after(backend, sort.column(), articles::Column::Id, dir, after));
+        query = query.filter(keyset::after(
+            backend,
+            sort.column(),
+            articles::Column::Id,
+            dir,
+            after,
+        ));
     }
     Ok(query
         .order_by(sort.column(), dir.order())
@@ -164,7 +170,11 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// How many articles match, for `totalCount`.
-pub async fn count<C: ConnectionTrait>(conn: &C, visible: Visibility, filter: &Filter) -> Result<u64> {
+pub async fn count<C: ConnectionTrait>(
+    conn: &C,
+    visible: Visibility,
+    filter: &Filter,
+) -> Result<u64> {
     use sea_orm::PaginatorTrait;
     Ok(articles::Entity::find()
         .filter(visibility(visible))
@@ -177,14 +187,21 @@ pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option
     Ok(articles::Entity::find_by_id(id).one(conn).await?)
 }
 
-pub async fn find_by_slug<C: ConnectionTrait>(conn: &C, slug: &str) -> Result<Option<articles::Model>> {
+pub async fn find_by_slug<C: ConnectionTrait>(
+    conn: &C,
+    slug: &str,
+) -> Result<Option<articles::Model>> {
     Ok(articles::Entity::find()
         .filter(articles::Column::Slug.eq(slug))
         .one(conn)
         .await?)
 }
 
-pub async fn slug_taken<C: ConnectionTrait>(conn: &C, slug: &str, except: Option<Uuid>) -> Result<bool> {
+pub async fn slug_taken<C: ConnectionTrait>(
+    conn: &C,
+    slug: &str,
+    except: Option<Uuid>,
+) -> Result<bool> {
     let mut query = articles::Entity::find()
         .select_only()
         .column(articles::Column::Id)
@@ -204,7 +221,11 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, row: articles::Model) -> Resul
 
 /// Writes the whole row if its stored version is still `expected_version`; false when another
 /// writer got there first.
-pub async fn update<C: ConnectionTrait>(conn: &C, row: articles::Model, expected_version: i64) -> Result<bool> {
+pub async fn update<C: ConnectionTrait>(
+    conn: &C,
+    row: articles::Model,
+    expected_version: i64,
+) -> Result<bool> {
     let id = row.id;
     let result = articles::Entity::update_many()
         .set(row.into_active_model().reset_all())
@@ -244,7 +265,11 @@ pub async fn set_tags<C: ConnectionTrait>(conn: &C, article: Uuid, tags: &[Strin
     Ok(())
 }
 
-pub async fn set_technologies<C: ConnectionTrait>(conn: &C, article: Uuid, technologies: &[Uuid]) -> Result<()> {
+pub async fn set_technologies<C: ConnectionTrait>(
+    conn: &C,
+    article: Uuid,
+    technologies: &[Uuid],
+) -> Result<()> {
     article_technologies::Entity::delete_many()
         .filter(article_technologies::Column::ArticleId.eq(article))
         .exec(conn)
@@ -265,7 +290,10 @@ pub async fn set_technologies<C: ConnectionTrait>(conn: &C, article: Uuid, techn
 }
 
 /// The tags of many articles in one query, in insertion-independent (tag) order.
-pub async fn tags_of<C: ConnectionTrait>(conn: &C, articles: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+pub async fn tags_of<C: ConnectionTrait>(
+    conn: &C,
+    articles: &[Uuid],
+) -> Result<Vec<(Uuid, String)>> {
     if articles.is_empty() {
         return Ok(vec![]);
     }
@@ -301,7 +329,10 @@ pub async fn technologies_of<C: ConnectionTrait>(
 }
 
 /// Every distinct tag on articles the caller may see, with counts.
-pub async fn tag_counts<C: ConnectionTrait>(conn: &C, visible: Visibility) -> Result<Vec<(String, i64)>> {
+pub async fn tag_counts<C: ConnectionTrait>(
+    conn: &C,
+    visible: Visibility,
+) -> Result<Vec<(String, i64)>> {
     Ok(article_tags::Entity::find()
         .select_only()
         .column(article_tags::Column::Tag)

@@ -27,7 +27,11 @@ pub struct NewChange<'a> {
 /// concurrent writers could commit out of order and a reader could skip a change for good. A
 /// transaction-scoped advisory lock taken just before the append makes appends, and so commits,
 /// happen in sequence order. SQLite already runs one writer at a time.
-pub async fn append<C: ConnectionTrait>(conn: &C, backend: Backend, change: NewChange<'_>) -> Result<i64> {
+pub async fn append<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    change: NewChange<'_>,
+) -> Result<i64> {
     if backend == Backend::Postgres {
         conn.execute_raw(Statement::from_string(
             DbBackend::Postgres,
@@ -76,7 +80,11 @@ pub async fn oldest_seq<C: ConnectionTrait>(conn: &C) -> Result<i64> {
 }
 
 /// Changes after `seq`, oldest first.
-pub async fn since<C: ConnectionTrait>(conn: &C, seq: i64, limit: u64) -> Result<Vec<change_feed::Model>> {
+pub async fn since<C: ConnectionTrait>(
+    conn: &C,
+    seq: i64,
+    limit: u64,
+) -> Result<Vec<change_feed::Model>> {
     Ok(change_feed::Entity::find()
         .filter(change_feed::Column::Seq.gt(seq))
         .order_by_asc(change_feed::Column::Seq)

@@ -35,7 +35,11 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, revision: NewRevision<'_>) -> 
 }
 
 /// All revisions of one entity, newest first.
-pub async fn list<C: ConnectionTrait>(conn: &C, entity_type: &str, id: Uuid) -> Result<Vec<revisions::Model>> {
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    entity_type: &str,
+    id: Uuid,
+) -> Result<Vec<revisions::Model>> {
     Ok(revisions::Entity::find()
         .filter(revisions::Column::EntityType.eq(entity_type))
         .filter(revisions::Column::EntityId.eq(id))

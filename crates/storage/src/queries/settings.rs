@@ -19,7 +19,11 @@ pub async fn get_or_insert<C: ConnectionTrait>(conn: &C, key: &str, value: &str)
         value: Set(value.to_owned()),
         updated_at: Set(Utc::now()),
     })
-    .on_conflict(OnConflict::column(settings::Column::Key).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::column(settings::Column::Key)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(conn)
     .await?;
     Ok(get(conn, key).await?.unwrap_or_else(|| value.to_owned()))

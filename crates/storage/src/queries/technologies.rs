@@ -124,7 +124,11 @@ pub async fn list<C: ConnectionTrait>(
         .await?)
 }
 
-pub async fn count<C: ConnectionTrait>(conn: &C, visible: Visibility, filter: &Filter) -> Result<u64> {
+pub async fn count<C: ConnectionTrait>(
+    conn: &C,
+    visible: Visibility,
+    filter: &Filter,
+) -> Result<u64> {
     Ok(technologies::Entity::find()
         .filter(visibility(visible))
         .filter(filter_condition(filter))
@@ -132,11 +136,17 @@ pub async fn count<C: ConnectionTrait>(conn: &C, visible: Visibility, filter: &F
         .await?)
 }
 
-pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<technologies::Model>> {
+pub async fn find_by_id<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+) -> Result<Option<technologies::Model>> {
     Ok(technologies::Entity::find_by_id(id).one(conn).await?)
 }
 
-pub async fn find_by_slug<C: ConnectionTrait>(conn: &C, slug: &str) -> Result<Option<technologies::Model>> {
+pub async fn find_by_slug<C: ConnectionTrait>(
+    conn: &C,
+    slug: &str,
+) -> Result<Option<technologies::Model>> {
     Ok(technologies::Entity::find()
         .filter(technologies::Column::Slug.eq(slug))
         .one(conn)
@@ -144,7 +154,10 @@ pub async fn find_by_slug<C: ConnectionTrait>(conn: &C, slug: &str) -> Result<Op
 }
 
 /// Technologies by slug, for linking; unknown slugs are simply absent from the answer.
-pub async fn find_by_slugs<C: ConnectionTrait>(conn: &C, slugs: &[String]) -> Result<Vec<technologies::Model>> {
+pub async fn find_by_slugs<C: ConnectionTrait>(
+    conn: &C,
+    slugs: &[String],
+) -> Result<Vec<technologies::Model>> {
     if slugs.is_empty() {
         return Ok(vec![]);
     }
@@ -154,7 +167,11 @@ pub async fn find_by_slugs<C: ConnectionTrait>(conn: &C, slugs: &[String]) -> Re
         .await?)
 }
 
-pub async fn slug_taken<C: ConnectionTrait>(conn: &C, slug: &str, except: Option<Uuid>) -> Result<bool> {
+pub async fn slug_taken<C: ConnectionTrait>(
+    conn: &C,
+    slug: &str,
+    except: Option<Uuid>,
+) -> Result<bool> {
     let mut query = technologies::Entity::find()
         .select_only()
         .column(technologies::Column::Id)
@@ -172,7 +189,11 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, row: technologies::Model) -> R
     Ok(())
 }
 
-pub async fn update<C: ConnectionTrait>(conn: &C, row: technologies::Model, expected_version: i64) -> Result<bool> {
+pub async fn update<C: ConnectionTrait>(
+    conn: &C,
+    row: technologies::Model,
+    expected_version: i64,
+) -> Result<bool> {
     let id = row.id;
     let result = technologies::Entity::update_many()
         .set(row.into_active_model().reset_all())

@@ -19,7 +19,11 @@ pub async fn update<C: ConnectionTrait>(conn: &C, row: users::Model) -> Result<(
 }
 
 pub async fn delete<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<bool> {
-    Ok(users::Entity::delete_by_id(id).exec(conn).await?.rows_affected == 1)
+    Ok(users::Entity::delete_by_id(id)
+        .exec(conn)
+        .await?
+        .rows_affected
+        == 1)
 }
 
 pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<users::Model>> {
@@ -27,7 +31,10 @@ pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option
 }
 
 /// `email` must already be normalised (the domain type lower-cases it).
-pub async fn find_by_email<C: ConnectionTrait>(conn: &C, email: &str) -> Result<Option<users::Model>> {
+pub async fn find_by_email<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+) -> Result<Option<users::Model>> {
     Ok(users::Entity::find()
         .filter(users::Column::Email.eq(email))
         .one(conn)
@@ -62,7 +69,11 @@ pub async fn first_admin<C: ConnectionTrait>(conn: &C) -> Result<Option<users::M
 }
 
 /// A page of users in id order (ids are time-ordered, so this is creation order).
-pub async fn list<C: ConnectionTrait>(conn: &C, after: Option<Uuid>, limit: u64) -> Result<Vec<users::Model>> {
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<users::Model>> {
     let mut query = users::Entity::find();
     if let Some(after) = after {
         query = query.filter(users::Column::Id.gt(after));
