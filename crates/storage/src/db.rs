@@ -70,6 +70,9 @@ impl Db {
             .min_connections(1)
             .acquire_timeout(options.acquire_timeout)
             .connect_timeout(options.acquire_timeout)
+            // sqlx pings every connection before lending it out by default: a second round
+            // trip per query. Broken connections surface as errors and are replaced anyway.
+            .test_before_acquire(false)
             .sqlx_logging(false);
         match backend {
             Backend::Sqlite => {
