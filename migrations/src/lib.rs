@@ -7,6 +7,7 @@ mod m20261120_000001_users;
 mod m20261120_000002_content;
 mod m20261120_000003_history;
 mod m20261120_000004_settings;
+mod m20261120_000005_public_json;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261120_000002_content::Migration),
             Box::new(m20261120_000003_history::Migration),
             Box::new(m20261120_000004_settings::Migration),
+            Box::new(m20261120_000005_public_json::Migration),
         ]
     }
 }

@@ -261,3 +261,101 @@ async fn authors_write_drafts_and_only_their_own() {
         Err(Error::Unauthenticated(_))
     ));
 }
+
+/// The stored public JSON must always equal the anonymous view computed from scratch,
+/// including after changes to things it embeds.
+#[tokio::test]
+async fn public_json_tracks_everything_it_shows() {
+    let ctx = Ctx::new().await;
+    let admin = ctx.admin().await;
+    let anon = Caller::Anonymous;
+    let phoenix = ctx.technology(&admin, "Phoenix", "published").await;
+    let elixir = ctx.technology(&admin, "Elixir", "published").await;
+    let a = ctx
+        .service
+        .create_article(&admin, input(json!({"title": "Realtime", "technologies": ["phoenix", "elixir"], "status": "published"})))
+        .await
+        .unwrap();
+    let same = |view: serde_json::Value, stored: String| {
+        let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
+        assert_eq!(view, stored);
+    };
+    let check = || async {
+        let fresh =
+            serde_json::to_value(ctx.service.get_article(&anon, &a.slug).await.unwrap()).unwrap();
+        same(
+            fresh.clone(),
+            ctx.service.public_article(&a.slug).await.unwrap().json,
+        );
+        fresh
+    };
+    check().await;
+
+    let tech_input =
+        |v| serde_json::from_value::<lectern_service::inputs::TechnologyInput>(v).unwrap();
+    ctx.service
+        .update_technology(
+            &admin,
+            "phoenix",
+            tech_input(json!({"name": "Phoenix Framework"})),
+            Some(phoenix.version),
+        )
+        .await
+        .unwrap();
+    let view = check().await;
+    assert!(view.to_string().contains("Phoenix Framework"));
+
+    let e = ctx
+        .service
+        .set_technology_status(
+            &admin,
+            "elixir",
+            StatusAction::Unpublish,
+            Some(elixir.version),
+        )
+        .await
+        .unwrap();
+    let view = check().await;
+    assert!(
+        !view.to_string().contains("\"elixir\""),
+        "an unpublished technology leaked: {view}"
+    );
+
+    let p = ctx.service.get_technology(&admin, "phoenix").await.unwrap();
+    ctx.service
+        .delete_technology(&admin, "phoenix", Some(p.version))
+        .await
+        .unwrap();
+    let view = check().await;
+    assert_eq!(view["technologies"], json!([]));
+
+    // Technologies: a related technology's rename shows in the other's public JSON.
+    let go = ctx.technology(&admin, "Go", "published").await;
+    let hugo = ctx
+        .service
+        .create_technology(&admin, tech_input(json!({"name": "Hugo", "kind": "tool", "related_technologies": ["go"], "status": "published"})))
+        .await
+        .unwrap();
+    let go = ctx.service.get_technology(&admin, &go.slug).await.unwrap();
+    ctx.service
+        .update_technology(
+            &admin,
+            "go",
+            tech_input(json!({"name": "Golang"})),
+            Some(go.version),
+        )
+        .await
+        .unwrap();
+    let fresh =
+        serde_json::to_value(ctx.service.get_technology(&anon, &hugo.slug).await.unwrap()).unwrap();
+    assert_eq!(fresh["related_technologies"][0]["name"], "Golang");
+    same(
+        fresh,
+        ctx.service
+            .public_technology(&hugo.slug)
+            .await
+            .unwrap()
+            .json,
+    );
+    let _ = e;
+}

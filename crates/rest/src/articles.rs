@@ -75,6 +75,11 @@ async fn list(
     Auth(caller): Auth,
     params: web::Query<ListParams>,
 ) -> ApiResult<HttpResponse> {
+    if caller.sees_only_published() {
+        let page = service.public_articles(params.into_inner().into()).await?;
+        let body = respond::list_bytes(&page.items, page.next_cursor.as_deref());
+        return Ok(respond::read_bytes(&req, &caller, body, None));
+    }
     let page = service
         .list_articles(&caller, params.into_inner().into())
         .await?;
@@ -94,6 +99,15 @@ async fn get(
     key: web::Path<String>,
     _: web::Query<NoParams>,
 ) -> ApiResult<HttpResponse> {
+    if caller.sees_only_published() {
+        let item = service.public_article(&key).await?;
+        return Ok(respond::read_bytes(
+            &req,
+            &caller,
+            item.json.into_bytes(),
+            None,
+        ));
+    }
     let article = service.get_article(&caller, &key).await?;
     let tag = etag(article.id, article.version);
     Ok(respond::read(&req, &caller, &article, Some(tag)))

@@ -68,6 +68,13 @@ async fn list(
     Auth(caller): Auth,
     params: web::Query<ListParams>,
 ) -> ApiResult<HttpResponse> {
+    if caller.sees_only_published() {
+        let page = service
+            .public_technologies(params.into_inner().into())
+            .await?;
+        let body = respond::list_bytes(&page.items, page.next_cursor.as_deref());
+        return Ok(respond::read_bytes(&req, &caller, body, None));
+    }
     let page = service
         .list_technologies(&caller, params.into_inner().into())
         .await?;
@@ -87,6 +94,15 @@ async fn get(
     key: web::Path<String>,
     _: web::Query<NoParams>,
 ) -> ApiResult<HttpResponse> {
+    if caller.sees_only_published() {
+        let item = service.public_technology(&key).await?;
+        return Ok(respond::read_bytes(
+            &req,
+            &caller,
+            item.json.into_bytes(),
+            None,
+        ));
+    }
     let item = service.get_technology(&caller, &key).await?;
     let tag = etag(item.id, item.version);
     Ok(respond::read(&req, &caller, &item, Some(tag)))

@@ -14,7 +14,7 @@ use lectern_storage::Conn;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-const SORTS: &[(&str, Sort)] = &[
+pub(crate) const ARTICLE_SORTS: &[(&str, Sort)] = &[
     ("published_at", Sort::PublishedAt),
     ("created_at", Sort::CreatedAt),
     ("updated_at", Sort::UpdatedAt),
@@ -37,6 +37,16 @@ pub struct ArticleQuery {
     pub published_before: Option<DateTime<Utc>>,
     pub updated_after: Option<DateTime<Utc>>,
     pub q: Option<String>,
+}
+
+/// A validated article list request.
+pub(crate) struct ArticleListPlan {
+    pub limit: u64,
+    pub sort: Sort,
+    pub dir: lectern_storage::queries::SortDir,
+    pub sort_key: String,
+    pub after: Option<Keyset>,
+    pub filter: q::Filter,
 }
 
 /// Editorial workflow steps.
@@ -115,22 +125,21 @@ pub(crate) fn expected_version(if_match: Option<i64>, body: Option<i64>) -> Resu
 }
 
 impl Service {
-    pub async fn list_articles(
+    /// Validates a list request into what the storage query needs.
+    pub(crate) fn plan_article_list(
         &self,
         caller: &Caller,
-        query: ArticleQuery,
-    ) -> Result<Page<ArticleView>> {
+        query: &ArticleQuery,
+    ) -> Result<ArticleListPlan> {
         let limit = paging::parse_limit(query.limit)?;
         let sort_raw = query.sort.as_deref().unwrap_or("-published_at");
-        let SortSpec { field: sort, dir } = paging::parse_sort(sort_raw, SORTS)?;
-        let sort_key = paging::sort_key(
-            SORTS
-                .iter()
-                .find(|(_, s)| *s == sort)
-                .map(|(n, _)| *n)
-                .unwrap_or_default(),
-            dir,
-        );
+        let SortSpec { field: sort, dir } = paging::parse_sort(sort_raw, ARTICLE_SORTS)?;
+        let name = ARTICLE_SORTS
+            .iter()
+            .find(|(_, s)| *s == sort)
+            .map(|(n, _)| *n)
+            .unwrap_or_default();
+        let sort_key = paging::sort_key(name, dir);
         let kind = if sort == Sort::Title {
             CursorKind::Text
         } else {
@@ -151,49 +160,47 @@ impl Service {
             updated_after: query.updated_after,
             q: check_text_filter("q", query.q.as_deref())?,
         };
+        Ok(ArticleListPlan {
+            limit,
+            sort,
+            dir,
+            sort_key,
+            after,
+            filter,
+        })
+    }
+
+    pub async fn list_articles(
+        &self,
+        caller: &Caller,
+        query: ArticleQuery,
+    ) -> Result<Page<ArticleView>> {
+        let plan = self.plan_article_list(caller, &query)?;
         let db = self.db();
-        let mut rows = q::list(
+        let rows = q::list(
             db.conn(),
             db.backend(),
             caller.article_visibility(),
-            &filter,
-            sort,
-            dir,
-            after,
-            limit + 1,
+            &plan.filter,
+            plan.sort,
+            plan.dir,
+            plan.after,
+            plan.limit + 1,
         )
         .await?;
-        let next_cursor = if rows.len() as u64 > limit {
-            rows.truncate(limit as usize);
-            rows.last().map(|last| {
-                paging::encode_cursor(
-                    &sort_key,
-                    &Keyset {
-                        value: sort.value_of(last),
-                        id: last.id,
-                    },
-                )
-            })
-        } else {
-            None
-        };
+        let (rows, next_cursor) =
+            paging::finish_page(rows, plan.limit, &plan.sort_key, |r| Keyset {
+                value: plan.sort.value_of(r),
+                id: r.id,
+            });
         let items = self.article_views(db.conn(), caller, rows).await?;
         Ok(Page { items, next_cursor })
     }
 
     /// How many articles a list query matches for this caller.
     pub async fn count_articles(&self, caller: &Caller, query: &ArticleQuery) -> Result<u64> {
-        let filter = q::Filter {
-            status: check_status_filter(caller, query.status.as_deref())?,
-            tag: check_text_filter("tag", query.tag.as_deref())?.map(|t| t.to_lowercase()),
-            technology: check_text_filter("technology", query.technology.as_deref())?,
-            author_id: query.author,
-            published_after: query.published_after,
-            published_before: query.published_before,
-            updated_after: query.updated_after,
-            q: check_text_filter("q", query.q.as_deref())?,
-        };
-        Ok(q::count(self.db().conn(), caller.article_visibility(), &filter).await?)
+        let plan = self.plan_article_list(caller, query)?;
+        Ok(q::count(self.db().conn(), caller.article_visibility(), &plan.filter).await?)
     }
 
     /// Builds views for a batch of rows with one query per relation, whatever the batch size.
@@ -221,11 +228,11 @@ impl Service {
         }
         let tech_visible = caller.technology_visibility() == Visibility::All;
         let mut techs: HashMap<Uuid, Vec<TechnologyRef>> = HashMap::new();
-        for (article, tech) in q::technologies_of(conn, &ids).await? {
+        for tech in q::technologies_of(conn, &ids).await? {
             // A link to an unpublished technology must not reveal it.
             if tech_visible || tech.status == ContentStatus::Published.as_str() {
                 techs
-                    .entry(article)
+                    .entry(tech.owner)
                     .or_default()
                     .push(TechnologyRef::from(&tech));
             }
@@ -476,6 +483,7 @@ impl Service {
             created_at: at,
             updated_at: at,
             version: 1,
+            public_json: None,
         };
         q::insert(tx, article.clone()).await?;
         let tags: Vec<String> = change
@@ -487,6 +495,7 @@ impl Service {
         q::set_tags(tx, article.id, &tags).await?;
         q::set_technologies(tx, article.id, &technology_ids).await?;
         let view = self.one_view(tx, &Caller::editor_view(), article).await?;
+        q::set_public_json(tx, view.id, crate::public::article_json(&view)).await?;
         let announced = self
             .record(
                 tx,
@@ -597,6 +606,7 @@ impl Service {
         at: DateTime<Utc>,
     ) -> Result<ArticleView> {
         let view = self.one_view(&tx, &Caller::editor_view(), article).await?;
+        q::set_public_json(&tx, view.id, crate::public::article_json(&view)).await?;
         let after = snapshot(&view);
         let summary = match &before {
             Some(b) => {

@@ -10,6 +10,7 @@ mod error;
 pub mod inputs;
 pub mod paging;
 pub mod passwords;
+mod public;
 mod record;
 mod technologies;
 mod users;
@@ -19,6 +20,7 @@ pub use articles::{ArticleQuery, StatusAction};
 pub use caller::{Caller, TokenScope};
 pub use error::{Error, Result};
 pub use lectern_storage::{Backend, Db, DbOptions};
+pub use public::{PublicItem, PublicPage};
 pub use technologies::TechnologyQuery;
 pub use users::NewUser;
 

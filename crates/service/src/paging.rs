@@ -123,6 +123,25 @@ pub fn sort_key(name: &str, dir: SortDir) -> String {
     }
 }
 
+/// Trims a `limit + 1` fetch to `limit` rows and makes the next page's cursor from the last
+/// row kept, when there are more rows.
+pub fn finish_page<R>(
+    mut rows: Vec<R>,
+    limit: u64,
+    sort_key: &str,
+    keyset_of: impl Fn(&R) -> Keyset,
+) -> (Vec<R>, Option<String>) {
+    if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        let cursor = rows
+            .last()
+            .map(|last| encode_cursor(sort_key, &keyset_of(last)));
+        (rows, cursor)
+    } else {
+        (rows, None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

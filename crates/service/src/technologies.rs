@@ -17,12 +17,22 @@ use lectern_storage::Conn;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-const SORTS: &[(&str, Sort)] = &[
+pub(crate) const TECHNOLOGY_SORTS: &[(&str, Sort)] = &[
     ("name", Sort::Name),
     ("published_at", Sort::PublishedAt),
     ("created_at", Sort::CreatedAt),
     ("updated_at", Sort::UpdatedAt),
 ];
+
+/// A validated technology list request.
+pub(crate) struct TechnologyListPlan {
+    pub limit: u64,
+    pub sort: Sort,
+    pub dir: lectern_storage::queries::SortDir,
+    pub sort_key: String,
+    pub after: Option<Keyset>,
+    pub filter: q::Filter,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct TechnologyQuery {
@@ -44,8 +54,31 @@ fn can_read(caller: &Caller, t: &row::Model) -> bool {
 }
 
 impl Service {
-    fn technology_filter(&self, caller: &Caller, query: &TechnologyQuery) -> Result<q::Filter> {
-        Ok(q::Filter {
+    pub(crate) fn plan_technology_list(
+        &self,
+        caller: &Caller,
+        query: &TechnologyQuery,
+    ) -> Result<TechnologyListPlan> {
+        let limit = paging::parse_limit(query.limit)?;
+        let SortSpec { field: sort, dir } =
+            paging::parse_sort(query.sort.as_deref().unwrap_or("name"), TECHNOLOGY_SORTS)?;
+        let name = TECHNOLOGY_SORTS
+            .iter()
+            .find(|(_, s)| *s == sort)
+            .map(|(n, _)| *n)
+            .unwrap_or_default();
+        let sort_key = paging::sort_key(name, dir);
+        let kind = if sort == Sort::Name {
+            CursorKind::Text
+        } else {
+            CursorKind::Time
+        };
+        let after = query
+            .cursor
+            .as_deref()
+            .map(|c| paging::decode_cursor(c, &sort_key, kind))
+            .transpose()?;
+        let filter = q::Filter {
             status: check_status_filter(caller, query.status.as_deref())?,
             kind: match query.kind.as_deref() {
                 None => None,
@@ -60,6 +93,14 @@ impl Service {
             published_before: query.published_before,
             updated_after: query.updated_after,
             q: check_text_filter("q", query.q.as_deref())?,
+        };
+        Ok(TechnologyListPlan {
+            limit,
+            sort,
+            dir,
+            sort_key,
+            after,
+            filter,
         })
     }
 
@@ -68,54 +109,24 @@ impl Service {
         caller: &Caller,
         query: TechnologyQuery,
     ) -> Result<Page<TechnologyView>> {
-        let limit = paging::parse_limit(query.limit)?;
-        let SortSpec { field: sort, dir } =
-            paging::parse_sort(query.sort.as_deref().unwrap_or("name"), SORTS)?;
-        let sort_key = paging::sort_key(
-            SORTS
-                .iter()
-                .find(|(_, s)| *s == sort)
-                .map(|(n, _)| *n)
-                .unwrap_or_default(),
-            dir,
-        );
-        let kind = if sort == Sort::Name {
-            CursorKind::Text
-        } else {
-            CursorKind::Time
-        };
-        let after = query
-            .cursor
-            .as_deref()
-            .map(|c| paging::decode_cursor(c, &sort_key, kind))
-            .transpose()?;
-        let filter = self.technology_filter(caller, &query)?;
+        let plan = self.plan_technology_list(caller, &query)?;
         let db = self.db();
-        let mut rows = q::list(
+        let rows = q::list(
             db.conn(),
             db.backend(),
             caller.technology_visibility(),
-            &filter,
-            sort,
-            dir,
-            after,
-            limit + 1,
+            &plan.filter,
+            plan.sort,
+            plan.dir,
+            plan.after,
+            plan.limit + 1,
         )
         .await?;
-        let next_cursor = if rows.len() as u64 > limit {
-            rows.truncate(limit as usize);
-            rows.last().map(|last| {
-                paging::encode_cursor(
-                    &sort_key,
-                    &Keyset {
-                        value: sort.value_of(last),
-                        id: last.id,
-                    },
-                )
-            })
-        } else {
-            None
-        };
+        let (rows, next_cursor) =
+            paging::finish_page(rows, plan.limit, &plan.sort_key, |r| Keyset {
+                value: plan.sort.value_of(r),
+                id: r.id,
+            });
         let items = self.technology_views(db.conn(), caller, rows).await?;
         Ok(Page { items, next_cursor })
     }
@@ -125,8 +136,13 @@ impl Service {
         caller: &Caller,
         query: &TechnologyQuery,
     ) -> Result<u64> {
-        let filter = self.technology_filter(caller, query)?;
-        Ok(q::count(self.db().conn(), caller.technology_visibility(), &filter).await?)
+        let plan = self.plan_technology_list(caller, query)?;
+        Ok(q::count(
+            self.db().conn(),
+            caller.technology_visibility(),
+            &plan.filter,
+        )
+        .await?)
     }
 
     pub(crate) async fn technology_views<C: Conn>(
@@ -141,10 +157,10 @@ impl Service {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let see_all = caller.technology_visibility() == Visibility::All;
         let mut related: HashMap<Uuid, Vec<TechnologyRef>> = HashMap::new();
-        for (id, tech) in q::related_of(conn, &ids).await? {
+        for tech in q::related_of(conn, &ids).await? {
             if see_all || tech.status == ContentStatus::Published.as_str() {
                 related
-                    .entry(id)
+                    .entry(tech.owner)
                     .or_default()
                     .push(TechnologyRef::from(&tech));
             }
@@ -299,6 +315,7 @@ impl Service {
             created_at: at,
             updated_at: at,
             version: 1,
+            public_json: None,
         };
         q::insert(&tx, t.clone()).await?;
         q::set_related(&tx, t.id, &related).await?;
@@ -383,7 +400,7 @@ impl Service {
             let old: Vec<Uuid> = q::related_of(&tx, &[t.id])
                 .await?
                 .into_iter()
-                .map(|(_, r)| r.id)
+                .map(|r| r.id)
                 .collect();
             q::set_related(&tx, t.id, &ids).await?;
             for peer in old
@@ -401,6 +418,9 @@ impl Service {
         t.updated_at = at;
         if !q::update(&tx, t.clone(), expected).await? {
             return Err(Error::PreconditionFailed);
+        }
+        if shown_in_links(&existing) != shown_in_links(&t) {
+            self.refresh_technology_dependents(&tx, t.id).await?;
         }
         let view = self
             .finish_technology_write(tx, caller, t, Some(before), at)
@@ -437,6 +457,9 @@ impl Service {
         t.updated_at = at;
         if !q::update(&tx, t.clone(), expected).await? {
             return Err(Error::PreconditionFailed);
+        }
+        if shown_in_links(&existing) != shown_in_links(&t) {
+            self.refresh_technology_dependents(&tx, t.id).await?;
         }
         self.finish_technology_write(tx, caller, t, Some(before), at)
             .await
@@ -499,9 +522,12 @@ impl Service {
         let tx = self.db().begin().await?;
         let existing = self.find_technology(&tx, caller, key).await?;
         let expected = expected_version(if_match, None)?;
+        let (articles, related) = self.technology_dependents(&tx, existing.id).await?;
         if existing.version != expected || !q::delete(&tx, existing.id, expected).await? {
             return Err(Error::PreconditionFailed);
         }
+        self.refresh_public_articles(&tx, &articles).await?;
+        self.refresh_public_technologies(&tx, &related).await?;
         let announced = self
             .record(
                 &tx,
@@ -565,6 +591,39 @@ impl Service {
             )
             .await?;
         Ok(vec![change])
+    }
+}
+
+/// What links to a technology show of it: when any of this changes, the items that link to
+/// it need their public JSON rewritten.
+fn shown_in_links(t: &row::Model) -> (&str, &str, &str, &str) {
+    (&t.slug, &t.name, &t.kind, &t.status)
+}
+
+impl Service {
+    /// The articles covering a technology and the technologies related to it.
+    async fn technology_dependents(
+        &self,
+        tx: &lectern_storage::Tx,
+        id: Uuid,
+    ) -> Result<(Vec<Uuid>, Vec<Uuid>)> {
+        let articles = q::article_ids_covering(tx, id).await?;
+        let related = q::related_of(tx, &[id])
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        Ok((articles, related))
+    }
+
+    async fn refresh_technology_dependents(
+        &self,
+        tx: &lectern_storage::Tx,
+        id: Uuid,
+    ) -> Result<()> {
+        let (articles, related) = self.technology_dependents(tx, id).await?;
+        self.refresh_public_articles(tx, &articles).await?;
+        self.refresh_public_technologies(tx, &related).await
     }
 }
 

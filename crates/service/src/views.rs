@@ -35,6 +35,18 @@ pub struct TechnologyRef {
     pub published: bool,
 }
 
+impl From<&lectern_storage::queries::TechRefRow> for TechnologyRef {
+    fn from(t: &lectern_storage::queries::TechRefRow) -> Self {
+        Self {
+            id: t.id,
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            kind: t.kind.clone(),
+            published: t.status == "published",
+        }
+    }
+}
+
 impl From<&technologies::Model> for TechnologyRef {
     fn from(t: &technologies::Model) -> Self {
         Self {

@@ -28,6 +28,16 @@ impl Sort {
         }
     }
 
+    pub fn public_value_of(self, row: &PublicRow) -> keyset::SortValue {
+        use keyset::SortValue::*;
+        match self {
+            Sort::PublishedAt => Time(row.published_at),
+            Sort::CreatedAt => Time(Some(row.created_at)),
+            Sort::UpdatedAt => Time(Some(row.updated_at)),
+            Sort::Title => Text(row.title.clone()),
+        }
+    }
+
     pub fn value_of(self, row: &articles::Model) -> keyset::SortValue {
         use keyset::SortValue::*;
         match self {
@@ -138,9 +148,7 @@ fn filter_condition(filter: &Filter) -> Condition {
 }
 
 /// One page of articles in (sort, id) order, starting after `after`.
-#[allow(clippy::too_many_arguments)]
-pub async fn list<C: ConnectionTrait>(
-    conn: &C,
+fn list_query(
     backend: Backend,
     visible: Visibility,
     filter: &Filter,
@@ -148,7 +156,7 @@ pub async fn list<C: ConnectionTrait>(
     dir: SortDir,
     after: Option<Keyset>,
     limit: u64,
-) -> Result<Vec<articles::Model>> {
+) -> sea_orm::Select<articles::Entity> {
     let mut query = articles::Entity::find()
         .filter(visibility(visible))
         .filter(filter_condition(filter));
@@ -161,15 +169,124 @@ pub async fn list<C: ConnectionTrait>(
             after,
         ));
     }
-    Ok(query
+    query
         .order_by(sort.column(), dir.order())
         .order_by(articles::Column::Id, dir.order())
         .limit(limit)
+}
+
+/// One page in (sort, id) order, starting after `after`.
+#[allow(clippy::too_many_arguments)]
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    visible: Visibility,
+    filter: &Filter,
+    sort: Sort,
+    dir: SortDir,
+    after: Option<Keyset>,
+    limit: u64,
+) -> Result<Vec<articles::Model>> {
+    Ok(
+        list_query(backend, visible, filter, sort, dir, after, limit)
+            .all(conn)
+            .await?,
+    )
+}
+
+/// What a public read needs: the precomputed JSON and the columns pages sort on.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct PublicRow {
+    pub id: Uuid,
+    pub title: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    pub public_json: Option<String>,
+}
+
+fn public_columns(query: sea_orm::Select<articles::Entity>) -> sea_orm::Select<articles::Entity> {
+    query.select_only().columns([
+        articles::Column::Id,
+        articles::Column::Title,
+        articles::Column::PublishedAt,
+        articles::Column::CreatedAt,
+        articles::Column::UpdatedAt,
+        articles::Column::Version,
+        articles::Column::PublicJson,
+    ])
+}
+
+/// A page of published items as precomputed JSON: one statement, no relation loading.
+pub async fn list_public<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    filter: &Filter,
+    sort: Sort,
+    dir: SortDir,
+    after: Option<Keyset>,
+    limit: u64,
+) -> Result<Vec<PublicRow>> {
+    let query = list_query(
+        backend,
+        Visibility::PublishedOnly,
+        filter,
+        sort,
+        dir,
+        after,
+        limit,
+    );
+    Ok(public_columns(query)
+        .into_model::<PublicRow>()
         .all(conn)
         .await?)
 }
 
-/// How many articles match, for `totalCount`.
+/// One published item by id or slug, as precomputed JSON.
+pub async fn public_one<C: ConnectionTrait>(
+    conn: &C,
+    id: Option<Uuid>,
+    slug: Option<&str>,
+) -> Result<Option<PublicRow>> {
+    let mut query = articles::Entity::find().filter(articles::Column::Status.eq("published"));
+    query = match (id, slug) {
+        (Some(id), _) => query.filter(articles::Column::Id.eq(id)),
+        (None, Some(slug)) => query.filter(articles::Column::Slug.eq(slug)),
+        (None, None) => return Ok(None),
+    };
+    Ok(public_columns(query)
+        .into_model::<PublicRow>()
+        .one(conn)
+        .await?)
+}
+
+pub async fn set_public_json<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+    json: Option<String>,
+) -> Result<()> {
+    articles::Entity::update_many()
+        .col_expr(
+            articles::Column::PublicJson,
+            sea_orm::sea_query::Expr::value(json),
+        )
+        .filter(articles::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn find_many<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> Result<Vec<articles::Model>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(articles::Entity::find()
+        .filter(articles::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?)
+}
+
 pub async fn count<C: ConnectionTrait>(
     conn: &C,
     visible: Visibility,
@@ -312,20 +429,28 @@ pub async fn tags_of<C: ConnectionTrait>(
 pub async fn technologies_of<C: ConnectionTrait>(
     conn: &C,
     articles: &[Uuid],
-) -> Result<Vec<(Uuid, technologies::Model)>> {
+) -> Result<Vec<super::TechRefRow>> {
+    use sea_orm::{JoinType, RelationTrait};
     if articles.is_empty() {
         return Ok(vec![]);
     }
-    let rows = article_technologies::Entity::find()
+    Ok(article_technologies::Entity::find()
+        .select_only()
+        .column_as(article_technologies::Column::ArticleId, "owner")
+        .column(technologies::Column::Id)
+        .column(technologies::Column::Slug)
+        .column(technologies::Column::Name)
+        .column(technologies::Column::Kind)
+        .column(technologies::Column::Status)
+        .join(
+            JoinType::InnerJoin,
+            article_technologies::Relation::Technology.def(),
+        )
         .filter(article_technologies::Column::ArticleId.is_in(articles.iter().copied()))
-        .find_also_related(technologies::Entity)
         .order_by_asc(technologies::Column::Name)
+        .into_model::<super::TechRefRow>()
         .all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(link, tech)| tech.map(|t| (link.article_id, t)))
-        .collect())
+        .await?)
 }
 
 /// Every distinct tag on articles the caller may see, with counts.
@@ -348,6 +473,17 @@ pub async fn tag_counts<C: ConnectionTrait>(
         )
         .group_by(article_tags::Column::Tag)
         .order_by_asc(article_tags::Column::Tag)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Ids of the articles one user wrote.
+pub async fn ids_by_author<C: ConnectionTrait>(conn: &C, author: Uuid) -> Result<Vec<Uuid>> {
+    Ok(articles::Entity::find()
+        .select_only()
+        .column(articles::Column::Id)
+        .filter(articles::Column::AuthorId.eq(author))
         .into_tuple()
         .all(conn)
         .await?)

@@ -19,3 +19,16 @@ pub enum Visibility {
     PublishedOrAuthoredBy(uuid::Uuid),
     All,
 }
+
+/// A reference to a technology from an article or another technology: only the columns a
+/// link shows, so loading relations never drags whole rows along.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct TechRefRow {
+    /// The article or technology that links to it.
+    pub owner: uuid::Uuid,
+    pub id: uuid::Uuid,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub status: String,
+}

@@ -29,6 +29,16 @@ impl Sort {
         }
     }
 
+    pub fn public_value_of(self, row: &PublicRow) -> keyset::SortValue {
+        use keyset::SortValue::*;
+        match self {
+            Sort::Name => Text(row.name.clone()),
+            Sort::PublishedAt => Time(row.published_at),
+            Sort::CreatedAt => Time(Some(row.created_at)),
+            Sort::UpdatedAt => Time(Some(row.updated_at)),
+        }
+    }
+
     pub fn value_of(self, row: &technologies::Model) -> keyset::SortValue {
         use keyset::SortValue::*;
         match self {
@@ -93,9 +103,7 @@ fn filter_condition(filter: &Filter) -> Condition {
     c
 }
 
-#[allow(clippy::too_many_arguments)]
-pub async fn list<C: ConnectionTrait>(
-    conn: &C,
+fn list_query(
     backend: Backend,
     visible: Visibility,
     filter: &Filter,
@@ -103,7 +111,7 @@ pub async fn list<C: ConnectionTrait>(
     dir: SortDir,
     after: Option<Keyset>,
     limit: u64,
-) -> Result<Vec<technologies::Model>> {
+) -> sea_orm::Select<technologies::Entity> {
     let mut query = technologies::Entity::find()
         .filter(visibility(visible))
         .filter(filter_condition(filter));
@@ -116,10 +124,126 @@ pub async fn list<C: ConnectionTrait>(
             after,
         ));
     }
-    Ok(query
+    query
         .order_by(sort.column(), dir.order())
         .order_by(technologies::Column::Id, dir.order())
         .limit(limit)
+}
+
+/// One page in (sort, id) order, starting after `after`.
+#[allow(clippy::too_many_arguments)]
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    visible: Visibility,
+    filter: &Filter,
+    sort: Sort,
+    dir: SortDir,
+    after: Option<Keyset>,
+    limit: u64,
+) -> Result<Vec<technologies::Model>> {
+    Ok(
+        list_query(backend, visible, filter, sort, dir, after, limit)
+            .all(conn)
+            .await?,
+    )
+}
+
+/// What a public read needs: the precomputed JSON and the columns pages sort on.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct PublicRow {
+    pub id: Uuid,
+    pub name: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    pub public_json: Option<String>,
+}
+
+fn public_columns(
+    query: sea_orm::Select<technologies::Entity>,
+) -> sea_orm::Select<technologies::Entity> {
+    query.select_only().columns([
+        technologies::Column::Id,
+        technologies::Column::Name,
+        technologies::Column::PublishedAt,
+        technologies::Column::CreatedAt,
+        technologies::Column::UpdatedAt,
+        technologies::Column::Version,
+        technologies::Column::PublicJson,
+    ])
+}
+
+/// A page of published items as precomputed JSON: one statement, no relation loading.
+pub async fn list_public<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    filter: &Filter,
+    sort: Sort,
+    dir: SortDir,
+    after: Option<Keyset>,
+    limit: u64,
+) -> Result<Vec<PublicRow>> {
+    let query = list_query(
+        backend,
+        Visibility::PublishedOnly,
+        filter,
+        sort,
+        dir,
+        after,
+        limit,
+    );
+    Ok(public_columns(query)
+        .into_model::<PublicRow>()
+        .all(conn)
+        .await?)
+}
+
+/// One published item by id or slug, as precomputed JSON.
+pub async fn public_one<C: ConnectionTrait>(
+    conn: &C,
+    id: Option<Uuid>,
+    slug: Option<&str>,
+) -> Result<Option<PublicRow>> {
+    let mut query =
+        technologies::Entity::find().filter(technologies::Column::Status.eq("published"));
+    query = match (id, slug) {
+        (Some(id), _) => query.filter(technologies::Column::Id.eq(id)),
+        (None, Some(slug)) => query.filter(technologies::Column::Slug.eq(slug)),
+        (None, None) => return Ok(None),
+    };
+    Ok(public_columns(query)
+        .into_model::<PublicRow>()
+        .one(conn)
+        .await?)
+}
+
+pub async fn set_public_json<C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+    json: Option<String>,
+) -> Result<()> {
+    technologies::Entity::update_many()
+        .col_expr(
+            technologies::Column::PublicJson,
+            sea_orm::sea_query::Expr::value(json),
+        )
+        .filter(technologies::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn find_many<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+) -> Result<Vec<technologies::Model>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(technologies::Entity::find()
+        .filter(technologies::Column::Id.is_in(ids.iter().copied()))
         .all(conn)
         .await?)
 }
@@ -282,20 +406,28 @@ pub async fn add_related<C: ConnectionTrait>(conn: &C, id: Uuid, related: &[Uuid
 pub async fn related_of<C: ConnectionTrait>(
     conn: &C,
     ids: &[Uuid],
-) -> Result<Vec<(Uuid, technologies::Model)>> {
+) -> Result<Vec<super::TechRefRow>> {
+    use sea_orm::{JoinType, RelationTrait};
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let rows = technology_relations::Entity::find()
+    Ok(technology_relations::Entity::find()
+        .select_only()
+        .column_as(technology_relations::Column::TechnologyId, "owner")
+        .column(technologies::Column::Id)
+        .column(technologies::Column::Slug)
+        .column(technologies::Column::Name)
+        .column(technologies::Column::Kind)
+        .column(technologies::Column::Status)
+        .join(
+            JoinType::InnerJoin,
+            technology_relations::Relation::Related.def(),
+        )
         .filter(technology_relations::Column::TechnologyId.is_in(ids.iter().copied()))
-        .find_also_related(technologies::Entity)
         .order_by_asc(technologies::Column::Name)
+        .into_model::<super::TechRefRow>()
         .all(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(link, tech)| tech.map(|t| (link.technology_id, t)))
-        .collect())
+        .await?)
 }
 
 /// Ids of the articles that cover a technology.

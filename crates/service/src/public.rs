@@ -1,0 +1,198 @@
+//! The public read path. Every published article and technology keeps its anonymous view as
+//! JSON in its own row, rewritten in the same transaction as any change that alters it (the
+//! item itself, a technology it links, its author's name). A public read is then one indexed
+//! statement, and no instance can serve a stale answer, since there is no second copy.
+
+use crate::articles::ArticleQuery;
+use crate::paging;
+use crate::technologies::TechnologyQuery;
+use crate::views::{ArticleView, TechnologyView};
+use crate::{Caller, Error, Result, Service};
+use lectern_domain::Slug;
+use lectern_storage::queries::{articles as aq, technologies as tq, Keyset};
+use lectern_storage::Conn;
+use uuid::Uuid;
+
+/// One published item as stored JSON.
+#[derive(Debug, Clone)]
+pub struct PublicItem {
+    pub id: Uuid,
+    pub version: i64,
+    pub json: String,
+}
+
+/// A page of published items as stored JSON.
+#[derive(Debug, Clone)]
+pub struct PublicPage {
+    pub items: Vec<String>,
+    pub next_cursor: Option<String>,
+}
+
+/// The anonymous view of an article built for an editor, as JSON; none unless published.
+pub(crate) fn article_json(view: &ArticleView) -> Option<String> {
+    if view.status != "published" {
+        return None;
+    }
+    let mut public = view.clone();
+    public.technologies.retain(|t| t.published);
+    serde_json::to_string(&public).ok()
+}
+
+pub(crate) fn technology_json(view: &TechnologyView) -> Option<String> {
+    if view.status != "published" {
+        return None;
+    }
+    let mut public = view.clone();
+    public.related_technologies.retain(|t| t.published);
+    serde_json::to_string(&public).ok()
+}
+
+fn split_key(key: &str) -> Option<(Option<Uuid>, Option<String>)> {
+    match Uuid::parse_str(key) {
+        Ok(id) => Some((Some(id), None)),
+        Err(_) => Slug::parse(key).ok().map(|s| (None, Some(s.into_inner()))),
+    }
+}
+
+impl Service {
+    /// Rewrites the stored public JSON of these articles, in the caller's transaction.
+    pub(crate) async fn refresh_public_articles<C: Conn>(
+        &self,
+        conn: &C,
+        ids: &[Uuid],
+    ) -> Result<()> {
+        for chunk in ids.chunks(500) {
+            let rows = aq::find_many(conn, chunk).await?;
+            for view in self
+                .article_views(conn, &Caller::editor_view(), rows)
+                .await?
+            {
+                aq::set_public_json(conn, view.id, article_json(&view)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn refresh_public_technologies<C: Conn>(
+        &self,
+        conn: &C,
+        ids: &[Uuid],
+    ) -> Result<()> {
+        for chunk in ids.chunks(500) {
+            let rows = tq::find_many(conn, chunk).await?;
+            for view in self
+                .technology_views(conn, &Caller::editor_view(), rows)
+                .await?
+            {
+                tq::set_public_json(conn, view.id, technology_json(&view)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One published article by id or slug, as stored JSON.
+    pub async fn public_article(&self, key: &str) -> Result<PublicItem> {
+        let (id, slug) = split_key(key).ok_or_else(|| Error::not_found("article"))?;
+        let row = aq::public_one(self.db().conn(), id, slug.as_deref())
+            .await?
+            .ok_or_else(|| Error::not_found("article"))?;
+        match row.public_json {
+            Some(json) => Ok(PublicItem {
+                id: row.id,
+                version: row.version,
+                json,
+            }),
+            None => {
+                let view = self.get_article(&Caller::Anonymous, key).await?;
+                let json =
+                    serde_json::to_string(&view).map_err(|e| Error::Internal(e.to_string()))?;
+                Ok(PublicItem {
+                    id: view.id,
+                    version: view.version,
+                    json,
+                })
+            }
+        }
+    }
+
+    pub async fn public_technology(&self, key: &str) -> Result<PublicItem> {
+        let (id, slug) = split_key(key).ok_or_else(|| Error::not_found("technology"))?;
+        let row = tq::public_one(self.db().conn(), id, slug.as_deref())
+            .await?
+            .ok_or_else(|| Error::not_found("technology"))?;
+        match row.public_json {
+            Some(json) => Ok(PublicItem {
+                id: row.id,
+                version: row.version,
+                json,
+            }),
+            None => {
+                let view = self.get_technology(&Caller::Anonymous, key).await?;
+                let json =
+                    serde_json::to_string(&view).map_err(|e| Error::Internal(e.to_string()))?;
+                Ok(PublicItem {
+                    id: view.id,
+                    version: view.version,
+                    json,
+                })
+            }
+        }
+    }
+
+    /// A page of published articles as stored JSON: what anonymous callers get.
+    pub async fn public_articles(&self, query: ArticleQuery) -> Result<PublicPage> {
+        let plan = self.plan_article_list(&Caller::Anonymous, &query)?;
+        let db = self.db();
+        let rows = aq::list_public(
+            db.conn(),
+            db.backend(),
+            &plan.filter,
+            plan.sort,
+            plan.dir,
+            plan.after,
+            plan.limit + 1,
+        )
+        .await?;
+        let (rows, next_cursor) =
+            paging::finish_page(rows, plan.limit, &plan.sort_key, |r| Keyset {
+                value: plan.sort.public_value_of(r),
+                id: r.id,
+            });
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            match row.public_json {
+                Some(json) => items.push(json),
+                None => items.push(self.public_article(&row.id.to_string()).await?.json),
+            }
+        }
+        Ok(PublicPage { items, next_cursor })
+    }
+
+    pub async fn public_technologies(&self, query: TechnologyQuery) -> Result<PublicPage> {
+        let plan = self.plan_technology_list(&Caller::Anonymous, &query)?;
+        let db = self.db();
+        let rows = tq::list_public(
+            db.conn(),
+            db.backend(),
+            &plan.filter,
+            plan.sort,
+            plan.dir,
+            plan.after,
+            plan.limit + 1,
+        )
+        .await?;
+        let (rows, next_cursor) =
+            paging::finish_page(rows, plan.limit, &plan.sort_key, |r| Keyset {
+                value: plan.sort.public_value_of(r),
+                id: r.id,
+            });
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            match row.public_json {
+                Some(json) => items.push(json),
+                None => items.push(self.public_technology(&row.id.to_string()).await?.json),
+            }
+        }
+        Ok(PublicPage { items, next_cursor })
+    }
+}
