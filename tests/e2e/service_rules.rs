@@ -359,3 +359,32 @@ async fn public_json_tracks_everything_it_shows() {
     );
     let _ = e;
 }
+
+/// Every published item has its public JSON stored (no silent fallback to a slow path).
+async fn stored_is_set(service: &lectern_service::Service, slug: &str) {
+    use lectern_storage::queries::{articles, technologies, SortDir};
+    let conn = service.db().conn();
+    let a = articles::public_one(conn, None, Some(slug)).await.unwrap();
+    assert!(
+        a.is_none_or(|r| r.public_json.is_some()),
+        "published article {slug} has no stored JSON"
+    );
+    let techs = technologies::list_public(
+        conn,
+        service.db().backend(),
+        &Default::default(),
+        technologies::Sort::Name,
+        SortDir::Asc,
+        None,
+        100,
+    )
+    .await
+    .unwrap();
+    for t in techs {
+        assert!(
+            t.public_json.is_some(),
+            "published technology {} has no stored JSON",
+            t.name
+        );
+    }
+}

@@ -476,6 +476,7 @@ impl Service {
         let view = self
             .one_technology_view(&tx, &Caller::editor_view(), t)
             .await?;
+        q::set_public_json(&tx, view.id, crate::public::technology_json(&view)).await?;
         let after = snapshot(&view);
         let summary = match &before {
             Some(b) => {
@@ -573,6 +574,7 @@ impl Service {
         let view = self
             .one_technology_view(tx, &Caller::editor_view(), t)
             .await?;
+        q::set_public_json(tx, view.id, crate::public::technology_json(&view)).await?;
         let change = self
             .record(
                 tx,
