@@ -3,6 +3,7 @@
 pub mod articles;
 pub mod feed;
 pub mod keyset;
+mod public_sql;
 pub mod settings;
 pub mod technologies;
 pub mod users;

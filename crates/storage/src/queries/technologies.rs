@@ -20,6 +20,15 @@ pub enum Sort {
 }
 
 impl Sort {
+    fn column_name(self) -> &'static str {
+        match self {
+            Sort::Name => "name",
+            Sort::PublishedAt => "published_at",
+            Sort::CreatedAt => "created_at",
+            Sort::UpdatedAt => "updated_at",
+        }
+    }
+
     fn column(self) -> technologies::Column {
         match self {
             Sort::Name => technologies::Column::Name,
@@ -161,20 +170,6 @@ pub struct PublicRow {
     pub public_json: Option<String>,
 }
 
-fn public_columns(
-    query: sea_orm::Select<technologies::Entity>,
-) -> sea_orm::Select<technologies::Entity> {
-    query.select_only().columns([
-        technologies::Column::Id,
-        technologies::Column::Name,
-        technologies::Column::PublishedAt,
-        technologies::Column::CreatedAt,
-        technologies::Column::UpdatedAt,
-        technologies::Column::Version,
-        technologies::Column::PublicJson,
-    ])
-}
-
 /// A page of published items as precomputed JSON: one statement, no relation loading.
 pub async fn list_public<C: ConnectionTrait>(
     conn: &C,
@@ -185,38 +180,77 @@ pub async fn list_public<C: ConnectionTrait>(
     after: Option<Keyset>,
     limit: u64,
 ) -> Result<Vec<PublicRow>> {
-    let query = list_query(
+    use sea_orm::FromQueryResult;
+    let mut q = super::public_sql::Sql::new(
         backend,
-        Visibility::PublishedOnly,
-        filter,
-        sort,
-        dir,
-        after,
-        limit,
+        "SELECT id, name, published_at, created_at, updated_at, version, public_json FROM technologies WHERE status = 'published'",
     );
-    Ok(public_columns(query)
-        .into_model::<PublicRow>()
+    if let Some(status) = &filter.status {
+        q.text(" AND status = ").bind(status.clone());
+    }
+    if let Some(kind) = &filter.kind {
+        q.text(" AND kind = ").bind(kind.clone());
+    }
+    if let Some(t) = filter.published_after {
+        q.text(" AND published_at >= ").bind(t);
+    }
+    if let Some(t) = filter.published_before {
+        q.text(" AND published_at < ").bind(t);
+    }
+    if let Some(t) = filter.updated_after {
+        q.text(" AND updated_at >= ").bind(t);
+    }
+    if let Some(text) = &filter.q {
+        let pattern = like_pattern(text);
+        q.text(" AND (LOWER(name) LIKE ")
+            .bind(pattern.clone())
+            .text(" ESCAPE '\\' OR LOWER(summary) LIKE ")
+            .bind(pattern)
+            .text(" ESCAPE '\\')");
+    }
+    let column = sort.column_name();
+    if let Some(after) = after {
+        q.after(column, dir, after);
+    }
+    q.order(column, dir, limit);
+    Ok(PublicRow::find_by_statement(q.statement())
         .all(conn)
         .await?)
 }
 
 /// One published item by id or slug, as precomputed JSON.
+///
+/// The hottest statement in Lectern, so its SQL is a fixed string rather than built per call:
+/// the driver's prepared-statement cache then hits at once.
 pub async fn public_one<C: ConnectionTrait>(
     conn: &C,
     id: Option<Uuid>,
     slug: Option<&str>,
 ) -> Result<Option<PublicRow>> {
-    let mut query =
-        technologies::Entity::find().filter(technologies::Column::Status.eq("published"));
-    query = match (id, slug) {
-        (Some(id), _) => query.filter(technologies::Column::Id.eq(id)),
-        (None, Some(slug)) => query.filter(technologies::Column::Slug.eq(slug)),
+    use sea_orm::{DbBackend, FromQueryResult, Statement};
+    const COLUMNS: &str = "SELECT id, name, published_at, created_at, updated_at, version, public_json FROM technologies";
+    let backend = conn.get_database_backend();
+    let p = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let (sql, value): (String, sea_orm::Value) = match (id, slug) {
+        (Some(id), _) => (
+            format!("{COLUMNS} WHERE id = {p} AND status = 'published'"),
+            id.into(),
+        ),
+        (None, Some(slug)) => (
+            format!("{COLUMNS} WHERE slug = {p} AND status = 'published'"),
+            slug.into(),
+        ),
         (None, None) => return Ok(None),
     };
-    Ok(public_columns(query)
-        .into_model::<PublicRow>()
-        .one(conn)
-        .await?)
+    Ok(
+        PublicRow::find_by_statement(Statement::from_sql_and_values(backend, sql, [value]))
+            .one(conn)
+            .await?,
+    )
 }
 
 pub async fn set_public_json<C: ConnectionTrait>(
