@@ -258,3 +258,57 @@ async fn graceful_shutdown_on_sigterm() {
         "did not exit cleanly on SIGTERM"
     );
 }
+
+/// Cached public answers never outlive a change committed by another process for longer than
+/// the feed poll interval (the server here is a separate process from the test's writer).
+#[tokio::test]
+async fn cached_answers_follow_changes_from_other_processes() {
+    let ctx = Ctx::with(ServerOptions {
+        env: vec![("LECTERN_FEED_POLL_MS".into(), "50".into())],
+        ..Default::default()
+    })
+    .await;
+    let admin = ctx.admin().await;
+    let first = ctx.article(&admin, "First", "published").await;
+    let c = &ctx.client;
+    assert_eq!(
+        c.get("/api/v1/articles").await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let one = c.get(&format!("/api/v1/articles/{}", first.slug)).await;
+    assert_eq!(one.body["title"], "First");
+    // Served again: now from the cache.
+    assert_eq!(
+        c.get("/api/v1/articles").await.body["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    ctx.article(&admin, "Second", "published").await;
+    let input = serde_json::from_value(serde_json::json!({"title": "First, renamed"})).unwrap();
+    ctx.service
+        .update_article(&admin, &first.slug, input, Some(first.version))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let list = c.get("/api/v1/articles").await;
+        let item = c.get(&format!("/api/v1/articles/{}", first.slug)).await;
+        if list.body["data"].as_array().unwrap().len() == 2
+            && item.body["title"] == "First, renamed"
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "stale answers after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -276,7 +276,7 @@ async fn public_json_tracks_everything_it_shows() {
         .create_article(&admin, input(json!({"title": "Realtime", "technologies": ["phoenix", "elixir"], "status": "published"})))
         .await
         .unwrap();
-    let same = |view: serde_json::Value, stored: String| {
+    let same = |view: serde_json::Value, stored: std::sync::Arc<str>| {
         let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
         assert_eq!(view, stored);
     };

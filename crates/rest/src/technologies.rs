@@ -72,7 +72,7 @@ async fn list(
         let page = service
             .public_technologies(params.into_inner().into())
             .await?;
-        let body = respond::list_bytes(&page.items, page.next_cursor.as_deref());
+        let body = respond::list_bytes(&page.items_json, page.next_cursor.as_deref());
         return Ok(respond::read_bytes(&req, &caller, body, None));
     }
     let page = service
@@ -99,7 +99,7 @@ async fn get(
         return Ok(respond::read_bytes(
             &req,
             &caller,
-            item.json.into_bytes(),
+            item.json.as_bytes().to_vec(),
             None,
         ));
     }

@@ -112,6 +112,7 @@ fn service_config(config: &Config) -> ServiceConfig {
             iterations: config.argon2_iterations,
             parallelism: 1,
         },
+        public_cache_bytes: config.cache_bytes,
     }
 }
 
@@ -195,6 +196,8 @@ async fn serve(config: Config) -> BoxResult<()> {
     let service = Service::new(db.clone(), service_config(&config));
     let admin = bootstrap::ensure_admin(&service, &config).await?;
     let demo = bootstrap::maybe_load_demo(&service, &config).await?;
+    service.check_feed().await;
+    let watcher = service.watch_feed(Duration::from_millis(config.feed_poll_ms));
     let bound = app::bind(&config, service)?;
     let base = bound
         .addrs
@@ -249,6 +252,7 @@ async fn serve(config: Config) -> BoxResult<()> {
     drop(out);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, %base, "ready");
     bound.server.await?;
+    watcher.abort();
     tracing::info!("shut down cleanly");
     db.close().await?;
     Ok(())

@@ -35,6 +35,10 @@ pub struct Config {
     pub argon2_iterations: u32,
     /// Seconds to let in-flight requests finish on shutdown (`LECTERN_SHUTDOWN_TIMEOUT`).
     pub shutdown_timeout: u64,
+    /// Memory for cached public answers in bytes; 0 turns the cache off (`LECTERN_CACHE_BYTES`).
+    pub cache_bytes: usize,
+    /// How often to look for changes made by other processes, in ms (`LECTERN_FEED_POLL_MS`).
+    pub feed_poll_ms: u64,
 }
 
 impl Default for Config {
@@ -55,6 +59,8 @@ impl Default for Config {
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
             shutdown_timeout: 10,
+            cache_bytes: 32 * 1024 * 1024,
+            feed_poll_ms: 200,
         }
     }
 }
@@ -78,6 +84,8 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("LECTERN_ARGON2_MEMORY_KIB", "argon2id memory cost in KiB (default 19456, the OWASP minimum)"),
     ("LECTERN_ARGON2_ITERATIONS", "argon2id iterations (default 2)"),
     ("LECTERN_SHUTDOWN_TIMEOUT", "seconds in-flight requests get to finish on SIGTERM/SIGINT (default 10)"),
+    ("LECTERN_CACHE_BYTES", "memory for cached public answers in bytes, 0 = off (default 33554432)"),
+    ("LECTERN_FEED_POLL_MS", "how often to look for changes made by other instances, in ms (default 200)"),
 ];
 
 #[derive(Debug)]
@@ -189,6 +197,12 @@ impl Config {
         if let Some(v) = env("LECTERN_SHUTDOWN_TIMEOUT") {
             self.shutdown_timeout = parse("LECTERN_SHUTDOWN_TIMEOUT", v)?;
         }
+        if let Some(v) = env("LECTERN_CACHE_BYTES") {
+            self.cache_bytes = parse("LECTERN_CACHE_BYTES", v)?;
+        }
+        if let Some(v) = env("LECTERN_FEED_POLL_MS") {
+            self.feed_poll_ms = parse("LECTERN_FEED_POLL_MS", v)?;
+        }
         self.validate()
     }
 
@@ -203,6 +217,11 @@ impl Config {
             return Err(ConfigError::Env(
                 "argon2 parameters below the OWASP minimum (19456 KiB, 2 iterations) are refused"
                     .into(),
+            ));
+        }
+        if self.feed_poll_ms < 10 {
+            return Err(ConfigError::Env(
+                "the feed poll interval must be at least 10 ms".into(),
             ));
         }
         if self.max_body_bytes < 1024 {

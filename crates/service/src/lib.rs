@@ -5,6 +5,7 @@
 
 mod articles;
 mod auth;
+pub mod cache;
 mod caller;
 mod error;
 pub mod inputs;
@@ -38,9 +39,20 @@ pub struct Change {
 }
 
 /// Settings the use cases need.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServiceConfig {
     pub password: passwords::PasswordParams,
+    /// Memory for cached public answers; 0 turns the cache off.
+    pub public_cache_bytes: usize,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            password: passwords::PasswordParams::default(),
+            public_cache_bytes: 32 * 1024 * 1024,
+        }
+    }
 }
 
 /// The entry point to every use case. Cheap to clone; share one per process.
@@ -53,16 +65,22 @@ struct Inner {
     db: Db,
     config: ServiceConfig,
     changes: broadcast::Sender<Change>,
+    cache: cache::PublicCache,
+    /// The newest change-feed sequence this process knows of.
+    feed_head: std::sync::atomic::AtomicI64,
 }
 
 impl Service {
     pub fn new(db: Db, config: ServiceConfig) -> Self {
         let (changes, _) = broadcast::channel(1024);
+        let cache = cache::PublicCache::new(config.public_cache_bytes);
         Self {
             inner: Arc::new(Inner {
                 db,
                 config,
                 changes,
+                cache,
+                feed_head: std::sync::atomic::AtomicI64::new(0),
             }),
         }
     }
@@ -80,9 +98,51 @@ impl Service {
         self.inner.changes.subscribe()
     }
 
+    /// Called after a change commits: public answers are dropped before the writer hears
+    /// back, then listeners are told.
     pub(crate) fn announce(&self, change: Change) {
+        self.inner.cache.clear();
+        self.inner
+            .feed_head
+            .fetch_max(change.seq, std::sync::atomic::Ordering::AcqRel);
         // No receiver is not an error: nobody is listening yet.
         let _ = self.inner.changes.send(change);
+    }
+
+    pub fn cache(&self) -> &cache::PublicCache {
+        &self.inner.cache
+    }
+
+    /// Watches the change feed for changes committed by other processes (other instances, the
+    /// CLI) and drops cached public answers when there are any. Runs until the process ends.
+    pub fn watch_feed(&self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        let service = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                service.check_feed().await;
+            }
+        })
+    }
+
+    /// One look at the feed head; clears the cache if it moved.
+    pub async fn check_feed(&self) {
+        use std::sync::atomic::Ordering;
+        match lectern_storage::queries::feed::latest_seq(self.db().conn()).await {
+            Ok(seq) => {
+                if self.inner.feed_head.fetch_max(seq, Ordering::AcqRel) < seq {
+                    self.inner.cache.clear();
+                }
+            }
+            Err(e) => {
+                // While the database is away nothing can be checked, so nothing cached can
+                // be trusted either.
+                tracing::warn!(error = %e, "reading the change feed failed");
+                self.inner.cache.clear();
+            }
+        }
     }
 
     /// Whether the database answers.

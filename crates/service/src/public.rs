@@ -4,6 +4,7 @@
 //! statement, and no instance can serve a stale answer, since there is no second copy.
 
 use crate::articles::ArticleQuery;
+use crate::cache::Cached;
 use crate::paging;
 use crate::technologies::TechnologyQuery;
 use crate::views::{ArticleView, TechnologyView};
@@ -11,21 +12,25 @@ use crate::{Caller, Error, Result, Service};
 use lectern_domain::Slug;
 use lectern_storage::queries::{articles as aq, technologies as tq, Keyset};
 use lectern_storage::Conn;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// One published item as stored JSON.
 #[derive(Debug, Clone)]
 pub struct PublicItem {
-    pub id: Uuid,
-    pub version: i64,
-    pub json: String,
+    pub json: Arc<str>,
 }
 
-/// A page of published items as stored JSON.
+/// A page of published items as stored JSON: the items already joined with commas, ready to
+/// go between the brackets of a JSON array.
 #[derive(Debug, Clone)]
 pub struct PublicPage {
-    pub items: Vec<String>,
-    pub next_cursor: Option<String>,
+    pub items_json: Arc<str>,
+    pub next_cursor: Option<Arc<str>>,
+}
+
+fn join(items: Vec<String>) -> Arc<str> {
+    Arc::from(items.join(",").as_str())
 }
 
 /// The anonymous view of an article built for an editor, as JSON; none unless published.
@@ -92,48 +97,76 @@ impl Service {
 
     /// One published article by id or slug, as stored JSON.
     pub async fn public_article(&self, key: &str) -> Result<PublicItem> {
+        let cache_key = format!("article:{key}");
+        if let Some(hit) = self.cache().get(&cache_key) {
+            return Ok(PublicItem { json: hit.body });
+        }
+        let epoch = self.cache().epoch();
+        let item = self.public_article_uncached(key).await?;
+        self.cache().put(
+            cache_key,
+            Cached {
+                body: item.json.clone(),
+                next_cursor: None,
+            },
+            epoch,
+        );
+        Ok(item)
+    }
+
+    async fn public_article_uncached(&self, key: &str) -> Result<PublicItem> {
         let (id, slug) = split_key(key).ok_or_else(|| Error::not_found("article"))?;
         let row = aq::public_one(self.db().conn(), id, slug.as_deref())
             .await?
             .ok_or_else(|| Error::not_found("article"))?;
         match row.public_json {
             Some(json) => Ok(PublicItem {
-                id: row.id,
-                version: row.version,
-                json,
+                json: Arc::from(json.as_str()),
             }),
             None => {
                 let view = self.get_article(&Caller::Anonymous, key).await?;
                 let json =
                     serde_json::to_string(&view).map_err(|e| Error::Internal(e.to_string()))?;
                 Ok(PublicItem {
-                    id: view.id,
-                    version: view.version,
-                    json,
+                    json: Arc::from(json.as_str()),
                 })
             }
         }
     }
 
     pub async fn public_technology(&self, key: &str) -> Result<PublicItem> {
+        let cache_key = format!("technology:{key}");
+        if let Some(hit) = self.cache().get(&cache_key) {
+            return Ok(PublicItem { json: hit.body });
+        }
+        let epoch = self.cache().epoch();
+        let item = self.public_technology_uncached(key).await?;
+        self.cache().put(
+            cache_key,
+            Cached {
+                body: item.json.clone(),
+                next_cursor: None,
+            },
+            epoch,
+        );
+        Ok(item)
+    }
+
+    async fn public_technology_uncached(&self, key: &str) -> Result<PublicItem> {
         let (id, slug) = split_key(key).ok_or_else(|| Error::not_found("technology"))?;
         let row = tq::public_one(self.db().conn(), id, slug.as_deref())
             .await?
             .ok_or_else(|| Error::not_found("technology"))?;
         match row.public_json {
             Some(json) => Ok(PublicItem {
-                id: row.id,
-                version: row.version,
-                json,
+                json: Arc::from(json.as_str()),
             }),
             None => {
                 let view = self.get_technology(&Caller::Anonymous, key).await?;
                 let json =
                     serde_json::to_string(&view).map_err(|e| Error::Internal(e.to_string()))?;
                 Ok(PublicItem {
-                    id: view.id,
-                    version: view.version,
-                    json,
+                    json: Arc::from(json.as_str()),
                 })
             }
         }
@@ -141,6 +174,24 @@ impl Service {
 
     /// A page of published articles as stored JSON: what anonymous callers get.
     pub async fn public_articles(&self, query: ArticleQuery) -> Result<PublicPage> {
+        let cache_key = format!("articles:{query:?}");
+        if let Some(hit) = self.cache().get(&cache_key) {
+            return Ok(PublicPage {
+                items_json: hit.body,
+                next_cursor: hit.next_cursor,
+            });
+        }
+        let epoch = self.cache().epoch();
+        let page = self.public_articles_uncached(query).await?;
+        let value = Cached {
+            body: page.items_json.clone(),
+            next_cursor: page.next_cursor.clone(),
+        };
+        self.cache().put(cache_key, value, epoch);
+        Ok(page)
+    }
+
+    async fn public_articles_uncached(&self, query: ArticleQuery) -> Result<PublicPage> {
         let plan = self.plan_article_list(&Caller::Anonymous, &query)?;
         let db = self.db();
         let rows = aq::list_public(
@@ -162,13 +213,39 @@ impl Service {
         for row in rows {
             match row.public_json {
                 Some(json) => items.push(json),
-                None => items.push(self.public_article(&row.id.to_string()).await?.json),
+                None => items.push(
+                    self.public_article_uncached(&row.id.to_string())
+                        .await?
+                        .json
+                        .to_string(),
+                ),
             }
         }
-        Ok(PublicPage { items, next_cursor })
+        Ok(PublicPage {
+            items_json: join(items),
+            next_cursor: next_cursor.map(|c| Arc::from(c.as_str())),
+        })
     }
 
     pub async fn public_technologies(&self, query: TechnologyQuery) -> Result<PublicPage> {
+        let cache_key = format!("technologies:{query:?}");
+        if let Some(hit) = self.cache().get(&cache_key) {
+            return Ok(PublicPage {
+                items_json: hit.body,
+                next_cursor: hit.next_cursor,
+            });
+        }
+        let epoch = self.cache().epoch();
+        let page = self.public_technologies_uncached(query).await?;
+        let value = Cached {
+            body: page.items_json.clone(),
+            next_cursor: page.next_cursor.clone(),
+        };
+        self.cache().put(cache_key, value, epoch);
+        Ok(page)
+    }
+
+    async fn public_technologies_uncached(&self, query: TechnologyQuery) -> Result<PublicPage> {
         let plan = self.plan_technology_list(&Caller::Anonymous, &query)?;
         let db = self.db();
         let rows = tq::list_public(
@@ -190,9 +267,17 @@ impl Service {
         for row in rows {
             match row.public_json {
                 Some(json) => items.push(json),
-                None => items.push(self.public_technology(&row.id.to_string()).await?.json),
+                None => items.push(
+                    self.public_technology_uncached(&row.id.to_string())
+                        .await?
+                        .json
+                        .to_string(),
+                ),
             }
         }
-        Ok(PublicPage { items, next_cursor })
+        Ok(PublicPage {
+            items_json: join(items),
+            next_cursor: next_cursor.map(|c| Arc::from(c.as_str())),
+        })
     }
 }
