@@ -36,15 +36,14 @@ until grep -q "listening on" "$WORK/demo.out" 2>/dev/null; do sleep 0.1; done
 kill "$PID"; wait "$PID" 2>/dev/null || true
 "$BIN" seed --articles "$ARTICLES"
 
-LECTERN_ADDR=127.0.0.1:0 "$BIN" serve > "$WORK/serve.out" & PID=$!
-until grep -q "listening on" "$WORK/serve.out" 2>/dev/null; do sleep 0.05; done
-BASE="$(grep -o 'http://[0-9.:]*' "$WORK/serve.out" | head -1)"
-sleep 1
-idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
-SLUG="$(curl -s "$BASE/api/v1/articles?limit=1&sort=title" | grep -o '"slug":"[^"]*"' | head -1 | cut -d'"' -f4)"
+start() {
+  LECTERN_CACHE_BYTES="$1" LECTERN_ADDR=127.0.0.1:0 "$BIN" serve > "$WORK/serve.out" & PID=$!
+  until grep -q "listening on" "$WORK/serve.out" 2>/dev/null; do sleep 0.05; done
+  BASE="$(grep -o 'http://[0-9.:]*' "$WORK/serve.out" | head -1)"
+  sleep 1
+}
+stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; }
 
-echo "Lectern $("$BIN" --version | awk '{print $2}') on $(nproc) cores, $ARTICLES articles, ${DB%%:*}, wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
-printf '%-34s %10s %9s %9s %10s\n' scenario req/s p50 p99 rss_mb
 run() {
   local name="$1" path="$2"
   local out; out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$path")"
@@ -54,9 +53,18 @@ run() {
   p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
   rss=$(( $(awk '/VmRSS/ {print $2}' "/proc/$PID/status") / 1024 ))
   if grep -q "Non-2xx" <<<"$out"; then echo "  (errors: $(grep Non-2xx <<<"$out"))"; fi
-  printf '%-34s %10.0f %9s %9s %10s\n' "$name" "$rps" "$p50" "$p99" "$rss"
+  printf '%-44s %10.0f %9s %9s %8s\n' "$name" "$rps" "$p50" "$p99" "$rss"
 }
-run "GET one article by slug" "/api/v1/articles/$SLUG"
-run "GET list of 20 articles" "/api/v1/articles?limit=20"
-run "GET list of 20 technologies" "/api/v1/technologies?limit=20"
-printf 'idle memory before load: %d MB\n' $(( idle_kb / 1024 ))
+
+echo "Lectern $("$BIN" --version | awk '{print $2}') on $(nproc) cores, $ARTICLES articles, ${DB%%:*}, wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+printf '%-44s %10s %9s %9s %8s\n' scenario req/s p50 p99 rss_mb
+for mode in cached uncached; do
+  if [ "$mode" = cached ]; then start 33554432; else start 0; fi
+  idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
+  SLUG="$(curl -s "$BASE/api/v1/articles?limit=1&sort=title" | grep -o '"slug":"[^"]*"' | head -1 | cut -d'"' -f4)"
+  run "GET one article by slug ($mode)" "/api/v1/articles/$SLUG"
+  run "GET list of 20 articles ($mode)" "/api/v1/articles?limit=20"
+  run "GET list of 20 technologies ($mode)" "/api/v1/technologies?limit=20"
+  printf '%-44s %29s %8d\n' "idle memory before load ($mode)" "" $(( idle_kb / 1024 ))
+  stop
+done
