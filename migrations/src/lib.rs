@@ -8,6 +8,7 @@ mod m20261120_000002_content;
 mod m20261120_000003_history;
 mod m20261120_000004_settings;
 mod m20261120_000005_public_json;
+mod m20261120_000006_auth;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261120_000003_history::Migration),
             Box::new(m20261120_000004_settings::Migration),
             Box::new(m20261120_000005_public_json::Migration),
+            Box::new(m20261120_000006_auth::Migration),
         ]
     }
 }

@@ -287,6 +287,7 @@ async fn public_json_tracks_everything_it_shows() {
             fresh.clone(),
             ctx.service.public_article(&a.slug).await.unwrap().json,
         );
+        stored_is_set(&ctx.service, &a.slug).await;
         fresh
     };
     check().await;

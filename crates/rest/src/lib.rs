@@ -3,6 +3,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod articles;
+mod auth;
 mod caller;
 pub mod etag;
 pub mod extract;
@@ -10,7 +11,10 @@ mod health;
 pub mod problem;
 pub mod respond;
 mod technologies;
+mod tokens;
+mod users;
 
+pub use auth::TrustedProxies;
 pub use caller::Auth;
 pub use respond::CachePolicy;
 
@@ -22,6 +26,7 @@ use actix_web::{web, HttpResponse};
 pub struct RestConfig {
     pub max_body_bytes: usize,
     pub cache: CachePolicy,
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for RestConfig {
@@ -29,6 +34,7 @@ impl Default for RestConfig {
         Self {
             max_body_bytes: 1024 * 1024,
             cache: CachePolicy::default(),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }
@@ -48,11 +54,15 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
                 actix_web::error::InternalError::from_response(err, response).into()
             }))
             .app_data(web::Data::new(config.cache))
+            .app_data(web::Data::new(config.trusted_proxies))
             .configure(health::routes)
             .service(
                 web::scope("/api/v1")
+                    .configure(auth::routes)
                     .configure(articles::routes)
-                    .configure(technologies::routes),
+                    .configure(technologies::routes)
+                    .configure(users::routes)
+                    .configure(tokens::routes),
             );
     }
 }

@@ -23,6 +23,7 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
         cache: CachePolicy {
             public_max_age: config.cache_max_age,
         },
+        trusted_proxies: lectern_rest::TrustedProxies(config.trusted_proxies.clone()),
     };
     let service = web::Data::new(service);
     let mut server = HttpServer::new(move || {

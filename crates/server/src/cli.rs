@@ -113,6 +113,11 @@ fn service_config(config: &Config) -> ServiceConfig {
             parallelism: 1,
         },
         public_cache_bytes: config.cache_bytes,
+        auth: lectern_service::AuthConfig {
+            access_ttl: chrono::Duration::seconds(config.access_token_ttl),
+            refresh_ttl: chrono::Duration::seconds(config.refresh_token_ttl),
+            ..Default::default()
+        },
     }
 }
 
@@ -194,6 +199,10 @@ async fn serve(config: Config) -> BoxResult<()> {
     let started = std::time::Instant::now();
     let db = open_database(&config).await?;
     let service = Service::new(db.clone(), service_config(&config));
+    service
+        .init_signing_key(config.jwt_secret.as_deref())
+        .await
+        .map_err(|e| format!("setting up token signing failed: {e}"))?;
     let admin = bootstrap::ensure_admin(&service, &config).await?;
     let demo = bootstrap::maybe_load_demo(&service, &config).await?;
     service.check_feed().await;

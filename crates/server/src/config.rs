@@ -39,6 +39,15 @@ pub struct Config {
     pub cache_bytes: usize,
     /// How often to look for changes made by other processes, in ms (`LECTERN_FEED_POLL_MS`).
     pub feed_poll_ms: u64,
+    /// HS256 signing key, at least 32 bytes (`LECTERN_JWT_SECRET`); generated and stored in
+    /// the database when unset.
+    pub jwt_secret: Option<String>,
+    /// Access token lifetime in seconds (`LECTERN_ACCESS_TOKEN_TTL`).
+    pub access_token_ttl: i64,
+    /// Refresh token lifetime in seconds (`LECTERN_REFRESH_TOKEN_TTL`).
+    pub refresh_token_ttl: i64,
+    /// Proxies whose X-Forwarded-For is believed, comma-separated IPs (`LECTERN_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -61,6 +70,10 @@ impl Default for Config {
             shutdown_timeout: 10,
             cache_bytes: 32 * 1024 * 1024,
             feed_poll_ms: 200,
+            jwt_secret: None,
+            access_token_ttl: 900,
+            refresh_token_ttl: 30 * 24 * 3600,
+            trusted_proxies: vec![],
         }
     }
 }
@@ -85,6 +98,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("LECTERN_ARGON2_ITERATIONS", "argon2id iterations (default 2)"),
     ("LECTERN_SHUTDOWN_TIMEOUT", "seconds in-flight requests get to finish on SIGTERM/SIGINT (default 10)"),
     ("LECTERN_CACHE_BYTES", "memory for cached public answers in bytes, 0 = off (default 33554432)"),
+    ("LECTERN_JWT_SECRET", "HS256 signing key, at least 32 bytes (default: generated once and stored in the database)"),
+    ("LECTERN_ACCESS_TOKEN_TTL", "access token lifetime in seconds (default 900)"),
+    ("LECTERN_REFRESH_TOKEN_TTL", "refresh token lifetime in seconds (default 2592000, 30 days)"),
+    ("LECTERN_TRUSTED_PROXIES", "comma-separated proxy IPs whose X-Forwarded-For is believed (default none)"),
     ("LECTERN_FEED_POLL_MS", "how often to look for changes made by other instances, in ms (default 200)"),
 ];
 
@@ -200,6 +217,23 @@ impl Config {
         if let Some(v) = env("LECTERN_CACHE_BYTES") {
             self.cache_bytes = parse("LECTERN_CACHE_BYTES", v)?;
         }
+        if let Some(v) = env("LECTERN_JWT_SECRET") {
+            self.jwt_secret = Some(v);
+        }
+        if let Some(v) = env("LECTERN_ACCESS_TOKEN_TTL") {
+            self.access_token_ttl = parse("LECTERN_ACCESS_TOKEN_TTL", v)?;
+        }
+        if let Some(v) = env("LECTERN_REFRESH_TOKEN_TTL") {
+            self.refresh_token_ttl = parse("LECTERN_REFRESH_TOKEN_TTL", v)?;
+        }
+        if let Some(v) = env("LECTERN_TRUSTED_PROXIES") {
+            self.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| parse("LECTERN_TRUSTED_PROXIES", s.to_owned()))
+                .collect::<Result<_, _>>()?;
+        }
         if let Some(v) = env("LECTERN_FEED_POLL_MS") {
             self.feed_poll_ms = parse("LECTERN_FEED_POLL_MS", v)?;
         }
@@ -217,6 +251,16 @@ impl Config {
             return Err(ConfigError::Env(
                 "argon2 parameters below the OWASP minimum (19456 KiB, 2 iterations) are refused"
                     .into(),
+            ));
+        }
+        if self.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err(ConfigError::Env(
+                "LECTERN_JWT_SECRET must be at least 32 bytes".into(),
+            ));
+        }
+        if !(30..=86_400).contains(&self.access_token_ttl) || self.refresh_token_ttl < 300 {
+            return Err(ConfigError::Env(
+                "LECTERN_ACCESS_TOKEN_TTL must be 30 to 86400 seconds and LECTERN_REFRESH_TOKEN_TTL at least 300".into(),
             ));
         }
         if self.feed_poll_ms < 10 {

@@ -437,7 +437,7 @@ impl Service {
         caller: &Caller,
         change: ArticleChange,
     ) -> Result<(ArticleView, crate::Change)> {
-        let author_id = match (change.author_id, caller.user_id()) {
+        let author_id = match (change.author_id, caller.acting_user()) {
             (Some(id), _) => {
                 if uq::find_by_id(tx, id).await?.is_none() {
                     return Err(Error::field("author_id", "no user has this id"));
@@ -508,7 +508,7 @@ impl Service {
                     published: view.status == "published",
                     snapshot: Some(snapshot(&view)),
                     summary: "created".into(),
-                    actor: caller.user_id().map(|u| u.0),
+                    actor: caller.acting_user().map(|u| u.0),
                     at,
                 },
             )
@@ -631,7 +631,7 @@ impl Service {
                     published: view.status == "published",
                     snapshot: Some(after),
                     summary,
-                    actor: caller.user_id().map(|u| u.0),
+                    actor: caller.acting_user().map(|u| u.0),
                     at,
                 },
             )
@@ -705,7 +705,7 @@ impl Service {
                     published: false,
                     snapshot: None,
                     summary: "deleted".into(),
-                    actor: caller.user_id().map(|u| u.0),
+                    actor: caller.acting_user().map(|u| u.0),
                     at: now(),
                 },
             )

@@ -1,11 +1,499 @@
-//! Authentication: turns a bearer token into a caller.
+//! Authentication: logins, access and refresh tokens, API tokens, login throttling.
 
-use crate::{Caller, Error, Result, Service};
+use crate::passwords::{self, Verified};
+use crate::record::now;
+use crate::{Caller, Error, Result, Service, TokenScope};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use lectern_domain::{Email, Role, UserId};
+use lectern_storage::entities::{api_tokens, login_throttle, refresh_tokens, users};
+use lectern_storage::queries::{auth as q, users as uq};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+const REFRESH_PREFIX: &str = "lcr_";
+const API_TOKEN_PREFIX: &str = "lct_";
+const JWT_SECRET_SETTING: &str = "auth.jwt_secret";
+
+/// Token lifetimes, throttling limits and the JWT's issuer and audience.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// Failed logins per account within `throttle_window` before it is throttled.
+    pub account_failures: i64,
+    /// Failed logins per client address within `throttle_window` before it is throttled.
+    pub address_failures: i64,
+    pub throttle_window: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            issuer: "lectern".into(),
+            audience: "lectern-api".into(),
+            access_ttl: Duration::minutes(15),
+            refresh_ttl: Duration::days(30),
+            account_failures: 5,
+            address_failures: 20,
+            throttle_window: Duration::minutes(15),
+        }
+    }
+}
+
+pub(crate) struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+/// What a successful login or refresh returns.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+/// A newly created API token; `token` is shown this once and never stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedApiToken {
+    pub id: Uuid,
+    pub name: String,
+    pub scope: String,
+    pub token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// An API token as listed: never its secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiTokenView {
+    pub id: Uuid,
+    pub name: String,
+    pub scope: String,
+    /// The first characters of the token, to tell tokens apart.
+    pub prefix: String,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<&api_tokens::Model> for ApiTokenView {
+    fn from(t: &api_tokens::Model) -> Self {
+        Self {
+            id: t.id,
+            name: t.name.clone(),
+            scope: t.scope.clone(),
+            prefix: t.prefix.clone(),
+            created_by: t.created_by,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: Uuid,
+    role: String,
+    iss: String,
+    aud: String,
+    iat: i64,
+    exp: i64,
+    /// Token type: only "access" tokens authenticate requests.
+    typ: String,
+    /// The user's session version when issued; a password, role or status change bumps it.
+    sv: i64,
+}
+
+fn random_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Tokens are stored as SHA-256 digests: they are random and long, so a fast hash suffices,
+/// and a stolen database yields nothing usable.
+pub(crate) fn digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn invalid_login() -> Error {
+    Error::Unauthenticated("invalid email or password".into())
+}
+
+fn invalid_token() -> Error {
+    Error::Unauthenticated("the access token is invalid or expired".into())
+}
 
 impl Service {
+    /// Sets the JWT signing key: `configured` (at least 32 bytes) or one generated once and
+    /// stored in the database, so restarts and other instances share it.
+    pub async fn init_signing_key(&self, configured: Option<&str>) -> Result<()> {
+        let secret = match configured {
+            Some(s) if s.len() >= 32 => s.as_bytes().to_vec(),
+            Some(_) => {
+                return Err(Error::bad_request(
+                    "invalid_configuration",
+                    "LECTERN_JWT_SECRET must be at least 32 bytes",
+                ))
+            }
+            None => {
+                let mut bytes = [0u8; 48];
+                rand::rng().fill_bytes(&mut bytes);
+                let stored = self
+                    .setting_or_insert(JWT_SECRET_SETTING, &URL_SAFE_NO_PAD.encode(bytes))
+                    .await?;
+                URL_SAFE_NO_PAD.decode(stored.as_bytes()).map_err(|_| {
+                    Error::Internal("the stored JWT secret is not valid base64".into())
+                })?
+            }
+        };
+        let keys = Keys {
+            encoding: EncodingKey::from_secret(&secret),
+            decoding: DecodingKey::from_secret(&secret),
+        };
+        let _ = self.inner.keys.set(keys);
+        Ok(())
+    }
+
+    fn keys(&self) -> Result<&Keys> {
+        self.inner
+            .keys
+            .get()
+            .ok_or_else(|| Error::Internal("the signing key is not initialised".into()))
+    }
+
+    fn auth_config(&self) -> &AuthConfig {
+        &self.config().auth
+    }
+
+    fn access_token(&self, user: &users::Model) -> Result<String> {
+        let at = Utc::now();
+        let claims = Claims {
+            sub: user.id,
+            role: user.role.clone(),
+            iss: self.auth_config().issuer.clone(),
+            aud: self.auth_config().audience.clone(),
+            iat: at.timestamp(),
+            exp: (at + self.auth_config().access_ttl).timestamp(),
+            typ: "access".into(),
+            sv: user.session_version,
+        };
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.keys()?.encoding,
+        )
+        .map_err(|e| Error::Internal(format!("signing failed: {e}")))
+    }
+
+    /// A new access token and a refresh token in `family` (a new family for a login).
+    async fn issue_pair<C: lectern_storage::Conn>(
+        &self,
+        conn: &C,
+        user: &users::Model,
+        family: Uuid,
+    ) -> Result<TokenPair> {
+        let refresh = random_token(REFRESH_PREFIX);
+        let at = now();
+        q::insert_refresh(
+            conn,
+            refresh_tokens::Model {
+                id: Uuid::now_v7(),
+                user_id: user.id,
+                family_id: family,
+                token_hash: digest(&refresh),
+                created_at: at,
+                expires_at: at + self.auth_config().refresh_ttl,
+                used_at: None,
+                revoked_at: None,
+            },
+        )
+        .await?;
+        Ok(TokenPair {
+            access_token: self.access_token(user)?,
+            refresh_token: refresh,
+            token_type: "Bearer",
+            expires_in: self.auth_config().access_ttl.num_seconds(),
+        })
+    }
+
+    async fn dummy_hash(&self) -> Result<String> {
+        let params = self.config().password;
+        self.inner
+            .dummy_hash
+            .get_or_try_init(|| passwords::hash(params, "timing-equaliser-not-a-password".into()))
+            .await
+            .cloned()
+    }
+
+    /// Logs in with email and password. `client` identifies the caller's address for
+    /// throttling. Unknown emails, wrong passwords and disabled accounts all give the same
+    /// answer, after the same work.
+    pub async fn login(&self, email: &str, password: &str, client: &str) -> Result<TokenPair> {
+        let normalised = email.trim().to_lowercase();
+        let account_key = format!("account:{normalised}");
+        let address_key = format!("address:{client}");
+        let db = self.db().conn();
+        self.check_throttle(&account_key).await?;
+        self.check_throttle(&address_key).await?;
+        let user = match Email::parse(&normalised) {
+            Ok(e) => uq::find_by_email(db, e.as_str()).await?,
+            Err(_) => None,
+        };
+        let stored = match &user {
+            Some(u) => u.password_hash.clone(),
+            None => self.dummy_hash().await?,
+        };
+        let verified =
+            passwords::verify(self.config().password, password.to_owned(), stored).await?;
+        let user = match (user, verified) {
+            (Some(u), Verified::Yes | Verified::YesRehash) if !u.disabled => u,
+            _ => {
+                self.record_failure(&account_key, self.auth_config().account_failures)
+                    .await?;
+                self.record_failure(&address_key, self.auth_config().address_failures)
+                    .await?;
+                return Err(invalid_login());
+            }
+        };
+        let mut user = user;
+        if verified == Verified::YesRehash {
+            user.password_hash =
+                passwords::hash(self.config().password, password.to_owned()).await?;
+            user.updated_at = now();
+            uq::update(db, user.clone()).await?;
+        }
+        q::throttle_clear(db, &account_key).await?;
+        self.issue_pair(db, &user, Uuid::now_v7()).await
+    }
+
+    async fn check_throttle(&self, key: &str) -> Result<()> {
+        if let Some(row) = q::throttle_get(self.db().conn(), key).await? {
+            if let Some(until) = row.blocked_until {
+                let left = (until - Utc::now()).num_seconds();
+                if left > 0 {
+                    return Err(Error::RateLimited {
+                        retry_after_secs: left as u64 + 1,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn record_failure(&self, key: &str, limit: i64) -> Result<()> {
+        let db = self.db().conn();
+        let at = now();
+        let window = self.auth_config().throttle_window;
+        let mut row = match q::throttle_get(db, key).await? {
+            Some(r) if r.window_started_at + window > at => r,
+            _ => login_throttle::Model {
+                key: key.to_owned(),
+                failures: 0,
+                window_started_at: at,
+                blocked_until: None,
+            },
+        };
+        row.failures += 1;
+        if row.failures >= limit {
+            // Doubling from 30 seconds, capped at the window.
+            let exponent = (row.failures - limit).min(10) as u32;
+            let wait = Duration::seconds(30 * 2_i64.pow(exponent)).min(window);
+            row.blocked_until = Some(at + wait);
+        }
+        q::throttle_put(db, row).await?;
+        Ok(())
+    }
+
+    /// Trades a refresh token for a new pair. A token that was already used or revoked is
+    /// a sign of theft: its whole family is revoked.
+    pub async fn refresh(&self, token: &str) -> Result<TokenPair> {
+        let invalid =
+            || Error::Unauthenticated("the refresh token is invalid, expired or revoked".into());
+        if !token.starts_with(REFRESH_PREFIX) {
+            return Err(invalid());
+        }
+        let tx = self.db().begin().await?;
+        let Some(row) = q::find_refresh(&tx, &digest(token)).await? else {
+            return Err(invalid());
+        };
+        let at = now();
+        if row.used_at.is_some()
+            || row.revoked_at.is_some()
+            || !q::spend_refresh(&tx, row.id, at).await?
+        {
+            q::revoke_family(&tx, row.family_id, at).await?;
+            tx.commit()
+                .await
+                .map_err(lectern_storage::StorageError::from)?;
+            tracing::warn!(family = %row.family_id, "refresh token reuse: family revoked");
+            return Err(Error::Unauthenticated(
+                "this refresh token was already used; every session from that login is now revoked: log in again".into(),
+            ));
+        }
+        if row.expires_at <= at {
+            return Err(invalid());
+        }
+        let user = match uq::find_by_id(&tx, row.user_id).await? {
+            Some(u) if !u.disabled => u,
+            _ => return Err(invalid()),
+        };
+        let pair = self.issue_pair(&tx, &user, row.family_id).await?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
+        Ok(pair)
+    }
+
+    /// Ends the session a refresh token belongs to (its whole family). Unknown tokens are
+    /// accepted silently: logging out twice is not an error.
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        if let Some(row) = q::find_refresh(self.db().conn(), &digest(token)).await? {
+            q::revoke_family(self.db().conn(), row.family_id, now()).await?;
+        }
+        Ok(())
+    }
+
     /// Resolves a bearer token (a JWT access token or an `lct_` API token) to its caller.
+    /// Checked against the database on every request, so a revoked token, a disabled user
+    /// or a changed password takes effect at once on every instance.
     pub async fn authenticate(&self, token: &str) -> Result<Caller> {
-        let _ = token;
-        Err(Error::Unauthenticated("the token is not valid".into()))
+        if token.starts_with(API_TOKEN_PREFIX) {
+            return self.authenticate_api_token(token).await;
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[&self.auth_config().issuer]);
+        validation.set_audience(&[&self.auth_config().audience]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        let data = jsonwebtoken::decode::<Claims>(token, &self.keys()?.decoding, &validation)
+            .map_err(|_| invalid_token())?;
+        let claims = data.claims;
+        if claims.typ != "access" {
+            return Err(invalid_token());
+        }
+        let user = uq::find_by_id(self.db().conn(), claims.sub)
+            .await?
+            .ok_or_else(invalid_token)?;
+        if user.disabled || user.session_version != claims.sv || user.role != claims.role {
+            return Err(invalid_token());
+        }
+        let role = Role::parse(&user.role).map_err(|_| invalid_token())?;
+        Ok(Caller::User {
+            id: UserId(user.id),
+            role,
+        })
+    }
+
+    async fn authenticate_api_token(&self, token: &str) -> Result<Caller> {
+        let at = now();
+        let row = q::find_active_api_token(self.db().conn(), &digest(token), at)
+            .await?
+            .ok_or_else(|| {
+                Error::Unauthenticated("the API token is invalid, expired or revoked".into())
+            })?;
+        let scope = TokenScope::parse(&row.scope)
+            .ok_or_else(|| Error::Internal(format!("stored token scope {}", row.scope)))?;
+        // Record use at most once a minute: a write per request would cost more than the read.
+        if row
+            .last_used_at
+            .is_none_or(|t| at - t > Duration::minutes(1))
+        {
+            q::touch_api_token(self.db().conn(), row.id, at).await?;
+        }
+        Ok(Caller::Token {
+            id: row.id,
+            scope,
+            owner: UserId(row.created_by),
+        })
+    }
+
+    pub async fn create_api_token(
+        &self,
+        caller: &Caller,
+        name: &str,
+        scope: &str,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<CreatedApiToken> {
+        caller.require_admin()?;
+        let owner = caller.require_user()?;
+        let mut errors = lectern_domain::ValidationErrors::new();
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            errors.push(lectern_domain::FieldError::new(
+                "name",
+                "must be 1 to 100 characters",
+            ));
+        }
+        let scope = TokenScope::parse(scope);
+        if scope.is_none() {
+            errors.push(lectern_domain::FieldError::new(
+                "scope",
+                "must be one of: read, preview, write",
+            ));
+        }
+        if let Some(t) = expires_at {
+            if t <= Utc::now() {
+                errors.push(lectern_domain::FieldError::new(
+                    "expires_at",
+                    "must be in the future",
+                ));
+            }
+        }
+        errors.into_result()?;
+        let scope = scope.unwrap_or(TokenScope::Read);
+        let token = random_token(API_TOKEN_PREFIX);
+        let at = now();
+        let row = api_tokens::Model {
+            id: Uuid::now_v7(),
+            name: name.to_owned(),
+            scope: scope.as_str().to_owned(),
+            token_hash: digest(&token),
+            prefix: token.chars().take(12).collect(),
+            created_by: owner.0,
+            created_at: at,
+            expires_at,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        q::insert_api_token(self.db().conn(), row.clone()).await?;
+        Ok(CreatedApiToken {
+            id: row.id,
+            name: row.name,
+            scope: row.scope,
+            token,
+            created_at: at,
+            expires_at,
+        })
+    }
+
+    pub async fn list_api_tokens(&self, caller: &Caller) -> Result<Vec<ApiTokenView>> {
+        caller.require_admin()?;
+        Ok(q::list_api_tokens(self.db().conn())
+            .await?
+            .iter()
+            .map(ApiTokenView::from)
+            .collect())
+    }
+
+    pub async fn revoke_api_token(&self, caller: &Caller, id: Uuid) -> Result<()> {
+        caller.require_admin()?;
+        if q::revoke_api_token(self.db().conn(), id, now()).await? {
+            Ok(())
+        } else {
+            Err(Error::not_found("API token"))
+        }
     }
 }

@@ -42,8 +42,16 @@ impl TokenScope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caller {
     Anonymous,
-    User { id: UserId, role: Role },
-    Token { id: Uuid, scope: TokenScope },
+    User {
+        id: UserId,
+        role: Role,
+    },
+    /// An API token; `owner` is the admin who made it (the author of what a write token creates).
+    Token {
+        id: Uuid,
+        scope: TokenScope,
+        owner: UserId,
+    },
 }
 
 impl Caller {
@@ -51,6 +59,15 @@ impl Caller {
         match self {
             Caller::User { id, .. } => Some(*id),
             _ => None,
+        }
+    }
+
+    /// The user on whose behalf the caller acts: the user, or an API token's owner.
+    pub fn acting_user(&self) -> Option<UserId> {
+        match self {
+            Caller::User { id, .. } => Some(*id),
+            Caller::Token { owner, .. } => Some(*owner),
+            Caller::Anonymous => None,
         }
     }
 

@@ -4,7 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod articles;
-mod auth;
+pub mod auth;
 pub mod cache;
 mod caller;
 mod error;
@@ -18,12 +18,13 @@ mod users;
 pub mod views;
 
 pub use articles::{ArticleQuery, StatusAction};
+pub use auth::{ApiTokenView, AuthConfig, CreatedApiToken, TokenPair};
 pub use caller::{Caller, TokenScope};
 pub use error::{Error, Result};
 pub use lectern_storage::{Backend, Db, DbOptions};
 pub use public::{PublicItem, PublicPage};
 pub use technologies::TechnologyQuery;
-pub use users::NewUser;
+pub use users::{NewUser, ProfileInput, UserChangeInput, UserCreateInput};
 
 use std::sync::Arc;
 use tokio::sync::broadcast;
@@ -42,6 +43,7 @@ pub struct Change {
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
     pub password: passwords::PasswordParams,
+    pub auth: auth::AuthConfig,
     /// Memory for cached public answers; 0 turns the cache off.
     pub public_cache_bytes: usize,
 }
@@ -50,6 +52,7 @@ impl Default for ServiceConfig {
     fn default() -> Self {
         Self {
             password: passwords::PasswordParams::default(),
+            auth: auth::AuthConfig::default(),
             public_cache_bytes: 32 * 1024 * 1024,
         }
     }
@@ -66,6 +69,8 @@ struct Inner {
     config: ServiceConfig,
     changes: broadcast::Sender<Change>,
     cache: cache::PublicCache,
+    keys: std::sync::OnceLock<auth::Keys>,
+    dummy_hash: tokio::sync::OnceCell<String>,
     /// The newest change-feed sequence this process knows of.
     feed_head: std::sync::atomic::AtomicI64,
 }
@@ -80,6 +85,8 @@ impl Service {
                 config,
                 changes,
                 cache,
+                keys: std::sync::OnceLock::new(),
+                dummy_hash: tokio::sync::OnceCell::new(),
                 feed_head: std::sync::atomic::AtomicI64::new(0),
             }),
         }

@@ -501,7 +501,7 @@ impl Service {
                     published: view.status == "published",
                     snapshot: Some(after),
                     summary,
-                    actor: caller.user_id().map(|u| u.0),
+                    actor: caller.acting_user().map(|u| u.0),
                     at,
                 },
             )
@@ -541,7 +541,7 @@ impl Service {
                     published: false,
                     snapshot: None,
                     summary: "deleted".into(),
-                    actor: caller.user_id().map(|u| u.0),
+                    actor: caller.acting_user().map(|u| u.0),
                     at: now(),
                 },
             )
@@ -587,7 +587,7 @@ impl Service {
                     published: view.status == "published",
                     snapshot: Some(snapshot(&view)),
                     summary: "updated related_technologies".into(),
-                    actor: caller.user_id().map(|u| u.0),
+                    actor: caller.acting_user().map(|u| u.0),
                     at,
                 },
             )

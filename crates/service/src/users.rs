@@ -89,3 +89,261 @@ impl Service {
             .map(UserView::from))
     }
 }
+
+/// What a user may change on their own profile. Anything else (role, email, disabled) is an
+/// unknown field and refused.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileInput {
+    pub display_name: Option<String>,
+    pub password: Option<String>,
+    pub current_password: Option<String>,
+}
+
+/// What an admin may change on a user.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserChangeInput {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+/// An admin's request to create a user.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserCreateInput {
+    pub email: String,
+    pub password: String,
+    pub role: String,
+    pub display_name: Option<String>,
+}
+
+impl Service {
+    pub async fn me(&self, caller: &Caller) -> Result<UserView> {
+        let id = caller.require_user()?;
+        let user = q::find_by_id(self.db().conn(), id.0)
+            .await?
+            .ok_or_else(|| Error::Unauthenticated("this account no longer exists".into()))?;
+        Ok(UserView::from(&user))
+    }
+
+    pub async fn update_me(&self, caller: &Caller, input: ProfileInput) -> Result<UserView> {
+        let id = caller.require_user()?;
+        let mut e = ValidationErrors::new();
+        let display = input
+            .display_name
+            .as_deref()
+            .and_then(|d| e.check(DisplayName::parse(d)));
+        if let Some(p) = &input.password {
+            if let Err(Error::Validation(errors)) = check_password_policy("password", p) {
+                errors.into_iter().for_each(|x| e.push(x));
+            }
+            if input.current_password.is_none() {
+                e.push(lectern_domain::FieldError::new(
+                    "current_password",
+                    "is required to change the password",
+                ));
+            }
+        }
+        e.into_result()?;
+        let tx = self.db().begin().await?;
+        let mut user = q::find_by_id(&tx, id.0)
+            .await?
+            .ok_or_else(|| Error::Unauthenticated("this account no longer exists".into()))?;
+        let mut sessions_end = false;
+        if let (Some(password), Some(current)) = (input.password, input.current_password) {
+            let ok = passwords::verify(self.config().password, current, user.password_hash.clone())
+                .await?;
+            if ok == passwords::Verified::No {
+                return Err(Error::field(
+                    "current_password",
+                    "is not your current password",
+                ));
+            }
+            user.password_hash = passwords::hash(self.config().password, password).await?;
+            sessions_end = true;
+        }
+        let renamed = display
+            .as_ref()
+            .is_some_and(|d| d.as_str() != user.display_name);
+        if let Some(d) = display {
+            user.display_name = d.into_inner();
+        }
+        self.save_user(&tx, user.clone(), sessions_end, renamed)
+            .await?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
+        Ok(UserView::from(&user))
+    }
+
+    /// Writes a user; ends their sessions when asked (bumps the session version, which every
+    /// access token carries, and revokes refresh tokens); refreshes the public JSON of their
+    /// articles when their public name changed.
+    async fn save_user(
+        &self,
+        tx: &lectern_storage::Tx,
+        mut user: row::Model,
+        end_sessions: bool,
+        renamed: bool,
+    ) -> Result<()> {
+        let at = now();
+        user.updated_at = at;
+        if end_sessions {
+            user.session_version += 1;
+            lectern_storage::queries::auth::revoke_all_for_user(tx, user.id, at).await?;
+        }
+        q::update(tx, user.clone()).await?;
+        if renamed {
+            let ids = lectern_storage::queries::articles::ids_by_author(tx, user.id).await?;
+            self.refresh_public_articles(tx, &ids).await?;
+            if !ids.is_empty() {
+                // Public answers embed the author's name.
+                self.cache().clear();
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn list_users(
+        &self,
+        caller: &Caller,
+        limit: Option<i64>,
+        cursor: Option<&str>,
+    ) -> Result<crate::views::Page<UserView>> {
+        caller.require_admin()?;
+        let limit = crate::paging::parse_limit(limit)?;
+        let after = match cursor {
+            None => None,
+            Some(c) => Some(uuid::Uuid::parse_str(c).map_err(|_| {
+                Error::bad_request(
+                    "invalid_cursor",
+                    "the cursor is malformed; start again without it",
+                )
+            })?),
+        };
+        let mut rows = q::list(self.db().conn(), after, limit + 1).await?;
+        let next_cursor = if rows.len() as u64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|u| u.id.to_string())
+        } else {
+            None
+        };
+        Ok(crate::views::Page {
+            items: rows.iter().map(UserView::from).collect(),
+            next_cursor,
+        })
+    }
+
+    pub async fn get_user(&self, caller: &Caller, id: Uuid) -> Result<UserView> {
+        caller.require_admin()?;
+        let user = q::find_by_id(self.db().conn(), id)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
+        Ok(UserView::from(&user))
+    }
+
+    pub async fn create_user_as(
+        &self,
+        caller: &Caller,
+        input: UserCreateInput,
+    ) -> Result<UserView> {
+        caller.require_admin()?;
+        self.create_user(
+            Some(caller),
+            NewUser {
+                email: input.email,
+                display_name: input.display_name,
+                role: input.role,
+                password: input.password,
+            },
+        )
+        .await
+    }
+
+    pub async fn update_user(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        input: UserChangeInput,
+    ) -> Result<UserView> {
+        caller.require_admin()?;
+        let mut e = ValidationErrors::new();
+        let display = input
+            .display_name
+            .as_deref()
+            .and_then(|d| e.check(DisplayName::parse(d)));
+        let role = input.role.as_deref().and_then(|r| e.check(Role::parse(r)));
+        e.into_result()?;
+        let tx = self.db().begin().await?;
+        let mut user = q::find_by_id(&tx, id)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
+        let was_active_admin = user.role == "admin" && !user.disabled;
+        let mut end_sessions = false;
+        if let Some(role) = role {
+            if role.as_str() != user.role {
+                user.role = role.as_str().to_owned();
+                end_sessions = true;
+            }
+        }
+        if let Some(disabled) = input.disabled {
+            if disabled != user.disabled {
+                user.disabled = disabled;
+                end_sessions = true;
+            }
+        }
+        if was_active_admin
+            && (user.role != "admin" || user.disabled)
+            && q::count_admins(&tx).await? <= 1
+        {
+            return Err(Error::Conflict {
+                code: "last_admin",
+                message: "this is the last active admin; make another admin first".into(),
+            });
+        }
+        let renamed = display
+            .as_ref()
+            .is_some_and(|d| d.as_str() != user.display_name);
+        if let Some(d) = display {
+            user.display_name = d.into_inner();
+        }
+        self.save_user(&tx, user.clone(), end_sessions, renamed)
+            .await?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
+        Ok(UserView::from(&user))
+    }
+
+    /// Deletes a user who wrote nothing. Authors of content are disabled instead, so their
+    /// articles keep an author.
+    pub async fn delete_user(&self, caller: &Caller, id: Uuid) -> Result<()> {
+        caller.require_admin()?;
+        if caller.user_id().map(|u| u.0) == Some(id) {
+            return Err(Error::Conflict {
+                code: "cannot_delete_self",
+                message: "you cannot delete your own account".into(),
+            });
+        }
+        let tx = self.db().begin().await?;
+        if q::find_by_id(&tx, id).await?.is_none() {
+            return Err(Error::not_found("user"));
+        }
+        if !lectern_storage::queries::articles::ids_by_author(&tx, id)
+            .await?
+            .is_empty()
+        {
+            return Err(Error::Conflict {
+                code: "user_has_content",
+                message: "this user wrote articles: disable the account instead".into(),
+            });
+        }
+        q::delete(&tx, id).await?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
+        Ok(())
+    }
+}

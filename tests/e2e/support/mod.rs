@@ -9,13 +9,16 @@ pub mod server;
 
 pub use client::{Client, Resp};
 pub use db::TestDb;
-pub use server::{ServerOptions, TestServer, ADMIN_EMAIL, ADMIN_PASSWORD};
+pub use server::{ServerOptions, TestServer, ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET};
 
 use lectern_domain::{Role, UserId};
 use lectern_service::inputs::{ArticleInput, TechnologyInput};
 use lectern_service::views::{ArticleView, TechnologyView};
 use lectern_service::{Caller, Db, DbOptions, NewUser, Service, ServiceConfig};
 use serde_json::json;
+
+/// The password of users made by `Ctx::user`.
+pub const USER_PASSWORD: &str = "a-long-test-password";
 
 /// One test's world.
 pub struct Ctx {
@@ -69,7 +72,7 @@ impl Ctx {
                     email,
                     display_name: Some(format!("Test {role}")),
                     role: role.into(),
-                    password: "a-long-test-password".into(),
+                    password: USER_PASSWORD.into(),
                 },
             )
             .await
@@ -78,6 +81,54 @@ impl Ctx {
             id: UserId(user.id),
             role: lectern_domain::Role::parse(role).expect("role"),
         }
+    }
+
+    /// Logs in over HTTP and returns a client that sends the access token.
+    pub async fn login(&self, email: &str, password: &str) -> (Client, serde_json::Value) {
+        let r = self
+            .client
+            .post(
+                "/api/v1/auth/login",
+                &json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "login as {email} failed: {}", r.text);
+        (
+            self.client
+                .with_token(r.body["access_token"].as_str().unwrap()),
+            r.body,
+        )
+    }
+
+    pub async fn admin_client(&self) -> Client {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.0
+    }
+
+    /// A new user with `role`, logged in over HTTP: (client, caller, email).
+    pub async fn user_client(&self, role: &str) -> (Client, Caller, String) {
+        let caller = self.user(role).await;
+        let id = caller.user_id().unwrap();
+        let email = self
+            .service
+            .get_user(&self.admin().await, id.0)
+            .await
+            .unwrap()
+            .email;
+        let (client, _) = self.login(&email, USER_PASSWORD).await;
+        (client, caller, email)
+    }
+
+    /// An API token of `scope`, made over HTTP by the admin.
+    pub async fn api_token(&self, scope: &str) -> Client {
+        let admin = self.admin_client().await;
+        let r = admin
+            .post(
+                "/api/v1/tokens",
+                &json!({"name": format!("{scope} token"), "scope": scope}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        self.client.with_token(r.body["token"].as_str().unwrap())
     }
 
     pub async fn article(&self, caller: &Caller, title: &str, status: &str) -> ArticleView {

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+/// The signing key the test servers use, so tests can forge tokens with wrong claims.
+pub const JWT_SECRET: &str = "test-signing-key-of-more-than-32-bytes-for-lectern";
 
 pub struct TestServer {
     child: Option<Child>,
@@ -49,6 +51,7 @@ impl TestServer {
             .env("LECTERN_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("LECTERN_LOG", "warn")
             .env("LECTERN_WORKERS", "2")
+            .env("LECTERN_JWT_SECRET", JWT_SECRET)
             .env("LECTERN_DEMO", if self.demo { "true" } else { "false" })
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());

@@ -1,10 +1,13 @@
 //! One sea-orm entity per table. Relations are loaded by explicit batch queries in
 //! `crate::queries`, never lazily, so no list can turn into one query per row.
 
+pub mod api_tokens;
 pub mod article_tags;
 pub mod article_technologies;
 pub mod articles;
 pub mod change_feed;
+pub mod login_throttle;
+pub mod refresh_tokens;
 pub mod revisions;
 pub mod settings;
 pub mod technologies;
