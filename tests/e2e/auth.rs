@@ -582,7 +582,12 @@ async fn users_api_never_shows_secrets_or_other_peoples_emails() {
     let draft = ctx.article(&caller, "By the author", "draft").await;
     let article = ctx
         .service
-        .set_article_status(&ctx.admin().await, &draft.slug, lectern_service::StatusAction::Publish, Some(draft.version))
+        .set_article_status(
+            &ctx.admin().await,
+            &draft.slug,
+            lectern_service::StatusAction::Publish,
+            Some(draft.version),
+        )
         .await
         .unwrap();
     let public = ctx

@@ -8,5 +8,7 @@ mod support;
 mod auth;
 mod cli;
 mod foundation;
+mod matrix;
 mod pagination;
+mod permissions;
 mod service_rules;

@@ -1,0 +1,102 @@
+//! The permission matrix over REST, and drafts never leaking to published-only callers.
+
+use crate::matrix::{actors, fixtures, rest, MATRIX, ROLES};
+use crate::support::Ctx;
+
+#[tokio::test]
+async fn every_role_gets_the_exact_status_for_every_action_over_rest() {
+    let ctx = Ctx::new().await;
+    let a = actors(&ctx).await;
+    let mut failures = vec![];
+    let mut n = 0;
+    for (action, expected) in MATRIX {
+        for (i, role) in ROLES.iter().enumerate() {
+            n += 1;
+            let f = fixtures(&ctx, &a, n).await;
+            let got = rest(&a.clients[i], action, &f, &a).await;
+            if got != expected[i] {
+                failures.push(format!(
+                    "{role:>15} | {action:<26} expected {} got {got}",
+                    expected[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn drafts_never_leak_to_published_only_callers() {
+    let ctx = Ctx::new().await;
+    let admin = ctx.admin().await;
+    let hidden_tech = ctx.technology(&admin, "Hidden Tech", "draft").await;
+    let shown_tech = ctx.technology(&admin, "Shown Tech", "published").await;
+    let input = serde_json::from_value(serde_json::json!({
+        "title": "Secret plans", "tags": ["secret-tag"], "technologies": [hidden_tech.slug, shown_tech.slug]
+    }))
+    .unwrap();
+    let draft = ctx.service.create_article(&admin, input).await.unwrap();
+    let input = serde_json::from_value(serde_json::json!({
+        "title": "Public piece", "tags": ["public"], "technologies": [hidden_tech.slug, shown_tech.slug], "status": "published"
+    }))
+    .unwrap();
+    let public = ctx.service.create_article(&admin, input).await.unwrap();
+    let input = serde_json::from_value(serde_json::json!({"name": "Public Tech", "kind": "tool", "related_technologies": [hidden_tech.slug], "status": "published"})).unwrap();
+    let related = ctx.service.create_technology(&admin, input).await.unwrap();
+
+    let readers = [ctx.client.anonymous(), ctx.api_token("read").await];
+    for c in &readers {
+        for path in [
+            "/api/v1/articles".to_owned(),
+            "/api/v1/articles?tag=secret-tag".to_owned(),
+            "/api/v1/articles?q=secret".to_owned(),
+            format!("/api/v1/articles?technology={}", hidden_tech.slug),
+            "/api/v1/articles?sort=title&limit=100".to_owned(),
+            "/api/v1/articles?status=published".to_owned(),
+            format!("/api/v1/articles/{}", public.slug),
+            "/api/v1/technologies?limit=100".to_owned(),
+            "/api/v1/technologies?q=hidden".to_owned(),
+            format!("/api/v1/technologies/{}", related.slug),
+            format!("/api/v1/technologies/{}", shown_tech.slug),
+        ] {
+            let r = c.get(&path).await;
+            assert!(r.status == 200, "{path}: {}", r.text);
+            assert!(
+                !r.text.contains("Secret plans"),
+                "{path} leaked the draft article"
+            );
+            assert!(
+                !r.text.contains("Hidden Tech") && !r.text.contains(&hidden_tech.slug),
+                "{path} leaked the draft technology: {}",
+                r.text
+            );
+        }
+        for path in [
+            format!("/api/v1/articles/{}", draft.slug),
+            format!("/api/v1/articles/{}", draft.id),
+            format!("/api/v1/technologies/{}", hidden_tech.slug),
+        ] {
+            c.get(&path).await.assert_problem(404, "not_found");
+        }
+        c.get("/api/v1/articles?status=draft")
+            .await
+            .assert_problem(403, "forbidden");
+    }
+    // An editor sees both, through the same routes.
+    let editor = ctx.user_client("editor").await.0;
+    let r = editor
+        .get(&format!("/api/v1/articles/{}", public.slug))
+        .await;
+    assert!(r.text.contains(&hidden_tech.slug));
+    assert_eq!(r.header("cache-control"), Some("private, no-store"));
+    assert!(editor
+        .get("/api/v1/articles?status=draft")
+        .await
+        .text
+        .contains("Secret plans"));
+}
