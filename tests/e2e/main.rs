@@ -7,6 +7,7 @@ mod support;
 
 mod auth;
 mod cli;
+mod durability;
 mod foundation;
 mod matrix;
 mod pagination;

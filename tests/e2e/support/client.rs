@@ -79,6 +79,22 @@ impl Client {
         }
     }
 
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// A POST that tolerates the server vanishing: (status, id of the created item) or None.
+    pub async fn try_post(&self, path: &str, body: &Value) -> Option<(u16, String)> {
+        let mut request = self.http.post(format!("{}{path}", self.base)).json(body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.ok()?;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.ok()?;
+        Some((status, body["id"].as_str().unwrap_or_default().to_owned()))
+    }
+
     pub fn base(&self) -> &str {
         &self.base
     }
