@@ -435,7 +435,7 @@ async fn failed_logins_are_throttled_per_account_and_address() {
         let r = attempt(variant, xff).await;
         r.assert_problem(429, "rate_limited");
         let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
-        assert!(retry >= 1 && retry <= 901, "{retry}");
+        assert!((1..=901).contains(&retry), "{retry}");
     }
     // Even the right password waits.
     let r = ctx
