@@ -9,6 +9,7 @@ mod m20261120_000003_history;
 mod m20261120_000004_settings;
 mod m20261120_000005_public_json;
 mod m20261120_000006_auth;
+mod m20261120_000007_editorial;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261120_000004_settings::Migration),
             Box::new(m20261120_000005_public_json::Migration),
             Box::new(m20261120_000006_auth::Migration),
+            Box::new(m20261120_000007_editorial::Migration),
         ]
     }
 }

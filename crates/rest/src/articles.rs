@@ -1,14 +1,17 @@
 //! `/api/v1/articles`
 
+use crate::body;
 use crate::caller::Auth;
 use crate::etag::{etag, if_match_version};
-use crate::problem::ApiResult;
+use crate::problem::{ApiError, ApiResult};
 use crate::respond::{self, ListBody, PageInfo};
+use crate::shape::{self, Shape};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use lectern_service::editorial::request_digest;
 use lectern_service::inputs::ArticleInput;
-use lectern_service::{ArticleQuery, Service, StatusAction};
+use lectern_service::{ArticleQuery, Caller, Kind, Service, StatusAction};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -27,30 +30,46 @@ pub struct ListParams {
     pub published_before: Option<DateTime<Utc>>,
     pub updated_after: Option<DateTime<Utc>>,
     pub q: Option<String>,
+    /// Comma-separated fields to return, e.g. `id,slug,title`.
+    pub fields: Option<String>,
+    /// Comma-separated relations to embed in full: `author`, `technologies`.
+    pub include: Option<String>,
 }
 
-impl From<ListParams> for ArticleQuery {
-    fn from(p: ListParams) -> Self {
-        ArticleQuery {
-            limit: p.limit,
-            cursor: p.cursor,
-            sort: p.sort,
-            status: p.status,
-            tag: p.tag,
-            technology: p.technology,
-            author: p.author,
-            published_after: p.published_after,
-            published_before: p.published_before,
-            updated_after: p.updated_after,
-            q: p.q,
-        }
+impl ListParams {
+    fn split(self) -> (ArticleQuery, Option<String>, Option<String>) {
+        let query = ArticleQuery {
+            limit: self.limit,
+            cursor: self.cursor,
+            sort: self.sort,
+            status: self.status,
+            tag: self.tag,
+            technology: self.technology,
+            author: self.author,
+            published_after: self.published_after,
+            published_before: self.published_before,
+            updated_after: self.updated_after,
+            q: self.q,
+        };
+        (query, self.fields, self.include)
     }
 }
 
-/// No query parameters are accepted on item routes.
+/// Item routes accept only `fields` and `include`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NoParams {}
+pub struct ItemParams {
+    pub fields: Option<String>,
+    pub include: Option<String>,
+}
+
+/// The optional body of `publish`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishInput {
+    /// A future time schedules the publication; absent or past publishes now.
+    pub publish_at: Option<DateTime<Utc>>,
+}
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -66,8 +85,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/articles/{key}/publish").route(web::post().to(publish)))
     .service(web::resource("/articles/{key}/unpublish").route(web::post().to(unpublish)))
-    .service(web::resource("/articles/{key}/archive").route(web::post().to(archive)));
+    .service(web::resource("/articles/{key}/archive").route(web::post().to(archive)))
+    .service(web::resource("/articles/{key}/revisions").route(web::get().to(revisions)))
+    .service(web::resource("/articles/{key}/revisions/{version}").route(web::get().to(revision)))
+    .service(
+        web::resource("/articles/{key}/revisions/{version}/restore").route(web::post().to(restore)),
+    );
 }
+
+const SHAPE: Shape = Shape::ARTICLE;
 
 async fn list(
     req: HttpRequest,
@@ -75,16 +101,17 @@ async fn list(
     Auth(caller): Auth,
     params: web::Query<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    if caller.sees_only_published() {
-        let page = service.public_articles(params.into_inner().into()).await?;
+    let (query, fields, include) = params.into_inner().split();
+    let shaping = SHAPE.parse(fields.as_deref(), include.as_deref())?;
+    if caller.sees_only_published() && shaping.is_plain() {
+        let page = service.public_articles(query).await?;
         let body = respond::list_bytes(&page.items_json, page.next_cursor.as_deref());
         return Ok(respond::read_bytes(&req, &caller, body, None));
     }
-    let page = service
-        .list_articles(&caller, params.into_inner().into())
-        .await?;
+    let page = service.list_articles(&caller, query).await?;
+    let items = shape::apply(&service, &caller, &shaping, &page.items).await?;
     let body = ListBody {
-        data: &page.items,
+        data: &items,
         page: PageInfo {
             next_cursor: page.next_cursor,
         },
@@ -97,9 +124,10 @@ async fn get(
     service: web::Data<Service>,
     Auth(caller): Auth,
     key: web::Path<String>,
-    _: web::Query<NoParams>,
+    params: web::Query<ItemParams>,
 ) -> ApiResult<HttpResponse> {
-    if caller.sees_only_published() {
+    let shaping = SHAPE.parse(params.fields.as_deref(), params.include.as_deref())?;
+    if caller.sees_only_published() && shaping.is_plain() {
         let item = service.public_article(&key).await?;
         return Ok(respond::read_bytes(
             &req,
@@ -110,25 +138,28 @@ async fn get(
     }
     let article = service.get_article(&caller, &key).await?;
     let tag = etag(article.id, article.version);
-    Ok(respond::read(&req, &caller, &article, Some(tag)))
+    let mut items =
+        shape::apply(&service, &caller, &shaping, std::slice::from_ref(&article)).await?;
+    let item = items.pop().unwrap_or_default();
+    Ok(respond::read(&req, &caller, &item, Some(tag)))
 }
 
 async fn create(
+    req: HttpRequest,
     service: web::Data<Service>,
     Auth(caller): Auth,
-    input: web::Json<ArticleInput>,
-) -> ApiResult<HttpResponse> {
-    let article = service.create_article(&caller, input.into_inner()).await?;
-    let mut response = respond::write(
-        StatusCode::CREATED,
-        &article,
-        Some(etag(article.id, article.version)),
-    );
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/articles/{}", article.id))
-    {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    bytes: web::Bytes,
+) -> Result<HttpResponse, actix_web::Error> {
+    let input: ArticleInput = body::json(&req, &bytes)?;
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let created = service
+        .create_article_once(&caller, input, key, &request_digest(&bytes))
+        .await
+        .map_err(ApiError)?;
+    Ok(respond::created(&created, "/api/v1/articles"))
 }
 
 /// The version `If-Match` names for this article; resolving the key first lets the header
@@ -136,7 +167,7 @@ async fn create(
 async fn if_match(
     req: &HttpRequest,
     service: &Service,
-    caller: &lectern_service::Caller,
+    caller: &Caller,
     key: &str,
 ) -> ApiResult<Option<i64>> {
     if req.headers().get(header::IF_MATCH).is_none() {
@@ -178,10 +209,31 @@ async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
+async fn publish(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, actix_web::Error> {
+    let input: Option<PublishInput> = body::optional_json(&req, &bytes)?;
+    let version = if_match(&req, &service, &caller, &key).await?;
+    let at = input.and_then(|i| i.publish_at);
+    let article = service
+        .publish_article(&caller, &key, at, version)
+        .await
+        .map_err(ApiError)?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &article,
+        Some(etag(article.id, article.version)),
+    ))
+}
+
 async fn status_change(
     req: HttpRequest,
     service: web::Data<Service>,
-    caller: lectern_service::Caller,
+    caller: Caller,
     key: String,
     action: StatusAction,
 ) -> ApiResult<HttpResponse> {
@@ -194,22 +246,6 @@ async fn status_change(
         &article,
         Some(etag(article.id, article.version)),
     ))
-}
-
-async fn publish(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    key: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    status_change(
-        req,
-        service,
-        caller,
-        key.into_inner(),
-        StatusAction::Publish,
-    )
-    .await
 }
 
 async fn unpublish(
@@ -242,4 +278,47 @@ async fn archive(
         StatusAction::Archive,
     )
     .await
+}
+
+async fn revisions(
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let list = service.list_revisions(&caller, Kind::Article, &key).await?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &serde_json::json!({ "data": list }),
+        None,
+    ))
+}
+
+async fn revision(
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    path: web::Path<(String, i64)>,
+) -> ApiResult<HttpResponse> {
+    let (key, version) = path.into_inner();
+    let rev = service
+        .get_revision(&caller, Kind::Article, &key, version)
+        .await?;
+    Ok(respond::write(StatusCode::OK, &rev, None))
+}
+
+async fn restore(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    path: web::Path<(String, i64)>,
+) -> ApiResult<HttpResponse> {
+    let (key, version) = path.into_inner();
+    let if_match = if_match(&req, &service, &caller, &key).await?;
+    let article = service
+        .restore_article_revision(&caller, &key, version, if_match)
+        .await?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &article,
+        Some(etag(article.id, article.version)),
+    ))
 }

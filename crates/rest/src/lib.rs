@@ -4,12 +4,14 @@
 
 mod articles;
 mod auth;
+mod body;
 mod caller;
 pub mod etag;
 pub mod extract;
 mod health;
 pub mod problem;
 pub mod respond;
+mod shape;
 mod technologies;
 mod tokens;
 mod users;
@@ -43,6 +45,7 @@ impl Default for RestConfig {
 pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.app_data(extract::json_config(config.max_body_bytes))
+            .app_data(web::PayloadConfig::new(config.max_body_bytes))
             .app_data(extract::query_config())
             .app_data(web::PathConfig::default().error_handler(|err, _| {
                 let response = problem::problem_response(

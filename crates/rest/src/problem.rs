@@ -17,6 +17,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Conflict { .. } => StatusCode::CONFLICT,
         Error::Gone(_) => StatusCode::GONE,
+        Error::Moved { .. } => StatusCode::MOVED_PERMANENTLY,
         Error::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -79,6 +80,12 @@ impl ResponseError for ApiError {
                     header::WWW_AUTHENTICATE,
                     header::HeaderValue::from_static("Bearer realm=\"lectern\""),
                 );
+            }
+            Error::Moved { slug } => {
+                // Relative to the item's URL, so it points at the same collection.
+                if let Ok(v) = header::HeaderValue::from_str(slug) {
+                    response.headers_mut().insert(header::LOCATION, v);
+                }
             }
             Error::RateLimited { retry_after_secs } => {
                 if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {

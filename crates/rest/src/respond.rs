@@ -81,6 +81,25 @@ pub fn write<T: Serialize>(status: StatusCode, body: &T, etag: Option<String>) -
     response.json(body)
 }
 
+/// 201 for a creation (or its replay), with `Location` and the item's `ETag`.
+pub fn created(created: &lectern_service::Created, collection: &str) -> HttpResponse {
+    let version = serde_json::from_str::<serde_json::Value>(&created.json)
+        .ok()
+        .and_then(|v| v["version"].as_i64())
+        .unwrap_or(1);
+    let mut response = HttpResponse::Created();
+    response
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::ETAG, crate::etag::etag(created.id, version)))
+        .insert_header((header::LOCATION, format!("{collection}/{}", created.id)));
+    if created.replayed {
+        response.insert_header(("idempotent-replayed", "true"));
+    }
+    response
+        .content_type("application/json")
+        .body(created.json.clone())
+}
+
 /// A validator for a body that has no version of its own (lists).
 fn weak_tag(bytes: &[u8]) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();

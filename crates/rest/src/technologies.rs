@@ -1,18 +1,19 @@
 //! `/api/v1/technologies`
 
+use crate::body;
 use crate::caller::Auth;
 use crate::etag::{etag, if_match_version};
-use crate::problem::ApiResult;
+use crate::problem::{ApiError, ApiResult};
 use crate::respond::{self, ListBody, PageInfo};
+use crate::shape::{self, Shape};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use lectern_service::editorial::request_digest;
 use lectern_service::inputs::TechnologyInput;
-use lectern_service::{Service, StatusAction, TechnologyQuery};
+use lectern_service::{Caller, Kind, Service, StatusAction, TechnologyQuery};
 use serde::Deserialize;
 use uuid::Uuid;
-
-pub use crate::articles::NoParams;
 
 /// Query parameters of the technology list; anything else is a 400.
 #[derive(Debug, Deserialize)]
@@ -27,22 +28,43 @@ pub struct ListParams {
     pub published_before: Option<DateTime<Utc>>,
     pub updated_after: Option<DateTime<Utc>>,
     pub q: Option<String>,
+    /// Comma-separated fields to return, e.g. `id,slug,name`.
+    pub fields: Option<String>,
+    /// Comma-separated relations to embed in full: `related_technologies`.
+    pub include: Option<String>,
 }
 
-impl From<ListParams> for TechnologyQuery {
-    fn from(p: ListParams) -> Self {
-        TechnologyQuery {
-            limit: p.limit,
-            cursor: p.cursor,
-            sort: p.sort,
-            status: p.status,
-            kind: p.kind,
-            published_after: p.published_after,
-            published_before: p.published_before,
-            updated_after: p.updated_after,
-            q: p.q,
-        }
+impl ListParams {
+    fn split(self) -> (TechnologyQuery, Option<String>, Option<String>) {
+        let query = TechnologyQuery {
+            limit: self.limit,
+            cursor: self.cursor,
+            sort: self.sort,
+            status: self.status,
+            kind: self.kind,
+            published_after: self.published_after,
+            published_before: self.published_before,
+            updated_after: self.updated_after,
+            q: self.q,
+        };
+        (query, self.fields, self.include)
     }
+}
+
+/// Item routes accept only `fields` and `include`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemParams {
+    pub fields: Option<String>,
+    pub include: Option<String>,
+}
+
+/// The optional body of `publish`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishInput {
+    /// A future time schedules the publication; absent or past publishes now.
+    pub publish_at: Option<DateTime<Utc>>,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -59,8 +81,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/technologies/{key}/publish").route(web::post().to(publish)))
     .service(web::resource("/technologies/{key}/unpublish").route(web::post().to(unpublish)))
-    .service(web::resource("/technologies/{key}/archive").route(web::post().to(archive)));
+    .service(web::resource("/technologies/{key}/archive").route(web::post().to(archive)))
+    .service(web::resource("/technologies/{key}/revisions").route(web::get().to(revisions)))
+    .service(
+        web::resource("/technologies/{key}/revisions/{version}").route(web::get().to(revision)),
+    )
+    .service(
+        web::resource("/technologies/{key}/revisions/{version}/restore")
+            .route(web::post().to(restore)),
+    );
 }
+
+const SHAPE: Shape = Shape::TECHNOLOGY;
 
 async fn list(
     req: HttpRequest,
@@ -68,18 +100,17 @@ async fn list(
     Auth(caller): Auth,
     params: web::Query<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    if caller.sees_only_published() {
-        let page = service
-            .public_technologies(params.into_inner().into())
-            .await?;
+    let (query, fields, include) = params.into_inner().split();
+    let shaping = SHAPE.parse(fields.as_deref(), include.as_deref())?;
+    if caller.sees_only_published() && shaping.is_plain() {
+        let page = service.public_technologies(query).await?;
         let body = respond::list_bytes(&page.items_json, page.next_cursor.as_deref());
         return Ok(respond::read_bytes(&req, &caller, body, None));
     }
-    let page = service
-        .list_technologies(&caller, params.into_inner().into())
-        .await?;
+    let page = service.list_technologies(&caller, query).await?;
+    let items = shape::apply(&service, &caller, &shaping, &page.items).await?;
     let body = ListBody {
-        data: &page.items,
+        data: &items,
         page: PageInfo {
             next_cursor: page.next_cursor,
         },
@@ -92,9 +123,10 @@ async fn get(
     service: web::Data<Service>,
     Auth(caller): Auth,
     key: web::Path<String>,
-    _: web::Query<NoParams>,
+    params: web::Query<ItemParams>,
 ) -> ApiResult<HttpResponse> {
-    if caller.sees_only_published() {
+    let shaping = SHAPE.parse(params.fields.as_deref(), params.include.as_deref())?;
+    if caller.sees_only_published() && shaping.is_plain() {
         let item = service.public_technology(&key).await?;
         return Ok(respond::read_bytes(
             &req,
@@ -105,28 +137,27 @@ async fn get(
     }
     let item = service.get_technology(&caller, &key).await?;
     let tag = etag(item.id, item.version);
+    let mut items = shape::apply(&service, &caller, &shaping, std::slice::from_ref(&item)).await?;
+    let item = items.pop().unwrap_or_default();
     Ok(respond::read(&req, &caller, &item, Some(tag)))
 }
 
 async fn create(
+    req: HttpRequest,
     service: web::Data<Service>,
     Auth(caller): Auth,
-    input: web::Json<TechnologyInput>,
-) -> ApiResult<HttpResponse> {
-    let item = service
-        .create_technology(&caller, input.into_inner())
-        .await?;
-    let mut response = respond::write(
-        StatusCode::CREATED,
-        &item,
-        Some(etag(item.id, item.version)),
-    );
-    if let Ok(location) =
-        header::HeaderValue::from_str(&format!("/api/v1/technologies/{}", item.id))
-    {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    bytes: web::Bytes,
+) -> Result<HttpResponse, actix_web::Error> {
+    let input: TechnologyInput = body::json(&req, &bytes)?;
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let created = service
+        .create_technology_once(&caller, input, key, &request_digest(&bytes))
+        .await
+        .map_err(ApiError)?;
+    Ok(respond::created(&created, "/api/v1/technologies"))
 }
 
 /// The version `If-Match` names for this technology; resolving the key first lets the header
@@ -134,7 +165,7 @@ async fn create(
 async fn if_match(
     req: &HttpRequest,
     service: &Service,
-    caller: &lectern_service::Caller,
+    caller: &Caller,
     key: &str,
 ) -> ApiResult<Option<i64>> {
     if req.headers().get(header::IF_MATCH).is_none() {
@@ -176,10 +207,31 @@ async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
+async fn publish(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, actix_web::Error> {
+    let input: Option<PublishInput> = body::optional_json(&req, &bytes)?;
+    let version = if_match(&req, &service, &caller, &key).await?;
+    let at = input.and_then(|i| i.publish_at);
+    let item = service
+        .publish_technology(&caller, &key, at, version)
+        .await
+        .map_err(ApiError)?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &item,
+        Some(etag(item.id, item.version)),
+    ))
+}
+
 async fn status_change(
     req: HttpRequest,
     service: web::Data<Service>,
-    caller: lectern_service::Caller,
+    caller: Caller,
     key: String,
     action: StatusAction,
 ) -> ApiResult<HttpResponse> {
@@ -192,22 +244,6 @@ async fn status_change(
         &item,
         Some(etag(item.id, item.version)),
     ))
-}
-
-async fn publish(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    key: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    status_change(
-        req,
-        service,
-        caller,
-        key.into_inner(),
-        StatusAction::Publish,
-    )
-    .await
 }
 
 async fn unpublish(
@@ -240,4 +276,49 @@ async fn archive(
         StatusAction::Archive,
     )
     .await
+}
+
+async fn revisions(
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let list = service
+        .list_revisions(&caller, Kind::Technology, &key)
+        .await?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &serde_json::json!({ "data": list }),
+        None,
+    ))
+}
+
+async fn revision(
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    path: web::Path<(String, i64)>,
+) -> ApiResult<HttpResponse> {
+    let (key, version) = path.into_inner();
+    let rev = service
+        .get_revision(&caller, Kind::Technology, &key, version)
+        .await?;
+    Ok(respond::write(StatusCode::OK, &rev, None))
+}
+
+async fn restore(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    path: web::Path<(String, i64)>,
+) -> ApiResult<HttpResponse> {
+    let (key, version) = path.into_inner();
+    let if_match = if_match(&req, &service, &caller, &key).await?;
+    let item = service
+        .restore_technology_revision(&caller, &key, version, if_match)
+        .await?;
+    Ok(respond::write(
+        StatusCode::OK,
+        &item,
+        Some(etag(item.id, item.version)),
+    ))
 }

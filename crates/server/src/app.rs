@@ -1,7 +1,8 @@
 //! The HTTP server: middleware, routes and graceful shutdown.
 
 use crate::config::Config;
-use actix_web::dev::{Server, Service as _};
+use actix_web::body::BoxBody;
+use actix_web::dev::{Server, Service as _, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{web, App, HttpServer};
 use lectern_rest::{CachePolicy, RestConfig};
@@ -26,6 +27,7 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
         trusted_proxies: lectern_rest::TrustedProxies(config.trusted_proxies.clone()),
     };
     let service = web::Data::new(service);
+    let origins = config.cors_origins.clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(service.clone())
@@ -46,7 +48,8 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
                 let path = req.path().to_owned();
                 let call = srv.call(req);
                 async move {
-                    let mut res = call.await?;
+                    let res = call.await?;
+                    let mut res = as_problem(res);
                     let status = res.status().as_u16();
                     let headers = res.headers_mut();
                     headers.insert(REQUEST_ID, id.clone());
@@ -61,6 +64,7 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
                     Ok(res)
                 }
             })
+            .wrap(actix_web::middleware::Condition::new(!origins.is_empty(), cors(&origins)))
     })
     .shutdown_timeout(config.shutdown_timeout)
     .client_request_timeout(Duration::from_secs(10));
@@ -73,6 +77,66 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
         server: server.run(),
         addrs,
     })
+}
+
+/// Browser access for the configured origins only; bearer tokens, not cookies, so no
+/// credentials mode and never a wildcard.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("idempotency-key"),
+            REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            REQUEST_ID,
+        ])
+        .block_on_origin_mismatch(false)
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+/// Errors raised outside the handlers (a 405, a 413 from the body limit) come back as
+/// problem+json like every other error.
+fn as_problem<B: actix_web::body::MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> ServiceResponse<BoxBody> {
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if status.as_u16() < 400 || is_problem {
+        return res.map_into_boxed_body();
+    }
+    let code = match status.as_u16() {
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        404 => "not_found",
+        408 => "request_timeout",
+        400 => "bad_request",
+        _ if status.is_server_error() => "internal",
+        _ => "error",
+    };
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
+    let (req, _) = res.into_parts();
+    let mut problem = lectern_rest::problem::problem_response(status, code, detail, vec![]);
+    if let Some(allow) = allow {
+        problem.headers_mut().insert(header::ALLOW, allow);
+    }
+    ServiceResponse::new(req, problem)
 }
 
 /// Headers every response carries; the API serves JSON only, so its CSP allows nothing.

@@ -207,6 +207,7 @@ async fn serve(config: Config) -> BoxResult<()> {
     let demo = bootstrap::maybe_load_demo(&service, &config).await?;
     service.check_feed().await;
     let watcher = service.watch_feed(Duration::from_millis(config.feed_poll_ms));
+    let scheduler = service.run_scheduler(Duration::from_millis(config.scheduler_ms));
     let bound = app::bind(&config, service)?;
     let base = bound
         .addrs
@@ -262,6 +263,7 @@ async fn serve(config: Config) -> BoxResult<()> {
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, %base, "ready");
     bound.server.await?;
     watcher.abort();
+    scheduler.abort();
     tracing::info!("shut down cleanly");
     db.close().await?;
     Ok(())

@@ -48,6 +48,10 @@ pub struct Config {
     pub refresh_token_ttl: i64,
     /// Proxies whose X-Forwarded-For is believed, comma-separated IPs (`LECTERN_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Origins allowed to call the API from a browser, comma-separated (`LECTERN_CORS_ORIGINS`).
+    pub cors_origins: Vec<String>,
+    /// How often scheduled publications are looked for, in ms (`LECTERN_SCHEDULER_MS`).
+    pub scheduler_ms: u64,
 }
 
 impl Default for Config {
@@ -74,6 +78,8 @@ impl Default for Config {
             access_token_ttl: 900,
             refresh_token_ttl: 30 * 24 * 3600,
             trusted_proxies: vec![],
+            cors_origins: vec![],
+            scheduler_ms: 1000,
         }
     }
 }
@@ -102,6 +108,8 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("LECTERN_ACCESS_TOKEN_TTL", "access token lifetime in seconds (default 900)"),
     ("LECTERN_REFRESH_TOKEN_TTL", "refresh token lifetime in seconds (default 2592000, 30 days)"),
     ("LECTERN_TRUSTED_PROXIES", "comma-separated proxy IPs whose X-Forwarded-For is believed (default none)"),
+    ("LECTERN_CORS_ORIGINS", "browser origins allowed to call the API, comma-separated, e.g. https://site.example (default none)"),
+    ("LECTERN_SCHEDULER_MS", "how often due scheduled publications are published, in ms (default 1000)"),
     ("LECTERN_FEED_POLL_MS", "how often to look for changes made by other instances, in ms (default 200)"),
 ];
 
@@ -234,6 +242,17 @@ impl Config {
                 .map(|s| parse("LECTERN_TRUSTED_PROXIES", s.to_owned()))
                 .collect::<Result<_, _>>()?;
         }
+        if let Some(v) = env("LECTERN_CORS_ORIGINS") {
+            self.cors_origins = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        if let Some(v) = env("LECTERN_SCHEDULER_MS") {
+            self.scheduler_ms = parse("LECTERN_SCHEDULER_MS", v)?;
+        }
         if let Some(v) = env("LECTERN_FEED_POLL_MS") {
             self.feed_poll_ms = parse("LECTERN_FEED_POLL_MS", v)?;
         }
@@ -261,6 +280,20 @@ impl Config {
         if !(30..=86_400).contains(&self.access_token_ttl) || self.refresh_token_ttl < 300 {
             return Err(ConfigError::Env(
                 "LECTERN_ACCESS_TOKEN_TTL must be 30 to 86400 seconds and LECTERN_REFRESH_TOKEN_TTL at least 300".into(),
+            ));
+        }
+        if let Some(bad) = self
+            .cors_origins
+            .iter()
+            .find(|o| *o == "*" || !(o.starts_with("http://") || o.starts_with("https://")))
+        {
+            return Err(ConfigError::Env(format!(
+                "LECTERN_CORS_ORIGINS must list explicit http(s) origins, not {bad:?}"
+            )));
+        }
+        if self.scheduler_ms < 10 {
+            return Err(ConfigError::Env(
+                "the scheduler interval must be at least 10 ms".into(),
             ));
         }
         if self.feed_poll_ms < 10 {

@@ -249,7 +249,7 @@ impl Service {
     }
 
     /// Finds an article by id or slug that the caller may read.
-    async fn find_article<C: Conn>(
+    pub(crate) async fn find_article<C: Conn>(
         &self,
         conn: &C,
         caller: &Caller,
@@ -271,7 +271,12 @@ impl Service {
     /// One article by id or slug.
     pub async fn get_article(&self, caller: &Caller, key: &str) -> Result<ArticleView> {
         let conn = self.db().conn();
-        let article = self.find_article(conn, caller, key).await?;
+        let article = match self.find_article(conn, caller, key).await {
+            Err(Error::NotFound(_)) => {
+                return Err(self.moved_or_not_found("article", caller, key).await)
+            }
+            other => other?,
+        };
         self.one_view(conn, caller, article).await
     }
 
@@ -484,6 +489,7 @@ impl Service {
             updated_at: at,
             version: 1,
             public_json: None,
+            publish_at: None,
         };
         q::insert(tx, article.clone()).await?;
         let tags: Vec<String> = change
@@ -523,6 +529,19 @@ impl Service {
         input: ArticleInput,
         if_match: Option<i64>,
     ) -> Result<ArticleView> {
+        self.update_article_noted(caller, key, input, if_match, None)
+            .await
+    }
+
+    /// An update whose revision summary starts with `note` (e.g. "restored version 3").
+    pub(crate) async fn update_article_noted(
+        &self,
+        caller: &Caller,
+        key: &str,
+        input: ArticleInput,
+        if_match: Option<i64>,
+        note: Option<&str>,
+    ) -> Result<ArticleView> {
         caller.require_article_writer()?;
         let change = input.parse(false)?;
         let expected = expected_version(if_match, change.version)?;
@@ -550,6 +569,14 @@ impl Service {
                     .article_slug(&tx, Some(slug), &article.title, Some(existing.id))
                     .await?
                     .into_inner();
+                lectern_storage::queries::editorial::remember_slug(
+                    &tx,
+                    "article",
+                    &existing.slug,
+                    existing.id,
+                    now(),
+                )
+                .await?;
             }
         }
         if let Some(summary) = change.summary {
@@ -592,11 +619,12 @@ impl Service {
         if !q::update(&tx, article.clone(), expected).await? {
             return Err(Error::PreconditionFailed);
         }
-        self.finish_article_write(tx, caller, article, Some(before), at)
+        self.finish_article_write(tx, caller, article, Some(before), at, note)
             .await
     }
 
     /// Commits an update: revision, feed row, announcement, and the caller's view.
+    #[allow(clippy::too_many_arguments)]
     async fn finish_article_write(
         &self,
         tx: lectern_storage::Tx,
@@ -604,6 +632,7 @@ impl Service {
         article: row::Model,
         before: Option<serde_json::Value>,
         at: DateTime<Utc>,
+        note: Option<&str>,
     ) -> Result<ArticleView> {
         let view = self.one_view(&tx, &Caller::editor_view(), article).await?;
         q::set_public_json(&tx, view.id, crate::public::article_json(&view)).await?;
@@ -618,6 +647,10 @@ impl Service {
                 }
             }
             None => "created".to_owned(),
+        };
+        let summary = match note {
+            Some(note) => format!("{note}: {summary}"),
+            None => summary,
         };
         let announced = self
             .record(
@@ -650,6 +683,7 @@ impl Service {
         action: StatusAction,
         if_match: Option<i64>,
     ) -> Result<ArticleView> {
+        let note = None;
         caller.require_article_writer()?;
         let tx = self.db().begin().await?;
         let existing = self.find_article(&tx, caller, key).await?;
@@ -671,7 +705,7 @@ impl Service {
         if !q::update(&tx, article.clone(), expected).await? {
             return Err(Error::PreconditionFailed);
         }
-        self.finish_article_write(tx, caller, article, Some(before), at)
+        self.finish_article_write(tx, caller, article, Some(before), at, note)
             .await
     }
 
@@ -727,6 +761,41 @@ impl Service {
     }
 }
 
+impl Service {
+    /// Sets or clears a scheduled publication, as a new version.
+    pub(crate) async fn set_article_schedule(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        at: Option<DateTime<Utc>>,
+        expected: i64,
+        note: &str,
+    ) -> Result<ArticleView> {
+        let tx = self.db().begin().await?;
+        let existing = q::find_by_id(&tx, id)
+            .await?
+            .ok_or_else(|| Error::not_found("article"))?;
+        if existing.version != expected {
+            return Err(Error::PreconditionFailed);
+        }
+        let before = snapshot(
+            &self
+                .one_view(&tx, &Caller::editor_view(), existing.clone())
+                .await?,
+        );
+        let written = now();
+        let mut row = existing.clone();
+        row.publish_at = at;
+        row.version = existing.version + 1;
+        row.updated_at = written;
+        if !q::update(&tx, row.clone(), expected).await? {
+            return Err(Error::PreconditionFailed);
+        }
+        self.finish_article_write(tx, caller, row, Some(before), written, Some(note))
+            .await
+    }
+}
+
 fn apply_status(
     article: &mut row::Model,
     status: ContentStatus,
@@ -734,6 +803,8 @@ fn apply_status(
     at: DateTime<Utc>,
 ) {
     article.status = status.as_str().to_owned();
+    // Any explicit status change supersedes a scheduled publication.
+    article.publish_at = None;
     article.published_at = match status {
         ContentStatus::Published => Some(published_at.unwrap_or(at)),
         ContentStatus::Draft => None,

@@ -19,6 +19,9 @@ pub enum Error {
     Conflict { code: &'static str, message: String },
     #[error("{0}")]
     Gone(String),
+    /// The item now lives at another slug.
+    #[error("moved to {slug}")]
+    Moved { slug: String },
     #[error("the resource was changed by someone else: reload it and apply your change again")]
     PreconditionFailed,
     #[error(
@@ -42,6 +45,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not_found",
             Error::Gone(_) => "gone",
+            Error::Moved { .. } => "moved",
             Error::PreconditionFailed => "version_mismatch",
             Error::PreconditionRequired => "version_required",
             Error::RateLimited { .. } => "rate_limited",

@@ -116,9 +116,11 @@ impl Service {
 
     async fn public_article_uncached(&self, key: &str) -> Result<PublicItem> {
         let (id, slug) = split_key(key).ok_or_else(|| Error::not_found("article"))?;
-        let row = aq::public_one(self.db().conn(), id, slug.as_deref())
-            .await?
-            .ok_or_else(|| Error::not_found("article"))?;
+        let Some(row) = aq::public_one(self.db().conn(), id, slug.as_deref()).await? else {
+            return Err(self
+                .moved_or_not_found("article", &Caller::Anonymous, key)
+                .await);
+        };
         match row.public_json {
             Some(json) => Ok(PublicItem {
                 json: Arc::from(json.as_str()),
@@ -154,9 +156,11 @@ impl Service {
 
     async fn public_technology_uncached(&self, key: &str) -> Result<PublicItem> {
         let (id, slug) = split_key(key).ok_or_else(|| Error::not_found("technology"))?;
-        let row = tq::public_one(self.db().conn(), id, slug.as_deref())
-            .await?
-            .ok_or_else(|| Error::not_found("technology"))?;
+        let Some(row) = tq::public_one(self.db().conn(), id, slug.as_deref()).await? else {
+            return Err(self
+                .moved_or_not_found("technology", &Caller::Anonymous, key)
+                .await);
+        };
         match row.public_json {
             Some(json) => Ok(PublicItem {
                 json: Arc::from(json.as_str()),

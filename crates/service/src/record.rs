@@ -33,7 +33,8 @@ impl Service {
                     version: r.version,
                     snapshot,
                     summary: r.summary,
-                    actor_id: r.actor,
+                    // The system (the scheduler) acts as the nil id: no person to name.
+                    actor_id: r.actor.filter(|a| !a.is_nil()),
                     at: r.at,
                 },
             )

@@ -174,7 +174,7 @@ impl Service {
             .collect())
     }
 
-    async fn find_technology<C: Conn>(
+    pub(crate) async fn find_technology<C: Conn>(
         &self,
         conn: &C,
         caller: &Caller,
@@ -195,7 +195,12 @@ impl Service {
 
     pub async fn get_technology(&self, caller: &Caller, key: &str) -> Result<TechnologyView> {
         let conn = self.db().conn();
-        let t = self.find_technology(conn, caller, key).await?;
+        let t = match self.find_technology(conn, caller, key).await {
+            Err(Error::NotFound(_)) => {
+                return Err(self.moved_or_not_found("technology", caller, key).await)
+            }
+            other => other?,
+        };
         self.one_technology_view(conn, caller, t).await
     }
 
@@ -272,6 +277,7 @@ impl Service {
         caller: &Caller,
         input: TechnologyInput,
     ) -> Result<TechnologyView> {
+        let note = None;
         caller.require_editor()?;
         let change = input.parse(true)?;
         let tx = self.db().begin().await?;
@@ -316,6 +322,7 @@ impl Service {
             updated_at: at,
             version: 1,
             public_json: None,
+            publish_at: None,
         };
         q::insert(&tx, t.clone()).await?;
         q::set_related(&tx, t.id, &related).await?;
@@ -324,7 +331,7 @@ impl Service {
             peer_changes.extend(self.touch_technology(&tx, caller, *peer, at).await?);
         }
         let view = self
-            .finish_technology_write(tx, caller, t, None, at)
+            .finish_technology_write(tx, caller, t, None, at, note)
             .await?;
         for change in peer_changes {
             self.announce(change);
@@ -338,6 +345,18 @@ impl Service {
         key: &str,
         input: TechnologyInput,
         if_match: Option<i64>,
+    ) -> Result<TechnologyView> {
+        self.update_technology_noted(caller, key, input, if_match, None)
+            .await
+    }
+
+    pub(crate) async fn update_technology_noted(
+        &self,
+        caller: &Caller,
+        key: &str,
+        input: TechnologyInput,
+        if_match: Option<i64>,
+        note: Option<&str>,
     ) -> Result<TechnologyView> {
         caller.require_editor()?;
         let change = input.parse(false)?;
@@ -362,6 +381,14 @@ impl Service {
                     .technology_slug(&tx, Some(slug), &t.name, Some(t.id))
                     .await?
                     .into_inner();
+                lectern_storage::queries::editorial::remember_slug(
+                    &tx,
+                    "technology",
+                    &existing.slug,
+                    existing.id,
+                    now(),
+                )
+                .await?;
             }
         }
         if let Some(kind) = change.kind {
@@ -423,7 +450,7 @@ impl Service {
             self.refresh_technology_dependents(&tx, t.id).await?;
         }
         let view = self
-            .finish_technology_write(tx, caller, t, Some(before), at)
+            .finish_technology_write(tx, caller, t, Some(before), at, note)
             .await?;
         for change in peer_changes {
             self.announce(change);
@@ -438,6 +465,7 @@ impl Service {
         action: StatusAction,
         if_match: Option<i64>,
     ) -> Result<TechnologyView> {
+        let note = None;
         caller.require_editor()?;
         let tx = self.db().begin().await?;
         let existing = self.find_technology(&tx, caller, key).await?;
@@ -461,10 +489,11 @@ impl Service {
         if shown_in_links(&existing) != shown_in_links(&t) {
             self.refresh_technology_dependents(&tx, t.id).await?;
         }
-        self.finish_technology_write(tx, caller, t, Some(before), at)
+        self.finish_technology_write(tx, caller, t, Some(before), at, note)
             .await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn finish_technology_write(
         &self,
         tx: lectern_storage::Tx,
@@ -472,6 +501,7 @@ impl Service {
         t: row::Model,
         before: Option<serde_json::Value>,
         at: DateTime<Utc>,
+        note: Option<&str>,
     ) -> Result<TechnologyView> {
         let view = self
             .one_technology_view(&tx, &Caller::editor_view(), t)
@@ -488,6 +518,10 @@ impl Service {
                 }
             }
             None => "created".to_owned(),
+        };
+        let summary = match note {
+            Some(note) => format!("{note}: {summary}"),
+            None => summary,
         };
         let announced = self
             .record(
@@ -629,11 +663,66 @@ impl Service {
     }
 }
 
+impl Service {
+    /// Sets or clears a scheduled publication, as a new version.
+    pub(crate) async fn set_technology_schedule(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        at: Option<DateTime<Utc>>,
+        expected: i64,
+        note: &str,
+    ) -> Result<TechnologyView> {
+        let tx = self.db().begin().await?;
+        let existing = q::find_by_id(&tx, id)
+            .await?
+            .ok_or_else(|| Error::not_found("technology"))?;
+        if existing.version != expected {
+            return Err(Error::PreconditionFailed);
+        }
+        let before = snapshot(
+            &self
+                .one_technology_view(&tx, &Caller::editor_view(), existing.clone())
+                .await?,
+        );
+        let written = now();
+        let mut row = existing.clone();
+        row.publish_at = at;
+        row.version = existing.version + 1;
+        row.updated_at = written;
+        if !q::update(&tx, row.clone(), expected).await? {
+            return Err(Error::PreconditionFailed);
+        }
+        self.finish_technology_write(tx, caller, row, Some(before), written, Some(note))
+            .await
+    }
+}
+
 fn apply_status(t: &mut row::Model, status: ContentStatus, at: DateTime<Utc>) {
     t.status = status.as_str().to_owned();
+    // Any explicit status change supersedes a scheduled publication.
+    t.publish_at = None;
     t.published_at = match status {
         ContentStatus::Published => Some(t.published_at.unwrap_or(at)),
         ContentStatus::Draft => None,
         ContentStatus::Archived => t.published_at,
     };
+}
+
+impl Service {
+    /// Full views of the technologies with these ids that the caller may read, in two
+    /// statements whatever their number (for `include`).
+    pub async fn technologies_by_ids(
+        &self,
+        caller: &Caller,
+        ids: &[Uuid],
+    ) -> Result<Vec<TechnologyView>> {
+        let conn = self.db().conn();
+        let rows: Vec<row::Model> = q::find_many(conn, ids)
+            .await?
+            .into_iter()
+            .filter(|t| can_read(caller, t))
+            .collect();
+        self.technology_views(conn, caller, rows).await
+    }
 }

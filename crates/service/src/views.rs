@@ -73,6 +73,8 @@ pub struct ArticleView {
     pub technologies: Vec<TechnologyRef>,
     pub status: String,
     pub published_at: Option<DateTime<Utc>>,
+    /// When a scheduled publication will happen; null when none is scheduled.
+    pub publish_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -98,6 +100,7 @@ impl ArticleView {
             technologies,
             status: row.status,
             published_at: row.published_at,
+            publish_at: row.publish_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
@@ -123,6 +126,8 @@ pub struct TechnologyView {
     pub related_technologies: Vec<TechnologyRef>,
     pub status: String,
     pub published_at: Option<DateTime<Utc>>,
+    /// When a scheduled publication will happen; null when none is scheduled.
+    pub publish_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -147,6 +152,7 @@ impl TechnologyView {
             related_technologies: related,
             status: row.status,
             published_at: row.published_at,
+            publish_at: row.publish_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,

@@ -19,6 +19,8 @@ pub struct Model {
     pub version: i64,
     /// The anonymous view as JSON while published; maintained by the service on every write.
     pub public_json: Option<String>,
+    /// When a scheduled publication is due.
+    pub publish_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

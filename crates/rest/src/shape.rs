@@ -1,0 +1,185 @@
+//! `fields` (choose the returned fields) and `include` (embed related objects in full).
+
+use crate::problem::ApiResult;
+use lectern_service::{Caller, Error, Service};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// What a content type allows.
+pub struct Shape {
+    fields: &'static [&'static str],
+    /// (include name, field that holds the references, or "" when already embedded)
+    includes: &'static [(&'static str, &'static str)],
+}
+
+impl Shape {
+    pub const ARTICLE: Shape = Shape {
+        fields: &[
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "body",
+            "body_html",
+            "cover_image_url",
+            "tags",
+            "author",
+            "technologies",
+            "status",
+            "published_at",
+            "publish_at",
+            "created_at",
+            "updated_at",
+            "version",
+        ],
+        includes: &[("author", ""), ("technologies", "technologies")],
+    };
+
+    pub const TECHNOLOGY: Shape = Shape {
+        fields: &[
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "summary",
+            "description",
+            "description_html",
+            "homepage_url",
+            "first_released",
+            "steward",
+            "primary_language",
+            "notable_users",
+            "trend_signals",
+            "related_technologies",
+            "status",
+            "published_at",
+            "publish_at",
+            "created_at",
+            "updated_at",
+            "version",
+        ],
+        includes: &[("related_technologies", "related_technologies")],
+    };
+
+    pub fn parse(&self, fields: Option<&str>, include: Option<&str>) -> ApiResult<Shaping> {
+        let fields = match fields {
+            None => None,
+            Some(raw) => {
+                let mut set = HashSet::new();
+                for f in raw.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+                    let known = self.fields.iter().find(|k| **k == f).ok_or_else(|| {
+                        Error::bad_request(
+                            "invalid_parameter",
+                            format!(
+                                "unknown field '{f}' in fields; use any of {}",
+                                self.fields.join(", ")
+                            ),
+                        )
+                    })?;
+                    set.insert(*known);
+                }
+                if set.is_empty() {
+                    return Err(Error::bad_request(
+                        "invalid_parameter",
+                        "fields must name at least one field",
+                    )
+                    .into());
+                }
+                Some(set)
+            }
+        };
+        let mut expand = vec![];
+        for i in include
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        {
+            let (_, field) = self
+                .includes
+                .iter()
+                .find(|(name, _)| *name == i)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = self.includes.iter().map(|(n, _)| *n).collect();
+                    Error::bad_request(
+                        "invalid_parameter",
+                        format!("cannot include '{i}'; use any of {}", names.join(", ")),
+                    )
+                })?;
+            if !field.is_empty() && !expand.contains(field) {
+                expand.push(*field);
+            }
+        }
+        Ok(Shaping { fields, expand })
+    }
+}
+
+pub struct Shaping {
+    fields: Option<HashSet<&'static str>>,
+    /// Reference fields to replace with full technology objects.
+    expand: Vec<&'static str>,
+}
+
+impl Shaping {
+    /// Nothing to change: the stored JSON can be served as it is.
+    pub fn is_plain(&self) -> bool {
+        self.fields.is_none() && self.expand.is_empty()
+    }
+}
+
+/// Applies `fields` and `include` to serialisable items.
+pub async fn apply<T: Serialize>(
+    service: &Service,
+    caller: &Caller,
+    shaping: &Shaping,
+    items: &[T],
+) -> ApiResult<Vec<Value>> {
+    let mut values: Vec<Value> = items
+        .iter()
+        .map(|i| serde_json::to_value(i).unwrap_or(Value::Null))
+        .collect();
+    if !shaping.expand.is_empty() {
+        let mut ids = vec![];
+        for v in &values {
+            for field in &shaping.expand {
+                for r in v[*field].as_array().into_iter().flatten() {
+                    if let Some(id) = r["id"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let full = service.technologies_by_ids(caller, &ids).await?;
+        let by_id: std::collections::HashMap<String, Value> = full
+            .iter()
+            .map(|t| {
+                (
+                    t.id.to_string(),
+                    serde_json::to_value(t).unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        for v in &mut values {
+            for field in &shaping.expand {
+                if let Some(list) = v.get_mut(*field).and_then(Value::as_array_mut) {
+                    for r in list.iter_mut() {
+                        if let Some(t) = r["id"].as_str().and_then(|id| by_id.get(id)) {
+                            *r = t.clone();
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(fields) = &shaping.fields {
+        for v in &mut values {
+            if let Some(map) = v.as_object_mut() {
+                map.retain(|k, _| fields.contains(k.as_str()));
+            }
+        }
+    }
+    Ok(values)
+}
