@@ -8,6 +8,7 @@ mod support;
 mod auth;
 mod cli;
 mod durability;
+mod editorial;
 mod foundation;
 mod matrix;
 mod pagination;
