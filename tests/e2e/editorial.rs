@@ -467,7 +467,7 @@ async fn http_level_refusals_are_problems() {
         Method::PATCH,
         "/api/v1/articles/x",
         "application/json",
-        b"[]".to_vec(),
+        b"{\"title\": [1]}".to_vec(),
     )
     .await
     .assert_problem(422, "validation_failed");
