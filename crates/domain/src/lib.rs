@@ -22,7 +22,7 @@ pub mod limits {
     pub const NAME_MAX: usize = 100;
     pub const SLUG_MAX: usize = 100;
     pub const SUMMARY_MAX: usize = 1_000;
-    pub const BODY_MAX_BYTES: usize = 200_000;
+    pub const BODY_MAX_CHARS: usize = 200_000;
     pub const TAG_MAX: usize = 50;
     pub const TAGS_MAX: usize = 20;
     pub const URL_MAX: usize = 2_048;

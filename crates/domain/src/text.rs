@@ -267,16 +267,16 @@ impl Summary {
 }
 
 text_type!(
-    /// A Markdown body: up to 200,000 bytes, may be empty.
+    /// A Markdown body: up to 200,000 characters, may be empty.
     Body, "body"
 );
 
 impl Body {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        if raw.len() > BODY_MAX_BYTES {
+        if raw.chars().count() > BODY_MAX_CHARS {
             return Err(FieldError::new(
                 Self::FIELD,
-                format!("must be at most {BODY_MAX_BYTES} bytes"),
+                format!("must be at most {BODY_MAX_CHARS} characters"),
             ));
         }
         if has_control(raw, true) {
@@ -308,11 +308,11 @@ impl Tag {
         }
         if !value
             .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.' || c == '+' || c == '#')
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '+' || c == '#')
         {
             return Err(FieldError::new(
                 Self::FIELD,
-                "a tag may contain only letters, digits, '-', '.', '+' and '#'",
+                "a tag may contain only letters a-z, digits, '-', '.', '+' and '#'",
             ));
         }
         Ok(Self(value))

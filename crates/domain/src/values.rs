@@ -78,7 +78,7 @@ pub struct HttpUrl(String);
 
 impl HttpUrl {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let value = raw.trim();
+        let value = raw;
         let err = |m: &str| Err(FieldError::new(field, m));
         if value.len() > URL_MAX {
             return Err(FieldError::new(
@@ -96,7 +96,7 @@ impl HttpUrl {
         };
         let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
         let host = host.rsplit('@').next().unwrap_or_default();
-        if host.is_empty() || host.starts_with(':') {
+        if host.is_empty() || host.starts_with(':') || host.contains(['\\']) {
             return err("must name a host");
         }
         if value.chars().any(|c| c.is_whitespace() || c.is_control()) {

@@ -8,14 +8,15 @@ use lectern_service::Service;
 use serde::Deserialize;
 use std::net::IpAddr;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(examples(json!({"email": "editor@example.com", "password": "correct horse battery staple"})))]
 #[serde(deny_unknown_fields)]
 pub struct LoginInput {
     pub email: String,
     pub password: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshInput {
     pub refresh_token: String,
@@ -26,9 +27,9 @@ pub struct RefreshInput {
 pub struct TrustedProxies(pub Vec<IpAddr>);
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/login", web::post().to(login))
-        .route("/auth/refresh", web::post().to(refresh))
-        .route("/auth/logout", web::post().to(logout));
+    cfg.service(web::resource("/auth/login").route(web::post().to(login)))
+        .service(web::resource("/auth/refresh").route(web::post().to(refresh)))
+        .service(web::resource("/auth/logout").route(web::post().to(logout)));
 }
 
 /// The client's address: the peer, unless the peer is a trusted proxy, in which case the
@@ -61,6 +62,25 @@ pub fn client_address(req: &HttpRequest) -> String {
         .unwrap_or_else(|| peer.to_string())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    operation_id = "login",
+    summary = "Log in with email and password",
+    request_body(content = LoginInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "a token pair", body = lectern_service::TokenPair),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed logins; see Retry-After", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = String, description = "seconds to wait"))),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(()),
+)]
 async fn login(
     req: HttpRequest,
     service: web::Data<Service>,
@@ -72,6 +92,24 @@ async fn login(
     Ok(respond::write(StatusCode::OK, &pair, None))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    tag = "auth",
+    operation_id = "refresh",
+    summary = "Trade a refresh token for a new pair",
+    request_body(content = RefreshInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "a new token pair; the old refresh token is retired", body = lectern_service::TokenPair),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(()),
+)]
 async fn refresh(
     service: web::Data<Service>,
     input: web::Json<RefreshInput>,
@@ -80,6 +118,23 @@ async fn refresh(
     Ok(respond::write(StatusCode::OK, &pair, None))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    operation_id = "logout",
+    summary = "End the session of a refresh token",
+    request_body(content = RefreshInput, content_type = "application/json"),
+    responses(
+        (status = 204, description = "logged out"),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(()),
+)]
 async fn logout(
     service: web::Data<Service>,
     input: web::Json<RefreshInput>,

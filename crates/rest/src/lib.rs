@@ -9,6 +9,7 @@ mod caller;
 pub mod etag;
 pub mod extract;
 mod health;
+pub mod openapi;
 pub mod problem;
 pub mod respond;
 mod shape;
@@ -59,6 +60,26 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::Data::new(config.cache))
             .app_data(web::Data::new(config.trusted_proxies))
             .configure(health::routes)
+            .route(
+                "/openapi.json",
+                web::get().to(|| async {
+                    HttpResponse::Ok()
+                        .content_type("application/json")
+                        .body(openapi::json())
+                }),
+            )
+            .service(
+                utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+                    .url("/docs/openapi.json", openapi::document()),
+            )
+            .route(
+                "/docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header(("location", "/docs/"))
+                        .finish()
+                }),
+            )
             .service(
                 web::scope("/api/v1")
                     .configure(auth::routes)

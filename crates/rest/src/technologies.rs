@@ -15,22 +15,47 @@ use lectern_service::{Caller, Kind, Service, StatusAction, TechnologyQuery};
 use serde::Deserialize;
 use uuid::Uuid;
 
+/// An empty query parameter means the same as a missing one.
+fn present(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
 /// Query parameters of the technology list; anything else is a 400.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
+    /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page (opaque; a cursor is valid only with the same sort).
+    #[param(max_length = 1024, pattern = r"^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
+    /// A field, with a leading `-` for descending order.
+    #[param(value_type = Option<crate::openapi::TechnologySort>)]
     pub sort: Option<String>,
+    /// Only items in this status (anything but `published` needs an editor or a preview token).
+    #[param(value_type = Option<crate::openapi::StatusDoc>)]
     pub status: Option<String>,
+    #[param(value_type = Option<crate::openapi::KindDoc>)]
     pub kind: Option<String>,
     pub published_after: Option<DateTime<Utc>>,
     pub published_before: Option<DateTime<Utc>>,
     pub updated_after: Option<DateTime<Utc>>,
+    /// Case-insensitive text in the title (name) or summary.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Comma-separated fields to return, e.g. `id,slug,name`.
+    #[param(
+        max_length = 1000,
+        pattern = r"^\s*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?(\s*,\s*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*\s*$"
+    )]
     pub fields: Option<String>,
     /// Comma-separated relations to embed in full: `related_technologies`.
+    #[param(
+        max_length = 200,
+        pattern = r"^\s*(related_technologies)?(\s*,\s*(related_technologies)?)*\s*$"
+    )]
     pub include: Option<String>,
 }
 
@@ -38,24 +63,35 @@ impl ListParams {
     fn split(self) -> (TechnologyQuery, Option<String>, Option<String>) {
         let query = TechnologyQuery {
             limit: self.limit,
-            cursor: self.cursor,
+            cursor: present(self.cursor),
             sort: self.sort,
             status: self.status,
             kind: self.kind,
             published_after: self.published_after,
             published_before: self.published_before,
             updated_after: self.updated_after,
-            q: self.q,
+            q: present(self.q),
         };
-        (query, self.fields, self.include)
+        (query, present(self.fields), present(self.include))
     }
 }
 
 /// Item routes accept only `fields` and `include`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ItemParams {
+    /// Comma-separated fields to return.
+    #[param(
+        max_length = 1000,
+        pattern = r"^\s*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?(\s*,\s*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*\s*$"
+    )]
     pub fields: Option<String>,
+    /// Comma-separated relations to embed in full.
+    #[param(
+        max_length = 200,
+        pattern = r"^\s*(related_technologies)?(\s*,\s*(related_technologies)?)*\s*$"
+    )]
     pub include: Option<String>,
 }
 
@@ -94,6 +130,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 const SHAPE: Shape = Shape::TECHNOLOGY;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/technologies",
+    tag = "technologies",
+    operation_id = "list_technologies",
+    summary = "List technologies",
+    params(ListParams),
+    responses(
+        (status = 200, description = "a page", body = crate::openapi::TechnologyList, headers(("ETag" = String, description = "validator of this page"), ("Cache-Control" = String, description = "public for anonymous callers, private otherwise"))),
+        (status = 304, description = "not modified: your copy (If-None-Match) is current"),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])),
+)]
 async fn list(
     req: HttpRequest,
     service: web::Data<Service>,
@@ -118,6 +171,24 @@ async fn list(
     Ok(respond::read(&req, &caller, &body, None))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/technologies/{key}",
+    tag = "technologies",
+    operation_id = "get_technology",
+    summary = "Get a technology by id or slug",
+    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ItemParams),
+    responses(
+        (status = 200, description = "the item", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
+        (status = 301, description = "moved: the item has a new slug; see Location", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("Location" = String, description = "the current slug"))),
+        (status = 304, description = "not modified: your copy (If-None-Match) is current"),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])),
+)]
 async fn get(
     req: HttpRequest,
     service: web::Data<Service>,
@@ -125,7 +196,10 @@ async fn get(
     key: web::Path<String>,
     params: web::Query<ItemParams>,
 ) -> ApiResult<HttpResponse> {
-    let shaping = SHAPE.parse(params.fields.as_deref(), params.include.as_deref())?;
+    let shaping = SHAPE.parse(
+        present(params.fields.clone()).as_deref(),
+        present(params.include.clone()).as_deref(),
+    )?;
     if caller.sees_only_published() && shaping.is_plain() {
         let item = service.public_technology(&key).await?;
         return Ok(respond::read_bytes(
@@ -142,6 +216,27 @@ async fn get(
     Ok(respond::read(&req, &caller, &item, Some(tag)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/technologies",
+    tag = "technologies",
+    operation_id = "create_technology",
+    summary = "Create a technology",
+    params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "1 to 255 visible ASCII characters; a retry with the same key and body replays the first answer")),
+    request_body(content = crate::openapi::TechnologyCreate, content_type = "application/json"),
+    responses(
+        (status = 201, description = "created", body = lectern_service::views::TechnologyView, headers(("Location" = String, description = "the new item"), ("ETag" = String, description = "its validator"))),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])),
+)]
 async fn create(
     req: HttpRequest,
     service: web::Data<Service>,
@@ -178,6 +273,30 @@ async fn if_match(
     Ok(if_match_version(req.headers(), id)?)
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/v1/technologies/{key}",
+    tag = "technologies",
+    operation_id = "update_technology",
+    summary = "Change a technology (JSON merge patch)",
+    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+    request_body(content = crate::openapi::TechnologyUpdate, content_type = "application/json"),
+    responses(
+        (status = 200, description = "the new version", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])),
+)]
 async fn update(
     req: HttpRequest,
     service: web::Data<Service>,
@@ -196,6 +315,25 @@ async fn update(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/technologies/{key}",
+    tag = "technologies",
+    operation_id = "delete_technology",
+    summary = "Delete a technology",
+    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+    responses(
+        (status = 204, description = "deleted"),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])),
+)]
 async fn delete(
     req: HttpRequest,
     service: web::Data<Service>,
@@ -207,6 +345,29 @@ async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/technologies/{key}/publish",
+    tag = "technologies",
+    operation_id = "publish_technology",
+    summary = "Publish a technology now or at publish_at",
+    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+    request_body(content = Option<crate::openapi::PublishRequest>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "published, or scheduled when publish_at is in the future", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])),
+)]
 async fn publish(
     req: HttpRequest,
     service: web::Data<Service>,
@@ -246,6 +407,25 @@ async fn status_change(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/technologies/{key}/unpublish",
+    tag = "technologies",
+    operation_id = "unpublish_technology",
+    summary = "Take a technology back to draft",
+    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+    responses(
+        (status = 200, description = "the new version", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])),
+)]
 async fn unpublish(
     req: HttpRequest,
     service: web::Data<Service>,
@@ -262,6 +442,25 @@ async fn unpublish(
     .await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/technologies/{key}/archive",
+    tag = "technologies",
+    operation_id = "archive_technology",
+    summary = "Archive a technology",
+    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+    responses(
+        (status = 200, description = "the new version", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])),
+)]
 async fn archive(
     req: HttpRequest,
     service: web::Data<Service>,
@@ -278,6 +477,23 @@ async fn archive(
     .await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/technologies/{key}/revisions",
+    tag = "technologies",
+    operation_id = "list_technology_revisions",
+    summary = "List the revisions of a technology",
+    params(("key" = String, Path, description = "the item's id (UUID) or slug")),
+    responses(
+        (status = 200, description = "newest first", body = crate::openapi::RevisionList),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn revisions(
     service: web::Data<Service>,
     Auth(caller): Auth,
@@ -293,6 +509,23 @@ async fn revisions(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/technologies/{key}/revisions/{version}",
+    tag = "technologies",
+    operation_id = "get_technology_revision",
+    summary = "One revision of a technology, with its content",
+    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation")),
+    responses(
+        (status = 200, description = "the revision", body = lectern_service::RevisionSnapshot),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn revision(
     service: web::Data<Service>,
     Auth(caller): Auth,
@@ -305,6 +538,26 @@ async fn revision(
     Ok(respond::write(StatusCode::OK, &rev, None))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/technologies/{key}/revisions/{version}/restore",
+    tag = "technologies",
+    operation_id = "restore_technology_revision",
+    summary = "Make an old revision current again, as a new version",
+    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+    responses(
+        (status = 200, description = "the new version", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn restore(
     req: HttpRequest,
     service: web::Data<Service>,

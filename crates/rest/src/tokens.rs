@@ -10,7 +10,8 @@ use lectern_service::Service;
 use serde::Deserialize;
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(examples(json!({"name": "Eleventy build", "scope": "read"})))]
 #[serde(deny_unknown_fields)]
 pub struct CreateInput {
     pub name: String,
@@ -28,6 +29,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/tokens/{id}").route(web::delete().to(revoke)));
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    operation_id = "create_token",
+    summary = "Create an API token (admins); the secret is shown once",
+    request_body(content = CreateInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "created", body = lectern_service::CreatedApiToken, headers(("Location" = String, description = "the token"))),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn create(
     service: web::Data<Service>,
     Auth(caller): Auth,
@@ -43,6 +63,20 @@ async fn create(
     Ok(response)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    operation_id = "list_tokens",
+    summary = "List API tokens without their secrets (admins)",
+    responses(
+        (status = 200, description = "the tokens", body = crate::openapi::TokenList),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn list(service: web::Data<Service>, Auth(caller): Auth) -> ApiResult<HttpResponse> {
     let tokens = service.list_api_tokens(&caller).await?;
     Ok(respond::write(
@@ -52,6 +86,23 @@ async fn list(service: web::Data<Service>, Auth(caller): Auth) -> ApiResult<Http
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    tag = "tokens",
+    operation_id = "revoke_token",
+    summary = "Revoke an API token at once (admins)",
+    params(("id" = uuid::Uuid, Path, description = "the token's id")),
+    responses(
+        (status = 204, description = "revoked"),
+        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
 async fn revoke(
     service: web::Data<Service>,
     Auth(caller): Auth,

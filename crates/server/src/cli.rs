@@ -42,6 +42,11 @@ pub enum Command {
         #[arg(long, default_value_t = 10_000)]
         articles: usize,
     },
+    /// Print a published contract: the OpenAPI document (`openapi`).
+    Schema {
+        #[arg(value_parser = ["openapi"])]
+        which: String,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -141,6 +146,13 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
                 config.demo = false;
             }
             serve(config).await
+        }
+        Command::Schema { which } => {
+            match which.as_str() {
+                "openapi" => println!("{}", lectern_rest::openapi::json()),
+                other => return Err(format!("unknown schema {other}").into()),
+            }
+            Ok(())
         }
         Command::Migrate => {
             init_tracing(&config);

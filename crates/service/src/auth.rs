@@ -53,17 +53,18 @@ pub(crate) struct Keys {
 }
 
 /// What a successful login or refresh returns.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
+    #[schema(value_type = String, examples("Bearer"))]
     pub token_type: &'static str,
     /// Seconds until the access token expires.
     pub expires_in: i64,
 }
 
 /// A newly created API token; `token` is shown this once and never stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CreatedApiToken {
     pub id: Uuid,
     pub name: String,
@@ -74,7 +75,7 @@ pub struct CreatedApiToken {
 }
 
 /// An API token as listed: never its secret.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApiTokenView {
     pub id: Uuid,
     pub name: String,

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// One entry of an item's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RevisionView {
     /// 1 at creation, then one more for every change.
     pub version: i64,
@@ -29,10 +29,12 @@ pub struct RevisionView {
 }
 
 /// A revision with the full content it recorded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RevisionSnapshot {
     #[serde(flatten)]
     pub revision: RevisionView,
+    /// The whole item as it was at that version.
+    #[schema(value_type = Object)]
     pub snapshot: serde_json::Value,
 }
 

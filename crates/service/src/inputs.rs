@@ -21,6 +21,26 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// Reads an optional integer the way JSON Schema counts integers: `1955` and `1955.0` alike.
+pub fn integer<'de, D>(d: D) -> Result<Option<Option<i64>>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let number = Option::<serde_json::Number>::deserialize(d)?;
+    let Some(n) = number else {
+        return Ok(Some(None));
+    };
+    if let Some(i) = n.as_i64() {
+        return Ok(Some(Some(i)));
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(Some(f as i64))),
+        _ => Err(serde::de::Error::custom(format!(
+            "expected an integer, found {n}"
+        ))),
+    }
+}
+
 /// An article as a client writes it; for a create every required field must be present, for
 /// an update (JSON merge patch) only the fields to change.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -49,7 +69,7 @@ pub struct ArticleInput {
     #[serde(default, deserialize_with = "present")]
     pub published_at: Patch<chrono::DateTime<chrono::Utc>>,
     /// The version this change is based on, for clients that cannot send If-Match.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "integer")]
     pub version: Patch<i64>,
 }
 
@@ -154,7 +174,7 @@ pub struct TechnologyInput {
     pub description: Patch<String>,
     #[serde(default, deserialize_with = "present")]
     pub homepage_url: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "integer")]
     pub first_released: Patch<i64>,
     #[serde(default, deserialize_with = "present")]
     pub steward: Patch<String>,
@@ -169,7 +189,7 @@ pub struct TechnologyInput {
     pub related_technologies: Patch<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
     pub status: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "integer")]
     pub version: Patch<i64>,
 }
 

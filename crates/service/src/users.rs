@@ -92,30 +92,65 @@ impl Service {
 
 /// What a user may change on their own profile. Anything else (role, email, disabled) is an
 /// unknown field and refused.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileInput {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: Option<String>,
+    /// A new password of 12 to 1024 characters; needs `current_password`.
+    #[schema(min_length = 12, max_length = 1024)]
     pub password: Option<String>,
     pub current_password: Option<String>,
 }
 
 /// What an admin may change on a user.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChangeInput {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: Option<String>,
+    #[schema(value_type = Option<RoleDoc>)]
     pub role: Option<String>,
     pub disabled: Option<bool>,
 }
 
+/// A user's role.
+#[derive(Debug, Clone, utoipa::ToSchema)]
+#[schema(as = Role)]
+#[allow(dead_code)]
+pub enum RoleDoc {
+    #[schema(rename = "admin")]
+    Admin,
+    #[schema(rename = "editor")]
+    Editor,
+    #[schema(rename = "author")]
+    Author,
+}
+
 /// An admin's request to create a user.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[schema(examples(json!({"email": "ada@example.com", "password": "a long and unusual passphrase", "role": "editor", "display_name": "Ada"})))]
 #[serde(deny_unknown_fields)]
 pub struct UserCreateInput {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
+    #[schema(min_length = 12, max_length = 1024)]
     pub password: String,
+    #[schema(value_type = RoleDoc)]
     pub role: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: Option<String>,
 }
 

@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use lectern_domain::TrendSignal;
 use lectern_storage::entities::{articles, technologies, users};
 use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The public face of a user: never an email or a hash.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct AuthorRef {
     pub id: Uuid,
     pub display_name: String,
@@ -24,7 +25,7 @@ impl From<&users::Model> for AuthorRef {
 }
 
 /// A link to a technology from an article or another technology.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TechnologyRef {
     pub id: Uuid,
     pub slug: String,
@@ -32,6 +33,7 @@ pub struct TechnologyRef {
     pub kind: String,
     /// Kept out of responses; lets a view built for an editor be trimmed for other callers.
     #[serde(skip)]
+    #[schema(ignore)]
     pub published: bool,
 }
 
@@ -59,7 +61,7 @@ impl From<&technologies::Model> for TechnologyRef {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ArticleView {
     pub id: Uuid,
     pub slug: String,
@@ -108,7 +110,7 @@ impl ArticleView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TechnologyView {
     pub id: Uuid,
     pub slug: String,
@@ -122,6 +124,7 @@ pub struct TechnologyView {
     pub steward: Option<String>,
     pub primary_language: Option<String>,
     pub notable_users: Vec<String>,
+    #[schema(value_type = Vec<TrendSignalDoc>)]
     pub trend_signals: Vec<TrendSignal>,
     pub related_technologies: Vec<TechnologyRef>,
     pub status: String,
@@ -161,11 +164,12 @@ impl TechnologyView {
 }
 
 /// A user as admins and the user themself see it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct UserView {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
+    #[schema(examples("editor"))]
     pub role: String,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
@@ -191,4 +195,27 @@ impl From<&users::Model> for UserView {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+/// A dated figure about a technology, with where it comes from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = TrendSignal)]
+#[allow(dead_code)]
+pub struct TrendSignalDoc {
+    /// What was measured.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S",
+        examples("growth in employer skill assessments (HackerRank)")
+    )]
+    pub metric: String,
+    #[schema(examples(126.12))]
+    pub value: f64,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S", examples("percent"))]
+    pub unit: String,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S", examples("2021"))]
+    pub period: String,
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
+    pub source: String,
 }

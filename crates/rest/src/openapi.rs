@@ -1,0 +1,517 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the types below.
+//! Request bodies are described here with the exact limits the domain types enforce, so that
+//! a client generated from the document sends what the server accepts.
+
+#![allow(dead_code)]
+
+use lectern_service::views::{
+    ArticleView, AuthorRef, TechnologyRef, TechnologyView, TrendSignalDoc, UserView,
+};
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// A title or name: at least one visible character, no control characters.
+pub const LINE: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
+pub const SLUG: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
+/// Multi-line text: no control characters except tab and line breaks.
+pub const TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
+pub const URL: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$";
+pub const TAG: &str = r"^\s*[A-Za-z0-9.+#-]{1,50}\s*$";
+
+/// An RFC 9457 problem: the body of every error.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    #[schema(examples("https://lectern.dev/problems/validation-failed"))]
+    pub kind: String,
+    #[schema(examples("Unprocessable Entity"))]
+    pub title: String,
+    #[schema(examples(422))]
+    pub status: u16,
+    pub detail: String,
+    /// Stable, for programs to match on.
+    #[schema(examples("validation_failed"))]
+    pub code: String,
+    /// Each rejected field (validation errors only).
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldProblem {
+    #[schema(examples("title"))]
+    pub field: String,
+    #[schema(examples("must not be empty"))]
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PageInfo {
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ArticleList {
+    pub data: Vec<ArticleView>,
+    pub page: PageInfo,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TechnologyList {
+    pub data: Vec<TechnologyView>,
+    pub page: PageInfo,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserList {
+    pub data: Vec<UserView>,
+    pub page: PageInfo,
+}
+
+/// A new article. Authors may create drafts only; `author_id`, `status` and `published_at`
+/// are for editors.
+#[derive(Serialize, ToSchema)]
+#[schema(examples(json!({"title": "Why Elixir keeps growing", "summary": "Fault tolerance without the pain.", "body": "## Why\n\nBecause of the BEAM.", "tags": ["elixir", "trends"], "technologies": ["elixir", "phoenix"]})))]
+#[serde(deny_unknown_fields)]
+pub struct ArticleCreate {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub title: String,
+    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    pub summary: Option<String>,
+    /// Markdown.
+    #[schema(
+        max_length = 200000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    pub body: Option<String>,
+    #[schema(
+        max_length = 2048,
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
+    )]
+    pub cover_image_url: Option<String>,
+    #[schema(max_items = 20, inline)]
+    pub tags: Option<Vec<TagDoc>>,
+    /// Slugs of existing technology profiles.
+    #[schema(max_items = 50, inline)]
+    pub technologies: Option<Vec<SlugDoc>>,
+    pub author_id: Option<uuid::Uuid>,
+    pub status: Option<StatusDoc>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A JSON merge patch of an article: only the fields to change; `null` clears
+/// `cover_image_url`. Send the version in `If-Match` (or as `version`).
+#[derive(Serialize, ToSchema)]
+#[schema(examples(json!({"title": "A better title"})))]
+#[serde(deny_unknown_fields)]
+pub struct ArticleUpdate {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub title: Option<String>,
+    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    pub summary: Option<String>,
+    #[schema(
+        max_length = 200000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    pub body: Option<String>,
+    #[schema(
+        max_length = 2048,
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
+    )]
+    pub cover_image_url: Option<String>,
+    #[schema(max_items = 20, inline)]
+    pub tags: Option<Vec<TagDoc>>,
+    #[schema(max_items = 50, inline)]
+    pub technologies: Option<Vec<SlugDoc>>,
+    pub author_id: Option<uuid::Uuid>,
+    pub status: Option<StatusDoc>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The version this change is based on, when If-Match cannot be sent.
+    pub version: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(
+    min_length = 1,
+    max_length = 60,
+    pattern = r"^\s*[A-Za-z0-9.+#-]{1,50}\s*$"
+)]
+pub struct TagDoc(String);
+
+#[derive(Serialize, ToSchema)]
+#[schema(
+    min_length = 1,
+    max_length = 100,
+    pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+)]
+pub struct SlugDoc(String);
+
+#[derive(Serialize, ToSchema)]
+#[schema(
+    min_length = 1,
+    max_length = 200,
+    pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+)]
+pub struct ShortTextDoc(String);
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusDoc {
+    Draft,
+    Published,
+    Archived,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KindDoc {
+    Language,
+    Framework,
+    Runtime,
+    Platform,
+    Database,
+    Architecture,
+    Practice,
+    Tool,
+    Category,
+}
+
+/// A new technology profile (editors).
+#[derive(Serialize, ToSchema)]
+#[schema(examples(json!({"name": "Phoenix", "kind": "framework", "summary": "An Elixir web framework.", "primary_language": "Elixir", "first_released": 2014, "related_technologies": ["elixir"]})))]
+#[serde(deny_unknown_fields)]
+pub struct TechnologyCreate {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub name: String,
+    pub kind: KindDoc,
+    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    pub summary: Option<String>,
+    /// Markdown.
+    #[schema(
+        max_length = 200000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    pub description: Option<String>,
+    #[schema(
+        max_length = 2048,
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
+    )]
+    pub homepage_url: Option<String>,
+    #[schema(minimum = 1900, maximum = 2100)]
+    pub first_released: Option<i64>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub steward: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub primary_language: Option<String>,
+    #[schema(max_items = 50, inline)]
+    pub notable_users: Option<Vec<ShortTextDoc>>,
+    #[schema(max_items = 50)]
+    pub trend_signals: Option<Vec<TrendSignalDoc>>,
+    /// Slugs of existing technology profiles.
+    #[schema(max_items = 50, inline)]
+    pub related_technologies: Option<Vec<SlugDoc>>,
+    pub status: Option<StatusDoc>,
+}
+
+/// A JSON merge patch of a technology profile; `null` clears the optional facts.
+#[derive(Serialize, ToSchema)]
+#[schema(examples(json!({"summary": "A productive Elixir web framework."})))]
+#[serde(deny_unknown_fields)]
+pub struct TechnologyUpdate {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub name: Option<String>,
+    pub kind: Option<KindDoc>,
+    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub slug: Option<String>,
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    pub summary: Option<String>,
+    #[schema(
+        max_length = 200000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    pub description: Option<String>,
+    #[schema(
+        max_length = 2048,
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
+    )]
+    pub homepage_url: Option<String>,
+    #[schema(minimum = 1900, maximum = 2100)]
+    pub first_released: Option<i64>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub steward: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub primary_language: Option<String>,
+    #[schema(max_items = 50, inline)]
+    pub notable_users: Option<Vec<ShortTextDoc>>,
+    #[schema(max_items = 50)]
+    pub trend_signals: Option<Vec<TrendSignalDoc>>,
+    #[schema(max_items = 50, inline)]
+    pub related_technologies: Option<Vec<SlugDoc>>,
+    pub status: Option<StatusDoc>,
+    pub version: Option<i64>,
+}
+
+/// The optional body of a publish request.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    /// A future time schedules the publication; absent or past publishes now.
+    pub publish_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT access token or lct_ API token")
+                    .description(Some("`Authorization: Bearer <token>`: an access token from /api/v1/auth/login or an API token"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lectern",
+        description = "A headless CMS back end: articles and technology profiles over REST. Errors are RFC 9457 problems with a stable `code`. Lists are keyset-paginated with opaque cursors.",
+        license(name = "Apache-2.0"),
+    ),
+    paths(
+        crate::health::healthz, crate::health::readyz,
+        crate::auth::login, crate::auth::refresh, crate::auth::logout,
+        crate::articles::list, crate::articles::create, crate::articles::get, crate::articles::update, crate::articles::delete,
+        crate::articles::publish, crate::articles::unpublish, crate::articles::archive,
+        crate::articles::revisions, crate::articles::revision, crate::articles::restore,
+        crate::technologies::list, crate::technologies::create, crate::technologies::get, crate::technologies::update, crate::technologies::delete,
+        crate::technologies::publish, crate::technologies::unpublish, crate::technologies::archive,
+        crate::technologies::revisions, crate::technologies::revision, crate::technologies::restore,
+        crate::users::me, crate::users::update_me, crate::users::list, crate::users::create, crate::users::get, crate::users::update, crate::users::delete,
+        crate::tokens::list, crate::tokens::create, crate::tokens::revoke,
+    ),
+    components(schemas(
+        ArticleView, TechnologyView, AuthorRef, TechnologyRef, UserView, TrendSignalDoc, Problem, FieldProblem, PageInfo,
+        ArticleList, TechnologyList, UserList, ArticleCreate, ArticleUpdate, TechnologyCreate, TechnologyUpdate, PublishRequest,
+        StatusDoc, KindDoc, ArticleSort, TechnologySort,
+    )),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "articles", description = "Articles, their editorial workflow and history"),
+        (name = "technologies", description = "Technology profiles"),
+        (name = "auth", description = "Logins and tokens"),
+        (name = "users", description = "Accounts (admins) and one's own profile"),
+        (name = "tokens", description = "API tokens for build tools (admins)"),
+        (name = "health", description = "Liveness and readiness"),
+    ),
+)]
+pub struct ApiDoc;
+
+/// The document as served and as checked in.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc
+}
+
+pub fn json() -> String {
+    document().to_pretty_json().unwrap_or_default()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionList {
+    pub data: Vec<lectern_service::RevisionView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenList {
+    pub data: Vec<lectern_service::ApiTokenView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Status {
+    #[schema(examples("ok"))]
+    pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every route registered with actix (read from the route tables in the source) appears
+    /// in the document with the same methods, and nothing else does.
+    #[test]
+    fn every_route_is_documented() {
+        let sources = [
+            ("", include_str!("health.rs")),
+            ("/api/v1", include_str!("auth.rs")),
+            ("/api/v1", include_str!("articles.rs")),
+            ("/api/v1", include_str!("technologies.rs")),
+            ("/api/v1", include_str!("users.rs")),
+            ("/api/v1", include_str!("tokens.rs")),
+        ];
+        let mut routes = BTreeSet::new();
+        for (prefix, source) in sources {
+            let table = &source[source.find("pub fn routes").expect("route table")..];
+            let table = &table[..table.find("\n}\n").expect("end of route table")];
+            let mut current = String::new();
+            for part in table.split("web::") {
+                for method in ["get", "post", "patch", "delete", "put"] {
+                    if part.starts_with(&format!("{method}()")) {
+                        routes.insert((format!("{prefix}{current}"), method.to_owned()));
+                    }
+                }
+                // A path opens a resource (`resource("/x")`) or a single route (`route("/x", ...)`).
+                let opened = ["resource(\"", "route(\""]
+                    .iter()
+                    .filter_map(|m| part.rfind(m).map(|i| &part[i + m.len()..]))
+                    .next_back();
+                if let Some(rest) = opened {
+                    current = rest.split('"').next().unwrap_or_default().to_owned();
+                }
+            }
+        }
+        let doc = serde_json::to_value(document()).unwrap();
+        let mut documented = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                if ["get", "post", "patch", "delete", "put"].contains(&method.as_str()) {
+                    documented.insert((path.clone(), method.clone()));
+                }
+            }
+        }
+        assert!(routes.len() > 30, "route scan found only {routes:?}");
+        let undocumented: Vec<_> = routes.difference(&documented).collect();
+        let phantom: Vec<_> = documented.difference(&routes).collect();
+        assert!(
+            undocumented.is_empty(),
+            "routes missing from the OpenAPI document: {undocumented:?}"
+        );
+        assert!(
+            phantom.is_empty(),
+            "documented routes that do not exist: {phantom:?}"
+        );
+    }
+
+    #[test]
+    fn the_checked_in_document_is_current() {
+        let checked_in: serde_json::Value =
+            serde_json::from_str(include_str!("../../../schema/openapi.json"))
+                .expect("schema/openapi.json is JSON");
+        let current = serde_json::to_value(document()).unwrap();
+        assert!(
+            checked_in == current,
+            "schema/openapi.json is stale: run `cargo run -- schema openapi > schema/openapi.json`"
+        );
+    }
+
+    #[test]
+    fn it_is_openapi_3_1_with_bearer_security() {
+        let doc = serde_json::to_value(document()).unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+    }
+}
+
+/// Article sort orders; a leading `-` is descending.
+#[derive(Serialize, ToSchema)]
+pub enum ArticleSort {
+    #[serde(rename = "published_at")]
+    PublishedAt,
+    #[serde(rename = "-published_at")]
+    PublishedAtDesc,
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+    #[serde(rename = "-updated_at")]
+    UpdatedAtDesc,
+    #[serde(rename = "title")]
+    Title,
+    #[serde(rename = "-title")]
+    TitleDesc,
+}
+
+/// Technology sort orders; a leading `-` is descending.
+#[derive(Serialize, ToSchema)]
+pub enum TechnologySort {
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "-name")]
+    NameDesc,
+    #[serde(rename = "published_at")]
+    PublishedAt,
+    #[serde(rename = "-published_at")]
+    PublishedAtDesc,
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+    #[serde(rename = "-updated_at")]
+    UpdatedAtDesc,
+}
