@@ -521,3 +521,25 @@ async fn cors_allows_only_configured_origins() {
         .to_lowercase()
         .contains("etag"));
 }
+
+#[tokio::test]
+async fn the_served_openapi_document_is_the_checked_in_one_and_docs_work_offline() {
+    let ctx = Ctx::new().await;
+    let served = ctx.client.get("/openapi.json").await;
+    served.assert_status(200);
+    let checked_in: serde_json::Value =
+        serde_json::from_str(include_str!("../../schema/openapi.json")).unwrap();
+    assert_eq!(
+        served.body, checked_in,
+        "schema/openapi.json differs from what the server serves"
+    );
+    let docs = ctx.client.get("/docs/").await;
+    docs.assert_status(200);
+    assert!(docs.text.contains("swagger"), "no Swagger UI at /docs/");
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(["schema", "openapi"])
+        .output()
+        .unwrap();
+    let printed: serde_json::Value = serde_json::from_slice(&cli.stdout).unwrap();
+    assert_eq!(printed, checked_in);
+}

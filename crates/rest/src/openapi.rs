@@ -82,17 +82,20 @@ pub struct ArticleCreate {
     )]
     pub title: String,
     #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(value_type = String, required = false)]
     pub slug: Option<String>,
     #[schema(
         max_length = 1000,
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub summary: Option<String>,
     /// Markdown.
     #[schema(
         max_length = 200000,
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub body: Option<String>,
     #[schema(
         max_length = 2048,
@@ -100,12 +103,17 @@ pub struct ArticleCreate {
     )]
     pub cover_image_url: Option<String>,
     #[schema(max_items = 20, inline)]
+    #[schema(value_type = Vec<TagDoc>, required = false)]
     pub tags: Option<Vec<TagDoc>>,
     /// Slugs of existing technology profiles.
     #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<SlugDoc>, required = false)]
     pub technologies: Option<Vec<SlugDoc>>,
+    #[schema(value_type = uuid::Uuid, required = false)]
     pub author_id: Option<uuid::Uuid>,
+    #[schema(value_type = StatusDoc, required = false)]
     pub status: Option<StatusDoc>,
+    #[schema(value_type = chrono::DateTime<chrono::Utc>, required = false)]
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -120,18 +128,22 @@ pub struct ArticleUpdate {
         max_length = 200,
         pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub title: Option<String>,
     #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(value_type = String, required = false)]
     pub slug: Option<String>,
     #[schema(
         max_length = 1000,
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub summary: Option<String>,
     #[schema(
         max_length = 200000,
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub body: Option<String>,
     #[schema(
         max_length = 2048,
@@ -139,13 +151,19 @@ pub struct ArticleUpdate {
     )]
     pub cover_image_url: Option<String>,
     #[schema(max_items = 20, inline)]
+    #[schema(value_type = Vec<TagDoc>, required = false)]
     pub tags: Option<Vec<TagDoc>>,
     #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<SlugDoc>, required = false)]
     pub technologies: Option<Vec<SlugDoc>>,
+    #[schema(value_type = uuid::Uuid, required = false)]
     pub author_id: Option<uuid::Uuid>,
+    #[schema(value_type = StatusDoc, required = false)]
     pub status: Option<StatusDoc>,
+    #[schema(value_type = chrono::DateTime<chrono::Utc>, required = false)]
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The version this change is based on, when If-Match cannot be sent.
+    #[schema(value_type = i64, required = false)]
     pub version: Option<i64>,
 }
 
@@ -208,17 +226,20 @@ pub struct TechnologyCreate {
     pub name: String,
     pub kind: KindDoc,
     #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(value_type = String, required = false)]
     pub slug: Option<String>,
     #[schema(
         max_length = 1000,
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub summary: Option<String>,
     /// Markdown.
     #[schema(
         max_length = 200000,
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub description: Option<String>,
     #[schema(
         max_length = 2048,
@@ -240,12 +261,16 @@ pub struct TechnologyCreate {
     )]
     pub primary_language: Option<String>,
     #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<ShortTextDoc>, required = false)]
     pub notable_users: Option<Vec<ShortTextDoc>>,
     #[schema(max_items = 50)]
+    #[schema(value_type = Vec<TrendSignalDoc>, required = false)]
     pub trend_signals: Option<Vec<TrendSignalDoc>>,
     /// Slugs of existing technology profiles.
     #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<SlugDoc>, required = false)]
     pub related_technologies: Option<Vec<SlugDoc>>,
+    #[schema(value_type = StatusDoc, required = false)]
     pub status: Option<StatusDoc>,
 }
 
@@ -259,19 +284,24 @@ pub struct TechnologyUpdate {
         max_length = 100,
         pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub name: Option<String>,
+    #[schema(value_type = KindDoc, required = false)]
     pub kind: Option<KindDoc>,
     #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(value_type = String, required = false)]
     pub slug: Option<String>,
     #[schema(
         max_length = 1000,
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub summary: Option<String>,
     #[schema(
         max_length = 200000,
         pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
     )]
+    #[schema(value_type = String, required = false)]
     pub description: Option<String>,
     #[schema(
         max_length = 2048,
@@ -293,12 +323,17 @@ pub struct TechnologyUpdate {
     )]
     pub primary_language: Option<String>,
     #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<ShortTextDoc>, required = false)]
     pub notable_users: Option<Vec<ShortTextDoc>>,
     #[schema(max_items = 50)]
+    #[schema(value_type = Vec<TrendSignalDoc>, required = false)]
     pub trend_signals: Option<Vec<TrendSignalDoc>>,
     #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<SlugDoc>, required = false)]
     pub related_technologies: Option<Vec<SlugDoc>>,
+    #[schema(value_type = StatusDoc, required = false)]
     pub status: Option<StatusDoc>,
+    #[schema(value_type = i64, required = false)]
     pub version: Option<i64>,
 }
 
@@ -368,7 +403,44 @@ pub struct ApiDoc;
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    doc
+    let mut value = serde_json::to_value(&doc).unwrap_or_default();
+    sparse_fieldsets(&mut value);
+    serde_json::from_value(value).unwrap_or(doc)
+}
+
+/// With `fields`, reads return only the fields asked for. The derive cannot say "this view,
+/// or any subset of its properties", so the reads' schemas are patched: each item is the full
+/// view or a `...Fields` schema with the same properties and none required.
+fn sparse_fieldsets(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    for (view, list) in [
+        ("ArticleView", "ArticleList"),
+        ("TechnologyView", "TechnologyList"),
+    ] {
+        let fields = format!("{}Fields", view.trim_end_matches("View"));
+        let schemas = &mut doc["components"]["schemas"];
+        let mut partial = schemas[view].clone();
+        if let Some(map) = partial.as_object_mut() {
+            map.remove("required");
+            map.insert(
+                "description".into(),
+                json!("Only the fields named in `fields`."),
+            );
+        }
+        schemas[&fields] = partial;
+        let either = json!({"anyOf": [
+            {"$ref": format!("#/components/schemas/{view}")},
+            {"$ref": format!("#/components/schemas/{fields}")},
+        ]});
+        schemas[list]["properties"]["data"]["items"] = either.clone();
+        let path = if view == "ArticleView" {
+            "/api/v1/articles/{key}"
+        } else {
+            "/api/v1/technologies/{key}"
+        };
+        doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
+            either;
+    }
 }
 
 pub fn json() -> String {

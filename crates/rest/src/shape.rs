@@ -79,14 +79,8 @@ impl Shape {
                     })?;
                     set.insert(*known);
                 }
-                if set.is_empty() {
-                    return Err(Error::bad_request(
-                        "invalid_parameter",
-                        "fields must name at least one field",
-                    )
-                    .into());
-                }
-                Some(set)
+                // Nothing named (only commas or spaces) means every field, like no `fields` at all.
+                (!set.is_empty()).then_some(set)
             }
         };
         let mut expand = vec![];

@@ -199,6 +199,7 @@ pub struct Page<T> {
 
 /// A dated figure about a technology, with where it comes from.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = TrendSignal)]
 #[allow(dead_code)]
 pub struct TrendSignalDoc {
