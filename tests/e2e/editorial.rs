@@ -536,6 +536,17 @@ async fn the_served_openapi_document_is_the_checked_in_one_and_docs_work_offline
     let docs = ctx.client.get("/docs/").await;
     docs.assert_status(200);
     assert!(docs.text.contains("swagger"), "no Swagger UI at /docs/");
+    assert!(
+        docs.header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'"),
+        "the docs page could not run its scripts"
+    );
+    let api = ctx.client.get("/api/v1/articles").await;
+    assert!(api
+        .header("content-security-policy")
+        .unwrap()
+        .starts_with("default-src 'none'"));
     let cli = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
         .args(["schema", "openapi"])
         .output()

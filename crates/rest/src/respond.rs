@@ -100,6 +100,33 @@ pub fn created(created: &lectern_service::Created, collection: &str) -> HttpResp
         .body(created.json.clone())
 }
 
+/// A shaped (`fields`/`include`) answer for a published-only caller, from the public cache
+/// when it is there. The key is the whole request, so different shapes never mix.
+pub async fn public_shaped<F, Fut>(
+    service: &lectern_service::Service,
+    req: &HttpRequest,
+    compute: F,
+) -> crate::problem::ApiResult<Vec<u8>>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = crate::problem::ApiResult<Vec<u8>>>,
+{
+    let key = format!("shaped:{}?{}", req.path(), req.query_string());
+    if let Some(hit) = service.cache().get(&key) {
+        return Ok(hit.body.as_bytes().to_vec());
+    }
+    let epoch = service.cache().epoch();
+    let body = compute().await?;
+    if let Ok(text) = std::str::from_utf8(&body) {
+        let value = lectern_service::cache::Cached {
+            body: std::sync::Arc::from(text),
+            next_cursor: None,
+        };
+        service.cache().put(key, value, epoch);
+    }
+    Ok(body)
+}
+
 /// A validator for a body that has no version of its own (lists).
 fn weak_tag(bytes: &[u8]) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();

@@ -160,6 +160,21 @@ async fn list(
         let body = respond::list_bytes(&page.items_json, page.next_cursor.as_deref());
         return Ok(respond::read_bytes(&req, &caller, body, None));
     }
+    if caller.sees_only_published() {
+        let body = respond::public_shaped(&service, &req, || async {
+            let page = service.list_technologies(&caller, query).await?;
+            let items = shape::apply(&service, &caller, &shaping, &page.items).await?;
+            let body = ListBody {
+                data: &items,
+                page: PageInfo {
+                    next_cursor: page.next_cursor,
+                },
+            };
+            Ok(serde_json::to_vec(&body).unwrap_or_default())
+        })
+        .await?;
+        return Ok(respond::read_bytes(&req, &caller, body, None));
+    }
     let page = service.list_technologies(&caller, query).await?;
     let items = shape::apply(&service, &caller, &shaping, &page.items).await?;
     let body = ListBody {

@@ -53,7 +53,7 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
                     let status = res.status().as_u16();
                     let headers = res.headers_mut();
                     headers.insert(REQUEST_ID, id.clone());
-                    security_headers(headers);
+                    security_headers(headers, path.starts_with("/docs"));
                     let micros = started.elapsed().as_micros() as u64;
                     let request_id = id.to_str().unwrap_or("-");
                     if status >= 500 {
@@ -140,7 +140,7 @@ fn as_problem<B: actix_web::body::MessageBody + 'static>(
 }
 
 /// Headers every response carries; the API serves JSON only, so its CSP allows nothing.
-fn security_headers(headers: &mut header::HeaderMap) {
+fn security_headers(headers: &mut header::HeaderMap, docs_page: bool) {
     let set = |headers: &mut header::HeaderMap, name: HeaderName, value: &'static str| {
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
@@ -149,9 +149,12 @@ fn security_headers(headers: &mut header::HeaderMap) {
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::REFERRER_POLICY, "no-referrer");
-    set(
-        headers,
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-    );
+    // The Swagger UI page runs its own scripts and styles (served from the binary, inline
+    // configuration included); everything else is JSON and may load nothing at all.
+    let csp = if docs_page {
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    } else {
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+    };
+    set(headers, header::CONTENT_SECURITY_POLICY, csp);
 }
