@@ -53,18 +53,19 @@ run() {
   p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
   rss=$(( $(awk '/VmRSS/ {print $2}' "/proc/$PID/status") / 1024 ))
   if grep -q "Non-2xx" <<<"$out"; then echo "  (errors: $(grep Non-2xx <<<"$out"))"; fi
-  printf '%-44s %10.0f %9s %9s %8s\n' "$name" "$rps" "$p50" "$p99" "$rss"
+  printf '%-52s %10.0f %9s %9s %8s\n' "$name" "$rps" "$p50" "$p99" "$rss"
 }
 
 echo "Lectern $("$BIN" --version | awk '{print $2}') on $(nproc) cores, $ARTICLES articles, ${DB%%:*}, wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
-printf '%-44s %10s %9s %9s %8s\n' scenario req/s p50 p99 rss_mb
+printf '%-52s %10s %9s %9s %8s\n' scenario req/s p50 p99 rss_mb
 for mode in cached uncached; do
   if [ "$mode" = cached ]; then start 33554432; else start 0; fi
   idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
   SLUG="$(curl -s "$BASE/api/v1/articles?limit=1&sort=title" | grep -o '"slug":"[^"]*"' | head -1 | cut -d'"' -f4)"
   run "GET one article by slug ($mode)" "/api/v1/articles/$SLUG"
   run "GET list of 20 articles ($mode)" "/api/v1/articles?limit=20"
+  run "GET list of 20, include=author,technologies ($mode)" "/api/v1/articles?limit=20&include=author,technologies"
   run "GET list of 20 technologies ($mode)" "/api/v1/technologies?limit=20"
-  printf '%-44s %29s %8d\n' "idle memory before load ($mode)" "" $(( idle_kb / 1024 ))
+  printf '%-52s %29s %8d\n' "idle memory before load ($mode)" "" $(( idle_kb / 1024 ))
   stop
 done

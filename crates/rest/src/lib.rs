@@ -65,12 +65,14 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
                 web::get().to(|| async {
                     HttpResponse::Ok()
                         .content_type("application/json")
-                        .body(openapi::json())
+                        .body(openapi::json_once())
                 }),
             )
             .service(
+                // The UI fetches the one document /openapi.json serves, rather than every
+                // worker holding its own copy.
                 utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
-                    .url("/docs/openapi.json", openapi::document()),
+                    .config(utoipa_swagger_ui::Config::from("/openapi.json")),
             )
             .route(
                 "/docs",

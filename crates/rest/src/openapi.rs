@@ -447,6 +447,12 @@ pub fn json() -> String {
     document().to_pretty_json().unwrap_or_default()
 }
 
+/// The served document, built once per process.
+pub fn json_once() -> &'static str {
+    static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JSON.get_or_init(json)
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct RevisionList {
     pub data: Vec<lectern_service::RevisionView>,
