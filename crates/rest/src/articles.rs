@@ -195,7 +195,7 @@ async fn list(
     path = "/api/v1/articles/{key}",
     tag = "articles",
     operation_id = "get_article",
-    summary = "Get a article by id or slug",
+    summary = "Get an article by id or slug",
     params(("key" = String, Path, description = "the item's id (UUID) or slug"), ItemParams),
     responses(
         (status = 200, description = "the item", body = lectern_service::views::ArticleView, headers(("ETag" = String, description = "the version's validator"))),
@@ -241,7 +241,7 @@ async fn get(
     path = "/api/v1/articles",
     tag = "articles",
     operation_id = "create_article",
-    summary = "Create a article",
+    summary = "Create an article",
     params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "1 to 255 visible ASCII characters; a retry with the same key and body replays the first answer")),
     request_body(content = crate::openapi::ArticleCreate, content_type = "application/json"),
     responses(
@@ -298,7 +298,7 @@ async fn if_match(
     path = "/api/v1/articles/{key}",
     tag = "articles",
     operation_id = "update_article",
-    summary = "Change a article (JSON merge patch)",
+    summary = "Change an article (JSON merge patch)",
     params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
     request_body(content = crate::openapi::ArticleUpdate, content_type = "application/json"),
     responses(
@@ -340,7 +340,7 @@ async fn update(
     path = "/api/v1/articles/{key}",
     tag = "articles",
     operation_id = "delete_article",
-    summary = "Delete a article",
+    summary = "Delete an article",
     params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
     responses(
         (status = 204, description = "deleted"),
@@ -370,7 +370,7 @@ async fn delete(
     path = "/api/v1/articles/{key}/publish",
     tag = "articles",
     operation_id = "publish_article",
-    summary = "Publish a article now or at publish_at",
+    summary = "Publish an article now or at publish_at",
     params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
     request_body(content = Option<crate::openapi::PublishRequest>, content_type = "application/json"),
     responses(
@@ -432,7 +432,7 @@ async fn status_change(
     path = "/api/v1/articles/{key}/unpublish",
     tag = "articles",
     operation_id = "unpublish_article",
-    summary = "Take a article back to draft",
+    summary = "Take an article back to draft",
     params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
     responses(
         (status = 200, description = "the new version", body = lectern_service::views::ArticleView, headers(("ETag" = String, description = "the version's validator"))),
@@ -467,7 +467,7 @@ async fn unpublish(
     path = "/api/v1/articles/{key}/archive",
     tag = "articles",
     operation_id = "archive_article",
-    summary = "Archive a article",
+    summary = "Archive an article",
     params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
     responses(
         (status = 200, description = "the new version", body = lectern_service::views::ArticleView, headers(("ETag" = String, description = "the version's validator"))),
@@ -502,7 +502,7 @@ async fn archive(
     path = "/api/v1/articles/{key}/revisions",
     tag = "articles",
     operation_id = "list_article_revisions",
-    summary = "List the revisions of a article",
+    summary = "List the revisions of an article",
     params(("key" = String, Path, description = "the item's id (UUID) or slug")),
     responses(
         (status = 200, description = "newest first", body = crate::openapi::RevisionList),
@@ -532,7 +532,7 @@ async fn revisions(
     path = "/api/v1/articles/{key}/revisions/{version}",
     tag = "articles",
     operation_id = "get_article_revision",
-    summary = "One revision of a article, with its content",
+    summary = "One revision of an article, with its content",
     params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation")),
     responses(
         (status = 200, description = "the revision", body = lectern_service::RevisionSnapshot),
