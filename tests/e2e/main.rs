@@ -10,6 +10,8 @@ mod cli;
 mod durability;
 mod editorial;
 mod foundation;
+mod graphql;
+mod graphql_live;
 mod matrix;
 mod pagination;
 mod permissions;

@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use lectern_service::Service;
 use serde::Deserialize;
-use std::net::IpAddr;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[schema(examples(json!({"email": "editor@example.com", "password": "correct horse battery staple"})))]
@@ -22,9 +21,7 @@ pub struct RefreshInput {
     pub refresh_token: String,
 }
 
-/// Proxies whose `X-Forwarded-For` is believed (`LECTERN_TRUSTED_PROXIES`).
-#[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(pub Vec<IpAddr>);
+pub use lectern_service::client::TrustedProxies;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/auth/login").route(web::post().to(login)))
@@ -32,34 +29,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/auth/logout").route(web::post().to(logout)));
 }
 
-/// The client's address: the peer, unless the peer is a trusted proxy, in which case the
-/// nearest untrusted address in `X-Forwarded-For`. A client cannot choose its own address by
-/// sending the header directly.
+/// The client's address, as the service's throttles count it.
 pub fn client_address(req: &HttpRequest) -> String {
-    let peer = req.peer_addr().map(|a| a.ip());
     let trusted = req
         .app_data::<web::Data<TrustedProxies>>()
-        .map(|t| t.0.clone())
+        .map(|t| t.get_ref().clone())
         .unwrap_or_default();
-    let Some(peer) = peer else {
-        return "unknown".into();
-    };
-    if !trusted.contains(&peer) {
-        return peer.to_string();
-    }
-    let forwarded: Vec<IpAddr> = req
+    let forwarded = req
         .headers()
         .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    forwarded
-        .iter()
-        .rev()
-        .find(|ip| !trusted.contains(ip))
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| peer.to_string())
+        .filter_map(|v| v.to_str().ok());
+    lectern_service::client::client_address(req.peer_addr().map(|a| a.ip()), forwarded, &trusted)
 }
 
 #[utoipa::path(

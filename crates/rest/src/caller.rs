@@ -32,16 +32,7 @@ impl FromRequest for Auth {
                     "the Authorization header is not valid text".into(),
                 ))
             })?;
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| {
-                    ApiError(Error::Unauthenticated(
-                        "use 'Authorization: Bearer <token>'".into(),
-                    ))
-                })?;
+            let token = lectern_service::client::bearer_token(&header)?;
             Ok(Auth(service.authenticate(token).await?))
         })
     }

@@ -21,6 +21,7 @@ pub const TAG: &str = r"^\s*[A-Za-z0-9.+#-]{1,50}\s*$";
 
 /// An RFC 9457 problem: the body of every error.
 #[derive(Serialize, ToSchema)]
+#[schema(examples(json!({"type": "https://lectern.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422, "detail": "the request has invalid fields", "code": "validation_failed", "errors": [{"field": "title", "message": "must not be empty"}]})))]
 pub struct Problem {
     #[serde(rename = "type")]
     #[schema(examples("https://lectern.dev/problems/validation-failed"))]

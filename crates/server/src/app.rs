@@ -19,6 +19,10 @@ pub struct Bound {
 }
 
 pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
+    let graphql_config = config
+        .graphql()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+    let graphql = web::Data::new(lectern_graphql::state(service.clone(), graphql_config));
     let rest = RestConfig {
         max_body_bytes: config.max_body_bytes,
         cache: CachePolicy {
@@ -32,6 +36,7 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
         App::new()
             .app_data(service.clone())
             .configure(lectern_rest::configure(rest.clone()))
+            .configure(lectern_graphql::configure(graphql.clone()))
             .default_service(web::to(lectern_rest::not_found))
             .wrap_fn(|req, srv| {
                 let started = Instant::now();
@@ -112,10 +117,11 @@ fn as_problem<B: actix_web::body::MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> ServiceResponse<BoxBody> {
     let status = res.status();
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        // GraphQL answers its errors in its own JSON shape, which clients expect.
+        v.as_bytes().starts_with(b"application/problem+json")
+            || v.as_bytes().starts_with(b"application/json")
+    });
     if status.as_u16() < 400 || is_problem {
         return res.map_into_boxed_body();
     }

@@ -42,9 +42,9 @@ pub enum Command {
         #[arg(long, default_value_t = 10_000)]
         articles: usize,
     },
-    /// Print a published contract: the OpenAPI document (`openapi`).
+    /// Print a published contract: the OpenAPI document (`openapi`) or the GraphQL SDL (`graphql`).
     Schema {
-        #[arg(value_parser = ["openapi"])]
+        #[arg(value_parser = ["openapi", "graphql"])]
         which: String,
     },
     /// Manage users.
@@ -150,6 +150,7 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
         Command::Schema { which } => {
             match which.as_str() {
                 "openapi" => println!("{}", lectern_rest::openapi::json()),
+                "graphql" => print!("{}", lectern_graphql::sdl()),
                 other => return Err(format!("unknown schema {other}").into()),
             }
             Ok(())

@@ -52,6 +52,22 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// How often scheduled publications are looked for, in ms (`LECTERN_SCHEDULER_MS`).
     pub scheduler_ms: u64,
+    /// GraphQL schema introspection and field suggestions (`LECTERN_GRAPHQL_INTROSPECTION`).
+    pub graphql_introspection: bool,
+    /// GraphiQL for browsers at `GET /graphql` (`LECTERN_GRAPHIQL`).
+    pub graphiql: bool,
+    /// Maximum GraphQL query depth (`LECTERN_GRAPHQL_MAX_DEPTH`).
+    pub graphql_max_depth: usize,
+    /// Maximum GraphQL query cost (`LECTERN_GRAPHQL_MAX_COMPLEXITY`).
+    pub graphql_max_complexity: usize,
+    /// Maximum aliases in one GraphQL document (`LECTERN_GRAPHQL_MAX_ALIASES`).
+    pub graphql_max_aliases: usize,
+    /// Maximum operations in one batched GraphQL request (`LECTERN_GRAPHQL_MAX_BATCH`).
+    pub graphql_max_batch: usize,
+    /// Largest GraphQL request body in bytes (`LECTERN_GRAPHQL_MAX_BYTES`).
+    pub graphql_max_bytes: usize,
+    /// A persisted-query file; when set only its queries run (`LECTERN_GRAPHQL_ALLOWLIST`).
+    pub graphql_allowlist: Option<String>,
 }
 
 impl Default for Config {
@@ -80,6 +96,14 @@ impl Default for Config {
             trusted_proxies: vec![],
             cors_origins: vec![],
             scheduler_ms: 1000,
+            graphql_introspection: true,
+            graphiql: true,
+            graphql_max_depth: 10,
+            graphql_max_complexity: 10_000,
+            graphql_max_aliases: 30,
+            graphql_max_batch: 10,
+            graphql_max_bytes: 100 * 1024,
+            graphql_allowlist: None,
         }
     }
 }
@@ -111,6 +135,14 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("LECTERN_CORS_ORIGINS", "browser origins allowed to call the API, comma-separated, e.g. https://site.example (default none)"),
     ("LECTERN_SCHEDULER_MS", "how often due scheduled publications are published, in ms (default 1000)"),
     ("LECTERN_FEED_POLL_MS", "how often to look for changes made by other instances, in ms (default 200)"),
+    ("LECTERN_GRAPHQL_INTROSPECTION", "GraphQL introspection and field suggestions: true (default) or false (production)"),
+    ("LECTERN_GRAPHIQL", "serve GraphiQL to browsers at GET /graphql: true (default) or false"),
+    ("LECTERN_GRAPHQL_MAX_DEPTH", "deepest GraphQL query accepted (default 10)"),
+    ("LECTERN_GRAPHQL_MAX_COMPLEXITY", "costliest GraphQL query accepted; lists count once per item asked for (default 10000)"),
+    ("LECTERN_GRAPHQL_MAX_ALIASES", "most aliases in one GraphQL document (default 30)"),
+    ("LECTERN_GRAPHQL_MAX_BATCH", "most operations in one batched GraphQL request (default 10)"),
+    ("LECTERN_GRAPHQL_MAX_BYTES", "largest GraphQL request body in bytes (default 102400)"),
+    ("LECTERN_GRAPHQL_ALLOWLIST", "path of a persisted-query file (Apollo manifest or {sha256: query}); when set only those queries run"),
 ];
 
 #[derive(Debug)]
@@ -130,6 +162,37 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
+    /// The GraphQL endpoint's settings, with the allow-list read and checked.
+    pub fn graphql(&self) -> Result<lectern_graphql::GraphqlConfig, ConfigError> {
+        let allow_list = match &self.graphql_allowlist {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    ConfigError::File(format!(
+                        "LECTERN_GRAPHQL_ALLOWLIST: cannot read {path}: {e}"
+                    ))
+                })?;
+                Some(
+                    lectern_graphql::persisted::load_allow_list(&text).map_err(|e| {
+                        ConfigError::File(format!("LECTERN_GRAPHQL_ALLOWLIST: {path}: {e}"))
+                    })?,
+                )
+            }
+        };
+        Ok(lectern_graphql::GraphqlConfig {
+            introspection: self.graphql_introspection,
+            graphiql: self.graphiql,
+            max_depth: self.graphql_max_depth,
+            max_complexity: self.graphql_max_complexity,
+            max_aliases: self.graphql_max_aliases,
+            max_batch: self.graphql_max_batch,
+            max_bytes: self.graphql_max_bytes,
+            allow_list,
+            trusted_proxies: lectern_service::client::TrustedProxies(self.trusted_proxies.clone()),
+            ..Default::default()
+        })
+    }
+
     /// Loads defaults < file < environment. `file` is the explicit `--config` path, if any.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         Self::load_from(file, |k| std::env::var(k).ok())
@@ -256,6 +319,30 @@ impl Config {
         if let Some(v) = env("LECTERN_FEED_POLL_MS") {
             self.feed_poll_ms = parse("LECTERN_FEED_POLL_MS", v)?;
         }
+        if let Some(v) = env("LECTERN_GRAPHQL_INTROSPECTION") {
+            self.graphql_introspection = boolean("LECTERN_GRAPHQL_INTROSPECTION", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHIQL") {
+            self.graphiql = boolean("LECTERN_GRAPHIQL", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHQL_MAX_DEPTH") {
+            self.graphql_max_depth = parse("LECTERN_GRAPHQL_MAX_DEPTH", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHQL_MAX_COMPLEXITY") {
+            self.graphql_max_complexity = parse("LECTERN_GRAPHQL_MAX_COMPLEXITY", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHQL_MAX_ALIASES") {
+            self.graphql_max_aliases = parse("LECTERN_GRAPHQL_MAX_ALIASES", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHQL_MAX_BATCH") {
+            self.graphql_max_batch = parse("LECTERN_GRAPHQL_MAX_BATCH", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHQL_MAX_BYTES") {
+            self.graphql_max_bytes = parse("LECTERN_GRAPHQL_MAX_BYTES", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHQL_ALLOWLIST") {
+            self.graphql_allowlist = Some(v).filter(|s| !s.trim().is_empty());
+        }
         self.validate()
     }
 
@@ -299,6 +386,14 @@ impl Config {
         if self.feed_poll_ms < 10 {
             return Err(ConfigError::Env(
                 "the feed poll interval must be at least 10 ms".into(),
+            ));
+        }
+        if self.graphql_max_depth < 3
+            || self.graphql_max_complexity < 10
+            || self.graphql_max_batch < 1
+        {
+            return Err(ConfigError::Env(
+                "GraphQL limits too small: depth at least 3, complexity at least 10, batch at least 1".into(),
             ));
         }
         if self.max_body_bytes < 1024 {

@@ -54,6 +54,7 @@ pub(crate) struct Keys {
 
 /// What a successful login or refresh returns.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(examples(json!({"access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIuLi4ifQ.sig", "refresh_token": "lcr_Qm9vdHN0cmFwcGVkLXJlZnJlc2gtdG9rZW4tZXhhbXBsZQ", "token_type": "Bearer", "expires_in": 900})))]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
@@ -65,6 +66,7 @@ pub struct TokenPair {
 
 /// A newly created API token; `token` is shown this once and never stored.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "name": "Eleventy build", "scope": "read", "token": "lct_QW4tZXhhbXBsZS1yZWFkLXRva2VuLXNob3duLW9uY2U", "created_at": "2026-11-20T09:00:00Z", "expires_at": null})))]
 pub struct CreatedApiToken {
     pub id: Uuid,
     pub name: String,
@@ -76,6 +78,7 @@ pub struct CreatedApiToken {
 
 /// An API token as listed: never its secret.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "name": "Eleventy build", "scope": "read", "prefix": "lct_QW4tZXh", "created_by": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "created_at": "2026-11-20T09:00:00Z", "expires_at": null, "last_used_at": "2026-11-20T09:00:00Z"})))]
 pub struct ApiTokenView {
     pub id: Uuid,
     pub name: String,

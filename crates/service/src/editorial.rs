@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 /// One entry of an item's history.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(examples(json!({"version": 2, "summary": "updated title, body", "created_at": "2026-11-20T09:00:00Z", "actor": {"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"}})))]
 pub struct RevisionView {
     /// 1 at creation, then one more for every change.
     pub version: i64,

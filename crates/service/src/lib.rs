@@ -7,6 +7,8 @@ mod articles;
 pub mod auth;
 pub mod cache;
 mod caller;
+pub mod client;
+mod connections;
 pub mod editorial;
 mod error;
 pub mod inputs;
@@ -21,8 +23,10 @@ pub mod views;
 pub use articles::{ArticleQuery, StatusAction};
 pub use auth::{ApiTokenView, AuthConfig, CreatedApiToken, TokenPair};
 pub use caller::{Caller, TokenScope};
+pub use connections::Edges;
 pub use editorial::{Created, Kind, RevisionSnapshot, RevisionView};
 pub use error::{Error, Result};
+pub use lectern_storage::queries::Visibility;
 pub use lectern_storage::{Backend, Db, DbOptions};
 pub use public::{PublicItem, PublicPage};
 pub use technologies::TechnologyQuery;
@@ -39,6 +43,24 @@ pub struct Change {
     pub entity_id: uuid::Uuid,
     pub operation: &'static str,
     pub published: bool,
+}
+
+/// A row of the change feed as live listeners receive it, from whichever process wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEvent {
+    pub seq: i64,
+    /// `article` or `technology`.
+    pub entity_type: String,
+    pub entity_id: uuid::Uuid,
+    pub slug: String,
+    /// `upsert` or `delete`.
+    pub operation: String,
+    pub version: i64,
+    /// Whether the item is published after the change.
+    pub published: bool,
+    /// Whether it was published before it, so that those who could see it hear it go.
+    pub was_published: bool,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Settings the use cases need.
@@ -70,6 +92,9 @@ struct Inner {
     db: Db,
     config: ServiceConfig,
     changes: broadcast::Sender<Change>,
+    events: broadcast::Sender<FeedEvent>,
+    /// Wakes the feed watcher as soon as this process commits a change.
+    wake: tokio::sync::Notify,
     cache: cache::PublicCache,
     keys: std::sync::OnceLock<auth::Keys>,
     dummy_hash: tokio::sync::OnceCell<String>,
@@ -80,12 +105,15 @@ struct Inner {
 impl Service {
     pub fn new(db: Db, config: ServiceConfig) -> Self {
         let (changes, _) = broadcast::channel(1024);
+        let (events, _) = broadcast::channel(1024);
         let cache = cache::PublicCache::new(config.public_cache_bytes);
         Self {
             inner: Arc::new(Inner {
                 db,
                 config,
                 changes,
+                events,
+                wake: tokio::sync::Notify::new(),
                 cache,
                 keys: std::sync::OnceLock::new(),
                 dummy_hash: tokio::sync::OnceCell::new(),
@@ -116,24 +144,85 @@ impl Service {
             .fetch_max(change.seq, std::sync::atomic::Ordering::AcqRel);
         // No receiver is not an error: nobody is listening yet.
         let _ = self.inner.changes.send(change);
+        self.inner.wake.notify_one();
+    }
+
+    /// Every change committed to the feed, by this process or any other sharing the
+    /// database, once `watch_feed` runs. Lagging receivers lose the oldest events.
+    pub fn feed_events(&self) -> broadcast::Receiver<FeedEvent> {
+        self.inner.events.subscribe()
     }
 
     pub fn cache(&self) -> &cache::PublicCache {
         &self.inner.cache
     }
 
-    /// Watches the change feed for changes committed by other processes (other instances, the
-    /// CLI) and drops cached public answers when there are any. Runs until the process ends.
+    /// Watches the change feed: drops cached public answers when another process (another
+    /// instance, the CLI) committed a change, and hands every new feed row to live listeners.
+    /// Wakes at once for this process's own changes and every `every` for the others'.
+    /// Runs until the process ends.
     pub fn watch_feed(&self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
         let service = self.clone();
         tokio::spawn(async move {
+            let conn = service.db().conn();
+            let mut last = lectern_storage::queries::feed::latest_seq(conn)
+                .await
+                .unwrap_or(0);
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
-                service.check_feed().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = service.inner.wake.notified() => {}
+                }
+                match service.pump_feed(last).await {
+                    Ok(seq) => last = seq,
+                    Err(e) => {
+                        // While the database is away nothing can be checked, so nothing
+                        // cached can be trusted either.
+                        tracing::warn!(error = %e, "reading the change feed failed");
+                        service.inner.cache.clear();
+                    }
+                }
             }
         })
+    }
+
+    /// Reads the feed after `last`, announces it, and returns the newest sequence seen.
+    async fn pump_feed(&self, mut last: i64) -> Result<i64> {
+        use lectern_storage::queries::feed;
+        use std::sync::atomic::Ordering;
+        let conn = self.db().conn();
+        loop {
+            let rows = feed::since(conn, last, 500).await?;
+            let Some(newest) = rows.last().map(|r| r.seq) else {
+                return Ok(last);
+            };
+            if self.inner.feed_head.fetch_max(newest, Ordering::AcqRel) < newest {
+                self.inner.cache.clear();
+            }
+            let full = rows.len() == 500;
+            for row in rows {
+                // Only live listeners need to know; nobody listening costs no query.
+                let was_published = self.inner.events.receiver_count() > 0
+                    && feed::published_before(conn, row.entity_id, row.seq).await?;
+                last = row.seq;
+                let _ = self.inner.events.send(FeedEvent {
+                    seq: row.seq,
+                    entity_type: row.entity_type,
+                    entity_id: row.entity_id,
+                    slug: row.slug,
+                    operation: row.operation,
+                    version: row.version,
+                    published: row.published,
+                    was_published,
+                    at: row.changed_at,
+                });
+            }
+            if !full {
+                return Ok(last);
+            }
+        }
     }
 
     /// One look at the feed head; clears the cache if it moved.

@@ -2,7 +2,7 @@
 
 use crate::passwords::{self, check_password_policy};
 use crate::record::now;
-use crate::views::UserView;
+use crate::views::{AuthorRef, UserView};
 use crate::{Caller, Error, Result, Service};
 use lectern_domain::{DisplayName, Email, Role, ValidationErrors};
 use lectern_storage::entities::users as row;
@@ -380,5 +380,30 @@ impl Service {
             .await
             .map_err(lectern_storage::StorageError::from)?;
         Ok(())
+    }
+}
+
+impl Service {
+    /// A user's public face (id and display name), for those who may know of them: the
+    /// user themself, admins, and anyone who can read an article they wrote.
+    pub async fn public_user(&self, caller: &Caller, id: Uuid) -> Result<AuthorRef> {
+        let known = caller.user_id().map(|u| u.0) == Some(id)
+            || caller.role() == Some(lectern_domain::Role::Admin)
+            || self
+                .count_articles(
+                    caller,
+                    &crate::ArticleQuery {
+                        author: Some(id),
+                        ..Default::default()
+                    },
+                )
+                .await?
+                > 0;
+        let user = match known {
+            true => q::find_by_id(self.db().conn(), id).await?,
+            false => None,
+        };
+        user.map(|u| AuthorRef::from(&u))
+            .ok_or_else(|| Error::not_found("user"))
     }
 }

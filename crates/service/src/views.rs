@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 /// The public face of a user: never an email or a hash.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"})))]
 pub struct AuthorRef {
     pub id: Uuid,
     pub display_name: String,
@@ -26,6 +27,7 @@ impl From<&users::Model> for AuthorRef {
 
 /// A link to a technology from an article or another technology.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "elixir", "name": "Elixir", "kind": "language"})))]
 pub struct TechnologyRef {
     pub id: Uuid,
     pub slug: String,
@@ -62,6 +64,11 @@ impl From<&technologies::Model> for TechnologyRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "why-elixir-keeps-growing", "title": "Why Elixir keeps growing",
+    "summary": "Fault tolerance without the pain.", "body": "## Why\n\nThe BEAM.", "body_html": "<h2>Why</h2>\n<p>The BEAM.</p>\n",
+    "cover_image_url": null, "tags": ["elixir"], "author": {"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"},
+    "technologies": [{"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "elixir", "name": "Elixir", "kind": "language"}],
+    "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 3})))]
 pub struct ArticleView {
     pub id: Uuid,
     pub slug: String,
@@ -111,6 +118,15 @@ impl ArticleView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "django", "name": "Django", "kind": "framework",
+    "summary": "A batteries-included Python web framework.", "description": "Django bundles most of what a web project needs.",
+    "description_html": "<p>Django bundles most of what a web project needs.</p>\n", "homepage_url": "https://www.djangoproject.com/",
+    "first_released": 2005, "steward": "Django Software Foundation", "primary_language": "Python",
+    "notable_users": ["Instagram", "Mozilla", "Pinterest"],
+    "trend_signals": [{"metric": "growth in employer skill assessments (HackerRank)", "value": 126.12, "unit": "percent", "period": "2021",
+        "source": "Daichi Toyoda, \"Top Back-End Development Trends for 2023\" (2023-07-11)"}],
+    "related_technologies": [{"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "python", "name": "Python", "kind": "language"}],
+    "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1})))]
 pub struct TechnologyView {
     pub id: Uuid,
     pub slug: String,
@@ -165,6 +181,7 @@ impl TechnologyView {
 
 /// A user as admins and the user themself see it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "email": "ada@example.com", "display_name": "Ada Editor", "role": "editor", "disabled": false, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z"})))]
 pub struct UserView {
     pub id: Uuid,
     pub email: String,

@@ -158,6 +158,15 @@ impl Client {
         }
     }
 
+    /// A GraphQL operation over `POST /graphql`.
+    pub async fn gql(&self, query: &str, variables: Value) -> Resp {
+        self.post(
+            "/graphql",
+            &serde_json::json!({"query": query, "variables": variables}),
+        )
+        .await
+    }
+
     pub async fn get(&self, path: &str) -> Resp {
         self.send(Method::GET, path, None, &[]).await
     }

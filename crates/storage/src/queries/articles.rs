@@ -535,3 +535,55 @@ pub async fn ids_by_author<C: ConnectionTrait>(conn: &C, author: Uuid) -> Result
         .all(conn)
         .await?)
 }
+
+/// An article that covers a technology.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct Covering {
+    pub technology_id: Uuid,
+    pub article_id: Uuid,
+}
+
+/// The newest `per` articles covering each of `techs` that `visible` allows, in one
+/// statement whatever the number of technologies (drafts after published articles).
+pub async fn covering<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    visible: Visibility,
+    techs: &[Uuid],
+    per: u64,
+) -> Result<Vec<Covering>> {
+    use sea_orm::FromQueryResult;
+    if techs.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut q = super::public_sql::Sql::new(
+        backend,
+        "SELECT technology_id, article_id FROM (SELECT at.technology_id, at.article_id, \
+         ROW_NUMBER() OVER (PARTITION BY at.technology_id \
+         ORDER BY CASE WHEN a.published_at IS NULL THEN 1 ELSE 0 END, a.published_at DESC, a.id DESC) AS rn \
+         FROM article_technologies at JOIN articles a ON a.id = at.article_id \
+         WHERE at.technology_id IN (",
+    );
+    for (i, tech) in techs.iter().enumerate() {
+        if i > 0 {
+            q.text(", ");
+        }
+        q.bind(*tech);
+    }
+    q.text(")");
+    match visible {
+        Visibility::PublishedOnly => {
+            q.text(" AND a.status = 'published'");
+        }
+        Visibility::PublishedOrAuthoredBy(user) => {
+            q.text(" AND (a.status = 'published' OR a.author_id = ")
+                .bind(user)
+                .text(")");
+        }
+        Visibility::All => {}
+    }
+    q.text(") ranked WHERE rn <= ")
+        .bind(per as i64)
+        .text(" ORDER BY technology_id, rn");
+    Ok(Covering::find_by_statement(q.statement()).all(conn).await?)
+}

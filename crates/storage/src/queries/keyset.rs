@@ -19,6 +19,13 @@ impl SortDir {
             SortDir::Desc => Order::Desc,
         }
     }
+
+    pub fn reverse(self) -> Self {
+        match self {
+            SortDir::Asc => SortDir::Desc,
+            SortDir::Desc => SortDir::Asc,
+        }
+    }
 }
 
 /// The sort column's value in the last row of a page.

@@ -1,0 +1,93 @@
+//! Service errors as GraphQL errors: the message the REST problem would carry, and the same
+//! stable code in `extensions.code`. Validation errors list their fields (camelCase, the
+//! names of the GraphQL inputs) in `extensions.fields`.
+
+use async_graphql::{ErrorExtensions, Value};
+use lectern_service::Error;
+
+pub fn to_gql(error: Error) -> async_graphql::Error {
+    if let Error::Internal(detail) = &error {
+        tracing::error!(%detail, "internal error in a GraphQL resolver");
+    }
+    let message = match &error {
+        Error::Validation(fields) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", camel(&f.field), f.message))
+                .collect();
+            format!("the input has invalid fields ({})", parts.join("; "))
+        }
+        other => other.to_string(),
+    };
+    async_graphql::Error::new(message).extend_with(|_, ext| {
+        ext.set("code", error.code());
+        match &error {
+            Error::Validation(fields) => {
+                let list: Vec<Value> = fields
+                    .iter()
+                    .map(|f| {
+                        let mut m = async_graphql::indexmap::IndexMap::new();
+                        m.insert(
+                            async_graphql::Name::new("field"),
+                            Value::from(camel(&f.field)),
+                        );
+                        m.insert(
+                            async_graphql::Name::new("message"),
+                            Value::from(f.message.clone()),
+                        );
+                        Value::Object(m)
+                    })
+                    .collect();
+                ext.set("fields", Value::List(list));
+            }
+            Error::Moved { slug } => ext.set("slug", slug.clone()),
+            Error::RateLimited { retry_after_secs } => ext.set("retryAfter", *retry_after_secs),
+            _ => {}
+        }
+    })
+}
+
+/// A client error found in the adapter itself (a bad id or argument combination).
+pub fn bad_input(code: &'static str, message: impl Into<String>) -> async_graphql::Error {
+    to_gql(Error::bad_request(code, message))
+}
+
+/// `cover_image_url` -> `coverImageUrl`, `trend_signals[0].metric` -> `trendSignals[0].metric`.
+pub fn camel(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Shorthand for resolvers: `service_call().await.map_err(to_gql)`.
+pub trait Gql<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> Gql<T> for Result<T, Error> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(to_gql)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_fields() {
+        assert_eq!(camel("cover_image_url"), "coverImageUrl");
+        assert_eq!(camel("trend_signals[0].metric"), "trendSignals[0].metric");
+        assert_eq!(camel("title"), "title");
+    }
+}

@@ -1,0 +1,451 @@
+//! `Mutation`: logging in and writing content. Each resolver is one service call, so the
+//! permission checks and validation messages are REST's own. Errors (validation included)
+//! come back as GraphQL errors with `extensions.code`; a validation error also lists its
+//! fields in `extensions.fields`.
+
+use crate::context::{caller, service, viewer};
+use crate::error::Gql;
+use crate::ids::{global_id, key_for, NodeType};
+use crate::types::*;
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use chrono::{DateTime, Utc};
+use lectern_service::inputs::{ArticleInput, Patch, TechnologyInput};
+use lectern_service::StatusAction;
+
+fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(v)),
+    }
+}
+
+/// A new article. Authors' articles are always drafts.
+#[derive(InputObject)]
+pub struct CreateArticleInput {
+    pub title: String,
+    /// Made from the title when not given.
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    /// Markdown.
+    pub body: Option<String>,
+    pub cover_image_url: Option<String>,
+    pub tags: Option<Vec<String>>,
+    /// Slugs of the technologies the article covers.
+    pub technologies: Option<Vec<String>>,
+    /// Editors only.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl From<CreateArticleInput> for ArticleInput {
+    fn from(i: CreateArticleInput) -> Self {
+        ArticleInput {
+            title: Some(Some(i.title)),
+            slug: i.slug.map(Some),
+            summary: i.summary.map(Some),
+            body: i.body.map(Some),
+            cover_image_url: i.cover_image_url.map(Some),
+            tags: i.tags.map(Some),
+            technologies: i.technologies.map(Some),
+            published_at: i.published_at.map(Some),
+            ..Default::default()
+        }
+    }
+}
+
+/// Changes to an article: omitted fields stay as they are, null clears a field.
+#[derive(InputObject, Default)]
+pub struct UpdateArticleInput {
+    pub title: MaybeUndefined<String>,
+    pub slug: MaybeUndefined<String>,
+    pub summary: MaybeUndefined<String>,
+    pub body: MaybeUndefined<String>,
+    pub cover_image_url: MaybeUndefined<String>,
+    pub tags: MaybeUndefined<Vec<String>>,
+    pub technologies: MaybeUndefined<Vec<String>>,
+    /// Editors only.
+    pub author_id: MaybeUndefined<ID>,
+    /// Editors only.
+    pub published_at: MaybeUndefined<DateTime<Utc>>,
+}
+
+impl UpdateArticleInput {
+    fn into_input(self) -> async_graphql::Result<ArticleInput> {
+        let author_id = match self.author_id {
+            MaybeUndefined::Value(id) => {
+                Some(Some(key_for(NodeType::User, &id)?.parse().map_err(
+                    |_| crate::error::bad_input("invalid_id", "not a user id"),
+                )?))
+            }
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Undefined => None,
+        };
+        Ok(ArticleInput {
+            title: patch(self.title),
+            slug: patch(self.slug),
+            summary: patch(self.summary),
+            body: patch(self.body),
+            cover_image_url: patch(self.cover_image_url),
+            tags: patch(self.tags),
+            technologies: patch(self.technologies),
+            author_id,
+            published_at: patch(self.published_at),
+            ..Default::default()
+        })
+    }
+}
+
+/// A dated figure about a technology, with where it comes from.
+#[derive(InputObject, Clone)]
+pub struct TrendSignalInput {
+    pub metric: String,
+    pub value: f64,
+    pub unit: String,
+    pub period: String,
+    pub source: String,
+}
+
+fn signals(list: Vec<TrendSignalInput>) -> Vec<lectern_domain::TrendSignal> {
+    list.into_iter()
+        .map(|s| lectern_domain::TrendSignal {
+            metric: s.metric,
+            value: s.value,
+            unit: s.unit,
+            period: s.period,
+            source: s.source,
+        })
+        .collect()
+}
+
+/// A new technology profile (editors only).
+#[derive(InputObject)]
+pub struct CreateTechnologyInput {
+    pub name: String,
+    pub kind: TechnologyKind,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub homepage_url: Option<String>,
+    pub first_released: Option<i32>,
+    pub steward: Option<String>,
+    pub primary_language: Option<String>,
+    pub notable_users: Option<Vec<String>>,
+    pub trend_signals: Option<Vec<TrendSignalInput>>,
+    /// Slugs of related technologies.
+    pub related_technologies: Option<Vec<String>>,
+}
+
+impl From<CreateTechnologyInput> for TechnologyInput {
+    fn from(i: CreateTechnologyInput) -> Self {
+        TechnologyInput {
+            name: Some(Some(i.name)),
+            kind: Some(Some(i.kind.as_str().to_owned())),
+            slug: i.slug.map(Some),
+            summary: i.summary.map(Some),
+            description: i.description.map(Some),
+            homepage_url: i.homepage_url.map(Some),
+            first_released: i.first_released.map(|y| Some(i64::from(y))),
+            steward: i.steward.map(Some),
+            primary_language: i.primary_language.map(Some),
+            notable_users: i.notable_users.map(Some),
+            trend_signals: i.trend_signals.map(|s| Some(signals(s))),
+            related_technologies: i.related_technologies.map(Some),
+            ..Default::default()
+        }
+    }
+}
+
+/// Changes to a technology profile: omitted fields stay, null clears.
+#[derive(InputObject, Default)]
+pub struct UpdateTechnologyInput {
+    pub name: MaybeUndefined<String>,
+    pub kind: MaybeUndefined<TechnologyKind>,
+    pub slug: MaybeUndefined<String>,
+    pub summary: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub homepage_url: MaybeUndefined<String>,
+    pub first_released: MaybeUndefined<i32>,
+    pub steward: MaybeUndefined<String>,
+    pub primary_language: MaybeUndefined<String>,
+    pub notable_users: MaybeUndefined<Vec<String>>,
+    pub trend_signals: MaybeUndefined<Vec<TrendSignalInput>>,
+    pub related_technologies: MaybeUndefined<Vec<String>>,
+}
+
+impl From<UpdateTechnologyInput> for TechnologyInput {
+    fn from(i: UpdateTechnologyInput) -> Self {
+        TechnologyInput {
+            name: patch(i.name),
+            kind: patch(i.kind.map_value(|k| k.as_str().to_owned())),
+            slug: patch(i.slug),
+            summary: patch(i.summary),
+            description: patch(i.description),
+            homepage_url: patch(i.homepage_url),
+            first_released: patch(i.first_released.map_value(i64::from)),
+            steward: patch(i.steward),
+            primary_language: patch(i.primary_language),
+            notable_users: patch(i.notable_users),
+            trend_signals: patch(i.trend_signals.map_value(signals)),
+            related_technologies: patch(i.related_technologies),
+            ..Default::default()
+        }
+    }
+}
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Logs in; wrong email and wrong password give the same error.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        #[graphql(secret)] password: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let client = viewer(ctx).client;
+        let pair = service(ctx).login(&email, &password, &client).await.gql()?;
+        Ok(pair.into())
+    }
+
+    /// Trades a refresh token for a new pair; the old refresh token stops working.
+    async fn refresh_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(secret)] refresh_token: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        Ok(service(ctx).refresh(&refresh_token).await.gql()?.into())
+    }
+
+    /// Ends the session the refresh token belongs to.
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(secret)] refresh_token: String,
+    ) -> async_graphql::Result<bool> {
+        service(ctx).logout(&refresh_token).await.gql()?;
+        Ok(true)
+    }
+
+    async fn create_article(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateArticleInput,
+    ) -> async_graphql::Result<Article> {
+        let view = service(ctx)
+            .create_article(&caller(ctx), input.into())
+            .await
+            .gql()?;
+        Ok(view.into())
+    }
+
+    /// Changes an article; `expectedVersion` is the version the change is based on.
+    async fn update_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateArticleInput,
+        expected_version: i64,
+    ) -> async_graphql::Result<Article> {
+        let key = key_for(NodeType::Article, &id)?;
+        let view = service(ctx)
+            .update_article(
+                &caller(ctx),
+                &key,
+                input.into_input()?,
+                Some(expected_version),
+            )
+            .await
+            .gql()?;
+        Ok(view.into())
+    }
+
+    /// Deletes an article; returns its id.
+    async fn delete_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+    ) -> async_graphql::Result<ID> {
+        let key = key_for(NodeType::Article, &id)?;
+        service(ctx)
+            .delete_article(&caller(ctx), &key, Some(expected_version))
+            .await
+            .gql()?;
+        Ok(global_id(
+            NodeType::Article,
+            key.parse().unwrap_or_default(),
+        ))
+    }
+
+    /// Publishes now, or at `publishAt` when that is in the future.
+    async fn publish_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+        publish_at: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Article> {
+        let key = key_for(NodeType::Article, &id)?;
+        let view = service(ctx)
+            .publish_article(&caller(ctx), &key, publish_at, Some(expected_version))
+            .await
+            .gql()?;
+        Ok(view.into())
+    }
+
+    /// Takes an article back to draft.
+    async fn unpublish_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+    ) -> async_graphql::Result<Article> {
+        article_status(ctx, id, StatusAction::Unpublish, expected_version).await
+    }
+
+    async fn archive_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+    ) -> async_graphql::Result<Article> {
+        article_status(ctx, id, StatusAction::Archive, expected_version).await
+    }
+
+    /// Makes an earlier version the current content, as a new version.
+    async fn restore_article_revision(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        expected_version: i64,
+    ) -> async_graphql::Result<Article> {
+        let key = key_for(NodeType::Article, &id)?;
+        let view = service(ctx)
+            .restore_article_revision(&caller(ctx), &key, version, Some(expected_version))
+            .await
+            .gql()?;
+        Ok(view.into())
+    }
+
+    async fn create_technology(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTechnologyInput,
+    ) -> async_graphql::Result<Technology> {
+        let view = service(ctx)
+            .create_technology(&caller(ctx), input.into())
+            .await
+            .gql()?;
+        Ok(view.into())
+    }
+
+    async fn update_technology(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateTechnologyInput,
+        expected_version: i64,
+    ) -> async_graphql::Result<Technology> {
+        let key = key_for(NodeType::Technology, &id)?;
+        let view = service(ctx)
+            .update_technology(&caller(ctx), &key, input.into(), Some(expected_version))
+            .await
+            .gql()?;
+        Ok(view.into())
+    }
+
+    async fn delete_technology(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+    ) -> async_graphql::Result<ID> {
+        let key = key_for(NodeType::Technology, &id)?;
+        service(ctx)
+            .delete_technology(&caller(ctx), &key, Some(expected_version))
+            .await
+            .gql()?;
+        Ok(global_id(
+            NodeType::Technology,
+            key.parse().unwrap_or_default(),
+        ))
+    }
+
+    async fn publish_technology(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+        publish_at: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Technology> {
+        let key = key_for(NodeType::Technology, &id)?;
+        let view = service(ctx)
+            .publish_technology(&caller(ctx), &key, publish_at, Some(expected_version))
+            .await
+            .gql()?;
+        Ok(view.into())
+    }
+
+    async fn unpublish_technology(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+    ) -> async_graphql::Result<Technology> {
+        technology_status(ctx, id, StatusAction::Unpublish, expected_version).await
+    }
+
+    async fn archive_technology(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+    ) -> async_graphql::Result<Technology> {
+        technology_status(ctx, id, StatusAction::Archive, expected_version).await
+    }
+
+    async fn restore_technology_revision(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        expected_version: i64,
+    ) -> async_graphql::Result<Technology> {
+        let key = key_for(NodeType::Technology, &id)?;
+        let view = service(ctx)
+            .restore_technology_revision(&caller(ctx), &key, version, Some(expected_version))
+            .await
+            .gql()?;
+        Ok(view.into())
+    }
+}
+
+async fn article_status(
+    ctx: &Context<'_>,
+    id: ID,
+    action: StatusAction,
+    expected_version: i64,
+) -> async_graphql::Result<Article> {
+    let key = key_for(NodeType::Article, &id)?;
+    let view = service(ctx)
+        .set_article_status(&caller(ctx), &key, action, Some(expected_version))
+        .await
+        .gql()?;
+    Ok(view.into())
+}
+
+async fn technology_status(
+    ctx: &Context<'_>,
+    id: ID,
+    action: StatusAction,
+    expected_version: i64,
+) -> async_graphql::Result<Technology> {
+    let key = key_for(NodeType::Technology, &id)?;
+    let view = service(ctx)
+        .set_technology_status(&caller(ctx), &key, action, Some(expected_version))
+        .await
+        .gql()?;
+    Ok(view.into())
+}

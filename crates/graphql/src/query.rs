@@ -1,0 +1,363 @@
+//! `Query`: reading content.
+
+use crate::context::{caller, service};
+use crate::error::{bad_input, to_gql, Gql};
+use crate::ids::{self, key_for, NodeType};
+use crate::types::*;
+use async_graphql::{Context, Enum, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
+use lectern_service::{ArticleQuery, Edges, Error, TechnologyQuery};
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum OrderDirection {
+    Asc,
+    Desc,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleOrderField {
+    PublishedAt,
+    CreatedAt,
+    UpdatedAt,
+    Title,
+}
+
+/// How to order articles; the default is newest published first.
+#[derive(InputObject, Clone, Copy)]
+pub struct ArticleOrder {
+    pub field: ArticleOrderField,
+    #[graphql(default_with = "OrderDirection::Desc")]
+    pub direction: OrderDirection,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum TechnologyOrderField {
+    Name,
+    PublishedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// How to order technologies; the default is by name.
+#[derive(InputObject, Clone, Copy)]
+pub struct TechnologyOrder {
+    pub field: TechnologyOrderField,
+    #[graphql(default_with = "OrderDirection::Asc")]
+    pub direction: OrderDirection,
+}
+
+/// Which articles to list. Every condition must hold.
+#[derive(InputObject, Clone, Default)]
+pub struct ArticleFilter {
+    /// Unpublished statuses need an editor login or a preview token.
+    pub status: Option<ContentStatus>,
+    pub tag: Option<String>,
+    /// A technology slug.
+    pub technology: Option<String>,
+    /// The author's id.
+    pub author: Option<ID>,
+    pub published_after: Option<DateTime<Utc>>,
+    pub published_before: Option<DateTime<Utc>>,
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Text to find in the title or summary.
+    pub q: Option<String>,
+}
+
+/// Which technologies to list. Every condition must hold.
+#[derive(InputObject, Clone, Default)]
+pub struct TechnologyFilter {
+    pub status: Option<ContentStatus>,
+    pub kind: Option<TechnologyKind>,
+    pub published_after: Option<DateTime<Utc>>,
+    pub published_before: Option<DateTime<Utc>>,
+    pub updated_after: Option<DateTime<Utc>>,
+    pub q: Option<String>,
+}
+
+fn sort(field: &str, dir: OrderDirection) -> String {
+    match dir {
+        OrderDirection::Asc => field.to_owned(),
+        OrderDirection::Desc => format!("-{field}"),
+    }
+}
+
+/// A page request in Relay's terms, as the service's limit, cursor and direction.
+struct Paging {
+    limit: Option<i64>,
+    cursor: Option<String>,
+    backward: bool,
+    had_cursor: bool,
+}
+
+fn paging(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> async_graphql::Result<Paging> {
+    let backward = last.is_some() || before.is_some();
+    if backward && (first.is_some() || after.is_some()) {
+        return Err(bad_input(
+            "invalid_pagination",
+            "page forward with first/after or backward with last/before, not both",
+        ));
+    }
+    let (limit, cursor) = if backward {
+        (last, before)
+    } else {
+        (first, after)
+    };
+    Ok(Paging {
+        limit: limit.map(i64::from),
+        had_cursor: cursor.is_some(),
+        cursor,
+        backward,
+    })
+}
+
+fn page_info<T>(edges: &Edges<T>, paging: &Paging) -> PageInfo {
+    let (has_next_page, has_previous_page) = if paging.backward {
+        (paging.had_cursor, edges.has_more)
+    } else {
+        (edges.has_more, paging.had_cursor)
+    };
+    PageInfo {
+        has_next_page,
+        has_previous_page,
+        start_cursor: edges.edges.first().map(|(c, _)| c.clone()),
+        end_cursor: edges.edges.last().map(|(c, _)| c.clone()),
+    }
+}
+
+/// Exactly one of `id` and `slug`, as a service key.
+fn one_key(ty: NodeType, id: Option<ID>, slug: Option<String>) -> async_graphql::Result<String> {
+    match (id, slug) {
+        (Some(id), None) => key_for(ty, &id),
+        (None, Some(slug)) => Ok(slug),
+        _ => Err(bad_input("invalid_argument", "give either id or slug")),
+    }
+}
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// One article by id or slug; null when it does not exist or the caller may not read it.
+    /// An old slug finds the article under its new one.
+    async fn article(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Article>> {
+        let key = one_key(NodeType::Article, id, slug)?;
+        let (service, who) = (service(ctx), caller(ctx));
+        let found = match service.get_article(&who, &key).await {
+            Err(Error::Moved { slug }) => service.get_article(&who, &slug).await,
+            other => other,
+        };
+        match found {
+            Ok(view) => Ok(Some(view.into())),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(to_gql(e)),
+        }
+    }
+
+    /// Articles the caller may read, a page at a time.
+    #[graphql(
+        complexity = "2 + first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ArticleFilter>,
+        order_by: Option<ArticleOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let paging = paging(first, after, last, before)?;
+        let filter = filter.unwrap_or_default();
+        let author = match &filter.author {
+            Some(id) => Some(
+                key_for(NodeType::User, id)?
+                    .parse()
+                    .map_err(|_| bad_input("invalid_id", "not a user id"))?,
+            ),
+            None => None,
+        };
+        let query = ArticleQuery {
+            limit: paging.limit,
+            cursor: paging.cursor.clone(),
+            sort: order_by.map(|o| {
+                let field = match o.field {
+                    ArticleOrderField::PublishedAt => "published_at",
+                    ArticleOrderField::CreatedAt => "created_at",
+                    ArticleOrderField::UpdatedAt => "updated_at",
+                    ArticleOrderField::Title => "title",
+                };
+                sort(field, o.direction)
+            }),
+            status: filter.status.map(|s| s.as_str().to_owned()),
+            tag: filter.tag,
+            technology: filter.technology,
+            author,
+            published_after: filter.published_after,
+            published_before: filter.published_before,
+            updated_after: filter.updated_after,
+            q: filter.q,
+        };
+        let edges = service(ctx)
+            .article_edges(&caller(ctx), query.clone(), paging.backward)
+            .await
+            .gql()?;
+        let page_info = page_info(&edges, &paging);
+        let look = ctx.look_ahead();
+        let prefetched =
+            if wants_full_technologies(look.field("edges").field("node").field("technologies"))
+                || wants_full_technologies(look.field("nodes").field("technologies"))
+            {
+                let views: Vec<_> = edges.edges.iter().map(|(_, v)| v).collect();
+                Some(prefetch_technologies(ctx, &views).await?)
+            } else {
+                None
+            };
+        Ok(ArticleConnection {
+            page_info,
+            edges: edges
+                .edges
+                .into_iter()
+                .map(|(cursor, view)| ArticleEdge {
+                    cursor,
+                    node: Article(std::sync::Arc::new(view), prefetched.clone()),
+                })
+                .collect(),
+            query,
+        })
+    }
+
+    /// One technology by id or slug; null when it does not exist or the caller may not read
+    /// it.
+    async fn technology(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Technology>> {
+        let key = one_key(NodeType::Technology, id, slug)?;
+        let (service, who) = (service(ctx), caller(ctx));
+        let found = match service.get_technology(&who, &key).await {
+            Err(Error::Moved { slug }) => service.get_technology(&who, &slug).await,
+            other => other,
+        };
+        match found {
+            Ok(view) => Ok(Some(view.into())),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(to_gql(e)),
+        }
+    }
+
+    /// Technology profiles the caller may read, a page at a time.
+    #[graphql(
+        complexity = "2 + first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn technologies(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TechnologyFilter>,
+        order_by: Option<TechnologyOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<TechnologyConnection> {
+        let paging = paging(first, after, last, before)?;
+        let filter = filter.unwrap_or_default();
+        let query = TechnologyQuery {
+            limit: paging.limit,
+            cursor: paging.cursor.clone(),
+            sort: order_by.map(|o| {
+                let field = match o.field {
+                    TechnologyOrderField::Name => "name",
+                    TechnologyOrderField::PublishedAt => "published_at",
+                    TechnologyOrderField::CreatedAt => "created_at",
+                    TechnologyOrderField::UpdatedAt => "updated_at",
+                };
+                sort(field, o.direction)
+            }),
+            status: filter.status.map(|s| s.as_str().to_owned()),
+            kind: filter.kind.map(|k| k.as_str().to_owned()),
+            published_after: filter.published_after,
+            published_before: filter.published_before,
+            updated_after: filter.updated_after,
+            q: filter.q,
+        };
+        let edges = service(ctx)
+            .technology_edges(&caller(ctx), query.clone(), paging.backward)
+            .await
+            .gql()?;
+        let page_info = page_info(&edges, &paging);
+        Ok(TechnologyConnection {
+            page_info,
+            edges: edges
+                .edges
+                .into_iter()
+                .map(|(cursor, view)| TechnologyEdge {
+                    cursor,
+                    node: view.into(),
+                })
+                .collect(),
+            query,
+        })
+    }
+
+    /// Any object by its global id; null when it does not exist or the caller may not read it.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let Some((ty, uuid)) = ids::decode(&id) else {
+            return Err(bad_input("invalid_id", "not a global id"));
+        };
+        let (service, who) = (service(ctx), caller(ctx));
+        let key = uuid.to_string();
+        let found = match ty {
+            NodeType::Article => service
+                .get_article(&who, &key)
+                .await
+                .map(|v| Node::Article(v.into())),
+            NodeType::Technology => service
+                .get_technology(&who, &key)
+                .await
+                .map(|v| Node::Technology(v.into())),
+            NodeType::User => service.public_user(&who, uuid).await.map(|u| {
+                Node::User(User {
+                    id: u.id,
+                    display_name: u.display_name,
+                    email: None,
+                    role: None,
+                })
+            }),
+        };
+        match found {
+            Ok(node) => Ok(Some(node)),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(to_gql(e)),
+        }
+    }
+
+    /// The logged-in user; null for anonymous callers and API tokens.
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let who = caller(ctx);
+        if who.user_id().is_none() {
+            return Ok(None);
+        }
+        let me = service(ctx).me(&who).await.gql()?;
+        Ok(Some(User {
+            id: me.id,
+            display_name: me.display_name,
+            email: Some(me.email),
+            role: Some(me.role),
+        }))
+    }
+}

@@ -1,0 +1,224 @@
+//! `Subscription`: live changes from the change feed, whichever process committed them,
+//! filtered for each subscriber as their queries would be.
+
+use crate::context::{service, viewer, Viewer};
+use crate::ids::{self, global_id, NodeType};
+use crate::types::{Article, Technology};
+use async_graphql::{Context, Enum, Object, Subscription, ID};
+use chrono::{DateTime, Utc};
+use futures_util::Stream;
+use lectern_service::{Caller, Error, FeedEvent, Service, Visibility};
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ContentType {
+    Article,
+    Technology,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeOperation {
+    /// Created or changed; the new content is attached.
+    Upsert,
+    /// Deleted, or no longer visible to you (unpublished or archived).
+    Delete,
+}
+
+/// One change to a piece of content.
+pub struct ContentChange {
+    seq: i64,
+    content_type: ContentType,
+    uuid: Uuid,
+    slug: String,
+    operation: ChangeOperation,
+    version: i64,
+    at: DateTime<Utc>,
+    article: Option<Article>,
+    technology: Option<Technology>,
+}
+
+#[Object]
+impl ContentChange {
+    /// The change's place in the feed; later changes have larger numbers.
+    async fn seq(&self) -> i64 {
+        self.seq
+    }
+    #[graphql(name = "type")]
+    async fn content_type(&self) -> ContentType {
+        self.content_type
+    }
+    /// The global id of the item.
+    async fn id(&self) -> ID {
+        let ty = match self.content_type {
+            ContentType::Article => NodeType::Article,
+            ContentType::Technology => NodeType::Technology,
+        };
+        global_id(ty, self.uuid)
+    }
+    async fn uuid(&self) -> Uuid {
+        self.uuid
+    }
+    async fn slug(&self) -> &str {
+        &self.slug
+    }
+    async fn operation(&self) -> ChangeOperation {
+        self.operation
+    }
+    async fn version(&self) -> i64 {
+        self.version
+    }
+    async fn changed_at(&self) -> DateTime<Utc> {
+        self.at
+    }
+    /// The article as it is now, for an upsert of an article.
+    async fn article(&self) -> Option<&Article> {
+        self.article.as_ref()
+    }
+    /// The technology as it is now, for an upsert of a technology.
+    async fn technology(&self) -> Option<&Technology> {
+        self.technology.as_ref()
+    }
+}
+
+pub struct Subscription;
+
+#[Subscription]
+impl Subscription {
+    /// Changes to content you may read, as they are committed: optionally only of some
+    /// types or items. Drafts reach only those who may read them; an item leaving your view
+    /// (unpublished, archived or deleted) arrives as a DELETE if you could see it before.
+    async fn content_changed(
+        &self,
+        ctx: &Context<'_>,
+        types: Option<Vec<ContentType>>,
+        ids: Option<Vec<ID>>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ContentChange>>> {
+        let wanted: Option<Vec<Uuid>> = match ids {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|raw| {
+                        Uuid::parse_str(raw)
+                            .ok()
+                            .or_else(|| ids::decode(raw).map(|(_, id)| id))
+                            .ok_or_else(|| crate::error::bad_input("invalid_id", "not an id"))
+                    })
+                    .collect::<async_graphql::Result<_>>()?,
+            ),
+        };
+        let state = Watch {
+            service: service(ctx).clone(),
+            viewer: viewer(ctx),
+            rx: service(ctx).feed_events(),
+            types,
+            wanted,
+            done: false,
+        };
+        Ok(futures_util::stream::unfold(state, |mut w| async move {
+            if w.done {
+                return None;
+            }
+            loop {
+                let event = match w.rx.recv().await {
+                    Ok(event) => event,
+                    // A subscriber too slow for the feed skips ahead rather than stalling it.
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return None,
+                };
+                if !w.wants(&event) {
+                    continue;
+                }
+                // A revoked token or disabled user stops hearing changes at once.
+                if let Some(token) = &w.viewer.token {
+                    match w.service.authenticate(token).await {
+                        Ok(caller) => w.viewer.caller = caller,
+                        Err(e) => {
+                            w.done = true;
+                            return Some((Err(crate::error::to_gql(e)), w));
+                        }
+                    }
+                }
+                if let Some(change) = deliver(&w.service, &w.viewer.caller, event).await {
+                    return Some((Ok(change), w));
+                }
+            }
+        }))
+    }
+}
+
+struct Watch {
+    service: Service,
+    viewer: Viewer,
+    rx: tokio::sync::broadcast::Receiver<FeedEvent>,
+    types: Option<Vec<ContentType>>,
+    wanted: Option<Vec<Uuid>>,
+    done: bool,
+}
+
+impl Watch {
+    fn wants(&self, event: &FeedEvent) -> bool {
+        let Some(ty) = content_type(&event.entity_type) else {
+            return false;
+        };
+        self.types.as_ref().is_none_or(|t| t.contains(&ty))
+            && self
+                .wanted
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&event.entity_id))
+    }
+}
+
+fn content_type(raw: &str) -> Option<ContentType> {
+    match raw {
+        "article" => Some(ContentType::Article),
+        "technology" => Some(ContentType::Technology),
+        _ => None,
+    }
+}
+
+/// What `caller` may hear of `event`: the item as they may read it now, a DELETE if it left
+/// their view, or nothing if they never could see it.
+async fn deliver(service: &Service, caller: &Caller, event: FeedEvent) -> Option<ContentChange> {
+    let ty = content_type(&event.entity_type)?;
+    let key = event.entity_id.to_string();
+    let mut change = ContentChange {
+        seq: event.seq,
+        content_type: ty,
+        uuid: event.entity_id,
+        slug: event.slug.clone(),
+        operation: ChangeOperation::Upsert,
+        version: event.version,
+        at: event.at,
+        article: None,
+        technology: None,
+    };
+    if event.operation == "upsert" {
+        let found = match ty {
+            ContentType::Article => service
+                .get_article(caller, &key)
+                .await
+                .map(|v| change.article = Some(v.into())),
+            ContentType::Technology => service
+                .get_technology(caller, &key)
+                .await
+                .map(|v| change.technology = Some(v.into())),
+        };
+        match found {
+            Ok(()) => return Some(change),
+            Err(Error::NotFound(_)) | Err(Error::Moved { .. }) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "loading a changed item for a subscriber failed");
+                return None;
+            }
+        }
+    }
+    let sees_all = match ty {
+        ContentType::Article => caller.article_visibility() == Visibility::All,
+        ContentType::Technology => caller.technology_visibility() == Visibility::All,
+    };
+    (sees_all || event.was_published).then(|| {
+        change.operation = ChangeOperation::Delete;
+        change
+    })
+}

@@ -1,0 +1,600 @@
+//! The object types front ends query: thin wrappers over the service's views.
+
+use crate::context::{caller, service};
+use crate::error::Gql;
+use crate::ids::{global_id, NodeType};
+use crate::loaders::{CoveringLoader, TechnologyLoader};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{ComplexObject, Context, Enum, Interface, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use lectern_service::views::{ArticleView, AuthorRef, TechnologyRef, TechnologyView};
+use lectern_service::{Kind, RevisionView};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Where a piece of content is in the editorial workflow.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ContentStatus {
+    Draft,
+    Published,
+    Archived,
+}
+
+impl ContentStatus {
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "published" => ContentStatus::Published,
+            "archived" => ContentStatus::Archived,
+            _ => ContentStatus::Draft,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentStatus::Draft => "draft",
+            ContentStatus::Published => "published",
+            ContentStatus::Archived => "archived",
+        }
+    }
+}
+
+/// What sort of thing a technology profile describes.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum TechnologyKind {
+    Language,
+    Framework,
+    Runtime,
+    Platform,
+    Database,
+    Architecture,
+    Practice,
+    Tool,
+    Category,
+}
+
+impl TechnologyKind {
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "language" => TechnologyKind::Language,
+            "framework" => TechnologyKind::Framework,
+            "runtime" => TechnologyKind::Runtime,
+            "platform" => TechnologyKind::Platform,
+            "database" => TechnologyKind::Database,
+            "architecture" => TechnologyKind::Architecture,
+            "practice" => TechnologyKind::Practice,
+            "tool" => TechnologyKind::Tool,
+            _ => TechnologyKind::Category,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TechnologyKind::Language => "language",
+            TechnologyKind::Framework => "framework",
+            TechnologyKind::Runtime => "runtime",
+            TechnologyKind::Platform => "platform",
+            TechnologyKind::Database => "database",
+            TechnologyKind::Architecture => "architecture",
+            TechnologyKind::Practice => "practice",
+            TechnologyKind::Tool => "tool",
+            TechnologyKind::Category => "category",
+        }
+    }
+}
+
+/// An object with a global id, fetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Article(Article),
+    Technology(Technology),
+    User(User),
+}
+
+/// A person who writes or edits content. Email and role are shown only to the user
+/// themself and to admins.
+#[derive(Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: Option<String>,
+}
+
+impl From<&AuthorRef> for User {
+    fn from(a: &AuthorRef) -> Self {
+        Self {
+            id: a.id,
+            display_name: a.display_name.clone(),
+            email: None,
+            role: None,
+        }
+    }
+}
+
+#[Object]
+impl User {
+    async fn id(&self) -> ID {
+        global_id(NodeType::User, self.id)
+    }
+    /// The id REST uses.
+    async fn uuid(&self) -> Uuid {
+        self.id
+    }
+    async fn display_name(&self) -> &str {
+        &self.display_name
+    }
+    /// Only for the user themself and admins; null for everyone else.
+    async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.private(ctx).await?.map(|(email, _)| email))
+    }
+    /// `admin`, `editor` or `author`; only for the user themself and admins.
+    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.private(ctx).await?.map(|(_, role)| role))
+    }
+}
+
+impl User {
+    async fn private(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<(String, String)>> {
+        if let (Some(email), Some(role)) = (&self.email, &self.role) {
+            return Ok(Some((email.clone(), role.clone())));
+        }
+        let who = caller(ctx);
+        let is_self = who.user_id().map(|u| u.0) == Some(self.id);
+        let is_admin = who.role() == Some(lectern_domain::Role::Admin);
+        if !is_self && !is_admin {
+            return Ok(None);
+        }
+        let user = match is_self {
+            true => service(ctx).me(&who).await,
+            false => service(ctx).get_user(&who, self.id).await,
+        };
+        match user {
+            Ok(u) => Ok(Some((u.email, u.role))),
+            Err(lectern_service::Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(crate::error::to_gql(e)),
+        }
+    }
+}
+
+/// A tag on an article.
+#[derive(SimpleObject, Clone)]
+pub struct Tag {
+    pub name: String,
+}
+
+/// A dated figure about a technology, with where it comes from.
+#[derive(SimpleObject, Clone)]
+pub struct TrendSignal {
+    /// What was measured.
+    pub metric: String,
+    pub value: f64,
+    pub unit: String,
+    /// When, e.g. "2021".
+    pub period: String,
+    /// Who published the figure.
+    pub source: String,
+}
+
+/// One entry of an item's history.
+#[derive(SimpleObject, Clone)]
+pub struct Revision {
+    /// 1 at creation, then one more for every change.
+    pub version: i64,
+    /// What changed, e.g. "updated title, body".
+    pub summary: String,
+    pub created_at: DateTime<Utc>,
+    /// Who made the change (null for the scheduler or a deleted user).
+    pub actor: Option<User>,
+}
+
+impl From<RevisionView> for Revision {
+    fn from(r: RevisionView) -> Self {
+        Self {
+            version: r.version,
+            summary: r.summary,
+            created_at: r.created_at,
+            actor: r.actor.as_ref().map(User::from),
+        }
+    }
+}
+
+/// Full technology profiles loaded ahead for a whole page, by id.
+pub type Prefetched = Arc<std::collections::HashMap<Uuid, Arc<TechnologyView>>>;
+
+/// The fields a technology link carries without loading the profile.
+const LINK_FIELDS: &[&str] = &["id", "uuid", "slug", "name", "kind", "__typename"];
+
+/// Whether a selection of technologies asks for more than their links carry.
+pub fn wants_full_technologies(look: async_graphql::Lookahead<'_>) -> bool {
+    look.selection_fields()
+        .iter()
+        .any(|f| f.selection_set().any(|s| !LINK_FIELDS.contains(&s.name())))
+}
+
+/// Loads the profiles of every technology the articles link to, in one batch, so a page
+/// costs the same statements whatever its size.
+pub async fn prefetch_technologies(
+    ctx: &Context<'_>,
+    articles: &[&ArticleView],
+) -> async_graphql::Result<Prefetched> {
+    let mut ids: Vec<Uuid> = articles
+        .iter()
+        .flat_map(|a| a.technologies.iter().map(|t| t.id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let views = service(ctx)
+        .technologies_by_ids(&caller(ctx), &ids)
+        .await
+        .gql()?;
+    Ok(Arc::new(
+        views.into_iter().map(|v| (v.id, Arc::new(v))).collect(),
+    ))
+}
+
+/// An article about back-end technologies.
+#[derive(Clone)]
+pub struct Article(pub Arc<ArticleView>, pub Option<Prefetched>);
+
+impl From<ArticleView> for Article {
+    fn from(v: ArticleView) -> Self {
+        Self(Arc::new(v), None)
+    }
+}
+
+#[Object]
+impl Article {
+    async fn id(&self) -> ID {
+        global_id(NodeType::Article, self.0.id)
+    }
+    /// The id REST uses.
+    async fn uuid(&self) -> Uuid {
+        self.0.id
+    }
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    /// Markdown.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    /// The body rendered to HTML and sanitised (no scripts, event handlers or
+    /// `javascript:` links).
+    async fn body_html(&self) -> &str {
+        &self.0.body_html
+    }
+    async fn cover_image_url(&self) -> Option<&str> {
+        self.0.cover_image_url.as_deref()
+    }
+    #[graphql(complexity = "1 + 5 * child_complexity")]
+    async fn tags(&self) -> Vec<Tag> {
+        self.0
+            .tags
+            .iter()
+            .map(|t| Tag { name: t.clone() })
+            .collect()
+    }
+    async fn status(&self) -> ContentStatus {
+        ContentStatus::parse(&self.0.status)
+    }
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+    /// When a scheduled publication will happen; null when none is scheduled.
+    async fn publish_at(&self) -> Option<DateTime<Utc>> {
+        self.0.publish_at
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Goes up by one with every change; pass it back as `expectedVersion`.
+    async fn version(&self) -> i64 {
+        self.0.version
+    }
+    async fn author(&self) -> Option<User> {
+        self.0.author.as_ref().map(User::from)
+    }
+    /// The technologies the article covers (only those the caller may read).
+    #[graphql(complexity = "1 + 5 * child_complexity")]
+    async fn technologies(&self) -> Vec<Technology> {
+        self.0
+            .technologies
+            .iter()
+            .map(|t| {
+                let mut tech = Technology::from(t);
+                tech.full = self.1.as_ref().and_then(|p| p.get(&t.id).cloned());
+                tech
+            })
+            .collect()
+    }
+    /// The article's history, newest first (editors, and authors for their own drafts).
+    #[graphql(complexity = "1 + 10 * child_complexity")]
+    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
+        let list = service(ctx)
+            .list_revisions(&caller(ctx), Kind::Article, &self.0.id.to_string())
+            .await
+            .gql()?;
+        Ok(list.into_iter().map(Revision::from).collect())
+    }
+}
+
+/// A back-end technology: what it is, who makes it, who uses it, and how it is trending.
+#[derive(Clone)]
+pub struct Technology {
+    id: Uuid,
+    slug: String,
+    name: String,
+    kind: String,
+    /// Loaded on first use of a field that a link does not carry.
+    full: Option<Arc<TechnologyView>>,
+}
+
+impl From<&TechnologyRef> for Technology {
+    fn from(t: &TechnologyRef) -> Self {
+        Self {
+            id: t.id,
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            kind: t.kind.clone(),
+            full: None,
+        }
+    }
+}
+
+impl From<TechnologyView> for Technology {
+    fn from(v: TechnologyView) -> Self {
+        Self {
+            id: v.id,
+            slug: v.slug.clone(),
+            name: v.name.clone(),
+            kind: v.kind.clone(),
+            full: Some(Arc::new(v)),
+        }
+    }
+}
+
+impl Technology {
+    async fn full(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<TechnologyView>> {
+        if let Some(full) = &self.full {
+            return Ok(full.clone());
+        }
+        let loader = ctx.data_unchecked::<DataLoader<TechnologyLoader>>();
+        loader
+            .load_one(self.id)
+            .await
+            .map_err(|e| (*e).clone())?
+            .ok_or_else(|| crate::error::to_gql(lectern_service::Error::not_found("technology")))
+    }
+}
+
+#[Object]
+impl Technology {
+    async fn id(&self) -> ID {
+        global_id(NodeType::Technology, self.id)
+    }
+    /// The id REST uses.
+    async fn uuid(&self) -> Uuid {
+        self.id
+    }
+    async fn slug(&self) -> &str {
+        &self.slug
+    }
+    async fn name(&self) -> &str {
+        &self.name
+    }
+    async fn kind(&self) -> TechnologyKind {
+        TechnologyKind::parse(&self.kind)
+    }
+    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.full(ctx).await?.summary.clone())
+    }
+    /// Markdown.
+    async fn description(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.full(ctx).await?.description.clone())
+    }
+    /// The description rendered to sanitised HTML.
+    async fn description_html(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.full(ctx).await?.description_html.clone())
+    }
+    async fn homepage_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.full(ctx).await?.homepage_url.clone())
+    }
+    /// The year of the first release.
+    async fn first_released(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
+        Ok(self.full(ctx).await?.first_released)
+    }
+    /// Who makes it, e.g. Google for Go.
+    async fn steward(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.full(ctx).await?.steward.clone())
+    }
+    /// For frameworks and tools: the language they are written for, e.g. Python for Django.
+    async fn primary_language(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.full(ctx).await?.primary_language.clone())
+    }
+    /// Organisations known to use it.
+    async fn notable_users(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        Ok(self.full(ctx).await?.notable_users.clone())
+    }
+    #[graphql(complexity = "1 + 5 * child_complexity")]
+    async fn trend_signals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TrendSignal>> {
+        Ok(self
+            .full(ctx)
+            .await?
+            .trend_signals
+            .iter()
+            .map(|s| TrendSignal {
+                metric: s.metric.clone(),
+                value: s.value,
+                unit: s.unit.clone(),
+                period: s.period.clone(),
+                source: s.source.clone(),
+            })
+            .collect())
+    }
+    #[graphql(complexity = "1 + 5 * child_complexity")]
+    async fn related_technologies(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Technology>> {
+        Ok(self
+            .full(ctx)
+            .await?
+            .related_technologies
+            .iter()
+            .map(Technology::from)
+            .collect())
+    }
+    /// The newest articles about this technology that the caller may read.
+    #[graphql(complexity = "1 + first.clamp(1, 100) as usize * child_complexity")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10)] first: i64,
+    ) -> async_graphql::Result<Vec<Article>> {
+        if !(1..=100).contains(&first) {
+            return Err(crate::error::bad_input(
+                "invalid_limit",
+                format!("first must be between 1 and 100, not {first}"),
+            ));
+        }
+        let loader = ctx.data_unchecked::<DataLoader<CoveringLoader>>();
+        let list = loader
+            .load_one((self.id, first as u64))
+            .await
+            .map_err(|e| (*e).clone())?
+            .unwrap_or_default();
+        Ok(list.iter().cloned().map(Article::from).collect())
+    }
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ContentStatus> {
+        Ok(ContentStatus::parse(&self.full(ctx).await?.status))
+    }
+    async fn published_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        Ok(self.full(ctx).await?.published_at)
+    }
+    async fn publish_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        Ok(self.full(ctx).await?.publish_at)
+    }
+    async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
+        Ok(self.full(ctx).await?.created_at)
+    }
+    async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
+        Ok(self.full(ctx).await?.updated_at)
+    }
+    async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(self.full(ctx).await?.version)
+    }
+    #[graphql(complexity = "1 + 10 * child_complexity")]
+    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
+        let list = service(ctx)
+            .list_revisions(&caller(ctx), Kind::Technology, &self.id.to_string())
+            .await
+            .gql()?;
+        Ok(list.into_iter().map(Revision::from).collect())
+    }
+}
+
+/// Where a page starts and ends, and whether there is more on either side.
+#[derive(SimpleObject, Clone, Default)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct ArticleEdge {
+    pub cursor: String,
+    pub node: Article,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct TechnologyEdge {
+    pub cursor: String,
+    pub node: Technology,
+}
+
+/// A page of articles.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ArticleConnection {
+    pub edges: Vec<ArticleEdge>,
+    pub page_info: PageInfo,
+    #[graphql(skip)]
+    pub query: lectern_service::ArticleQuery,
+}
+
+#[ComplexObject]
+impl ArticleConnection {
+    /// The articles on this page, without cursors.
+    async fn nodes(&self) -> Vec<Article> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
+    /// How many articles match the filter, on every page together (only those the caller
+    /// may read).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        service(ctx)
+            .count_articles(&caller(ctx), &self.query)
+            .await
+            .gql()
+    }
+}
+
+/// A page of technologies.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct TechnologyConnection {
+    pub edges: Vec<TechnologyEdge>,
+    pub page_info: PageInfo,
+    #[graphql(skip)]
+    pub query: lectern_service::TechnologyQuery,
+}
+
+#[ComplexObject]
+impl TechnologyConnection {
+    async fn nodes(&self) -> Vec<Technology> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        service(ctx)
+            .count_technologies(&caller(ctx), &self.query)
+            .await
+            .gql()
+    }
+}
+
+/// Tokens from a login or a refresh.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// A JWT for `Authorization: Bearer ...`.
+    pub access_token: String,
+    /// Exchange it for a new pair with `refreshToken`; it works once.
+    pub refresh_token: String,
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+impl From<lectern_service::TokenPair> for AuthPayload {
+    fn from(p: lectern_service::TokenPair) -> Self {
+        Self {
+            access_token: p.access_token,
+            refresh_token: p.refresh_token,
+            token_type: p.token_type.to_string(),
+            expires_in: p.expires_in,
+        }
+    }
+}
