@@ -45,8 +45,8 @@ start() {
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; }
 
 run() {
-  local name="$1" path="$2"
-  local out; out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$path")"
+  local name="$1" path="$2" script="${3:-}"
+  local out; out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${script:+-s "$script"} "$BASE$path")"
   local rps p50 p99 rss
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
@@ -66,6 +66,12 @@ for mode in cached uncached; do
   run "GET list of 20 articles ($mode)" "/api/v1/articles?limit=20"
   run "GET list of 20, include=author,technologies ($mode)" "/api/v1/articles?limit=20&include=author,technologies"
   run "GET list of 20 technologies ($mode)" "/api/v1/technologies?limit=20"
+  # A GraphQL error is still HTTP 200, so check the answer once before timing it.
+  body="$(awk -F"'" '/wrk.body/ {print $2}' bench/graphql.lua)"
+  if curl -s -H 'content-type: application/json' -d "$body" "$BASE/graphql" | grep -q '"errors"'; then
+    echo "the GraphQL benchmark query fails" >&2; exit 1
+  fi
+  run "GraphQL 20 articles, author+technologies ($mode)" "/graphql" bench/graphql.lua
   printf '%-52s %29s %8d\n' "idle memory before load ($mode)" "" $(( idle_kb / 1024 ))
   stop
 done
