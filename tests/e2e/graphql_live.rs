@@ -100,7 +100,7 @@ async fn subscribers_hear_changes_made_through_rest_and_only_what_they_may_read(
     .await;
     subscribe(&mut privileged).await;
     // Give the server a moment to register both subscriptions.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
 
     let created = editor
         .post("/api/v1/articles", &json!({"title": "Live draft"}))

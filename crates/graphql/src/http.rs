@@ -170,18 +170,6 @@ impl GraphqlState {
         if let Err(e) = self.persisted.resolve(&mut request) {
             return fail(e);
         }
-        let op = operation_type(&request.query, request.operation_name.as_deref());
-        if get
-            && matches!(
-                op,
-                Some(OperationType::Mutation | OperationType::Subscription)
-            )
-        {
-            return fail(coded(
-                "only queries may be sent with GET; send mutations with POST".into(),
-                "method_not_allowed",
-            ));
-        }
         let cache = self.service.cache();
         let class = match viewer.caller {
             Caller::Anonymous => Some("anon"),
@@ -191,8 +179,9 @@ impl GraphqlState {
             } => Some("read"),
             _ => None,
         };
-        let key = match (op, class) {
-            (Some(OperationType::Query), Some(class)) if cache.enabled() => {
+        // Only query answers are ever stored, so a hit needs no parsing to know it is one.
+        let key = match class {
+            Some(class) if cache.enabled() => {
                 let variables = serde_json::to_string(&request.variables).unwrap_or_default();
                 let text = format!(
                     "{}\u{0}{}\u{0}{}",
@@ -207,6 +196,19 @@ impl GraphqlState {
         if let Some(hit) = key.as_deref().and_then(|k| cache.get(k)) {
             return hit.body;
         }
+        let op = operation_type(&request.query, request.operation_name.as_deref());
+        if get
+            && matches!(
+                op,
+                Some(OperationType::Mutation | OperationType::Subscription)
+            )
+        {
+            return fail(coded(
+                "only queries may be sent with GET; send mutations with POST".into(),
+                "method_not_allowed",
+            ));
+        }
+        let key = key.filter(|_| op == Some(OperationType::Query));
         let epoch = cache.epoch();
         request.data = request_data(&self.service, viewer.clone());
         let response = self.with_codes(self.schema.execute(request).await);
