@@ -569,3 +569,57 @@ async fn mutations_share_rest_validation_messages_and_concurrency_rules() {
     assert_eq!(r.status, 401);
     assert_eq!(r.header("www-authenticate"), Some("Bearer"));
 }
+
+#[tokio::test]
+async fn paging_backward_gives_the_same_items_as_paging_forward() {
+    let ctx = Ctx::new().await;
+    let admin = ctx.admin().await;
+    for i in 0..7 {
+        ctx.article(&admin, &format!("Page {i}"), "published").await;
+    }
+    let forward = "query($after: String) { articles(first: 3, after: $after, orderBy: {field: TITLE, direction: ASC}) {
+        edges { node { title } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+    let backward = "query($before: String) { articles(last: 3, before: $before, orderBy: {field: TITLE, direction: ASC}) {
+        edges { node { title } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+    let titles = |r: &Resp| -> Vec<String> {
+        r.body["data"]["articles"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut ahead = vec![];
+    let mut after = Value::Null;
+    loop {
+        let r = ctx.client.gql(forward, json!({"after": after})).await;
+        ahead.extend(titles(&r));
+        let info = &r.body["data"]["articles"]["pageInfo"];
+        if info["hasNextPage"] != true {
+            break;
+        }
+        after = info["endCursor"].clone();
+    }
+    let mut behind: Vec<String> = vec![];
+    let mut before = Value::Null;
+    loop {
+        let r = ctx.client.gql(backward, json!({"before": before})).await;
+        assert!(r.body["errors"].is_null(), "{}", r.text);
+        let mut page = titles(&r);
+        page.extend(behind);
+        behind = page;
+        let info = &r.body["data"]["articles"]["pageInfo"];
+        if info["hasPreviousPage"] != true {
+            break;
+        }
+        before = info["startCursor"].clone();
+    }
+    let expected: Vec<String> = (0..7).map(|i| format!("Page {i}")).collect();
+    assert_eq!(ahead, expected);
+    assert_eq!(behind, expected);
+    let r = ctx
+        .client
+        .gql("{ articles(first: 2, last: 2) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(code(&r), "invalid_pagination", "{}", r.text);
+}

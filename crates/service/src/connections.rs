@@ -16,6 +16,27 @@ pub struct Edges<T> {
     pub has_more: bool,
 }
 
+/// Trims a `limit + 1` fetch to the page, puts it in list order, and gives each row its
+/// cursor: (rows, cursors, whether there is more beyond).
+fn cut<R>(
+    mut rows: Vec<R>,
+    limit: u64,
+    backward: bool,
+    sort_key: &str,
+    keyset_of: impl Fn(&R) -> Keyset,
+) -> (Vec<R>, Vec<String>, bool) {
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    if backward {
+        rows.reverse();
+    }
+    let cursors = rows
+        .iter()
+        .map(|r| crate::paging::encode_cursor(sort_key, &keyset_of(r)))
+        .collect();
+    (rows, cursors, has_more)
+}
+
 impl Service {
     /// A page of articles after `query.cursor`, or before it when `backward` (then
     /// `query.limit` counts back from the cursor and the page still reads in list order).
@@ -32,7 +53,7 @@ impl Service {
         } else {
             plan.dir
         };
-        let mut rows = aq::list(
+        let rows = aq::list(
             db.conn(),
             db.backend(),
             caller.article_visibility(),
@@ -43,21 +64,11 @@ impl Service {
             plan.limit + 1,
         )
         .await?;
-        let has_more = rows.len() as u64 > plan.limit;
-        rows.truncate(plan.limit as usize);
-        if backward {
-            rows.reverse();
-        }
-        let cursors: Vec<String> = rows
-            .iter()
-            .map(|r| {
-                let keyset = Keyset {
-                    value: plan.sort.value_of(r),
-                    id: r.id,
-                };
-                crate::paging::encode_cursor(&plan.sort_key, &keyset)
-            })
-            .collect();
+        let (rows, cursors, has_more) =
+            cut(rows, plan.limit, backward, &plan.sort_key, |r| Keyset {
+                value: plan.sort.value_of(r),
+                id: r.id,
+            });
         let items = self.article_views(db.conn(), caller, rows).await?;
         Ok(Edges {
             edges: cursors.into_iter().zip(items).collect(),
@@ -79,7 +90,7 @@ impl Service {
         } else {
             plan.dir
         };
-        let mut rows = tq::list(
+        let rows = tq::list(
             db.conn(),
             db.backend(),
             caller.technology_visibility(),
@@ -90,21 +101,11 @@ impl Service {
             plan.limit + 1,
         )
         .await?;
-        let has_more = rows.len() as u64 > plan.limit;
-        rows.truncate(plan.limit as usize);
-        if backward {
-            rows.reverse();
-        }
-        let cursors: Vec<String> = rows
-            .iter()
-            .map(|r| {
-                let keyset = Keyset {
-                    value: plan.sort.value_of(r),
-                    id: r.id,
-                };
-                crate::paging::encode_cursor(&plan.sort_key, &keyset)
-            })
-            .collect();
+        let (rows, cursors, has_more) =
+            cut(rows, plan.limit, backward, &plan.sort_key, |r| Keyset {
+                value: plan.sort.value_of(r),
+                id: r.id,
+            });
         let items = self.technology_views(db.conn(), caller, rows).await?;
         Ok(Edges {
             edges: cursors.into_iter().zip(items).collect(),
