@@ -16,3 +16,4 @@ mod matrix;
 mod pagination;
 mod permissions;
 mod service_rules;
+mod sync;

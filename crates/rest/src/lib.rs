@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod problem;
 pub mod respond;
 mod shape;
+mod sync;
 mod technologies;
 mod tokens;
 mod users;
@@ -88,7 +89,8 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
                     .configure(articles::routes)
                     .configure(technologies::routes)
                     .configure(users::routes)
-                    .configure(tokens::routes),
+                    .configure(tokens::routes)
+                    .configure(sync::routes),
             );
     }
 }

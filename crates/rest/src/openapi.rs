@@ -382,6 +382,7 @@ impl Modify for BearerAuth {
         crate::technologies::revisions, crate::technologies::revision, crate::technologies::restore,
         crate::users::me, crate::users::update_me, crate::users::list, crate::users::create, crate::users::get, crate::users::update, crate::users::delete,
         crate::tokens::list, crate::tokens::create, crate::tokens::revoke,
+        crate::sync::sync,
     ),
     components(schemas(
         ArticleView, TechnologyView, AuthorRef, TechnologyRef, UserView, TrendSignalDoc, Problem, FieldProblem, PageInfo,
@@ -395,6 +396,7 @@ impl Modify for BearerAuth {
         (name = "auth", description = "Logins and tokens"),
         (name = "users", description = "Accounts (admins) and one's own profile"),
         (name = "tokens", description = "API tokens for build tools (admins)"),
+        (name = "sync", description = "Delta sync for static site generators and mirrors"),
         (name = "health", description = "Liveness and readiness"),
     ),
 )]
@@ -486,6 +488,7 @@ mod tests {
             ("/api/v1", include_str!("technologies.rs")),
             ("/api/v1", include_str!("users.rs")),
             ("/api/v1", include_str!("tokens.rs")),
+            ("/api/v1", include_str!("sync.rs")),
         ];
         let mut routes = BTreeSet::new();
         for (prefix, source) in sources {

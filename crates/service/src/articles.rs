@@ -94,7 +94,7 @@ pub(crate) fn check_text_filter(name: &str, value: Option<&str>) -> Result<Optio
 }
 
 /// Whether `caller` may read this article at all (a 404 otherwise, so drafts stay secret).
-fn can_read(caller: &Caller, article: &row::Model) -> bool {
+pub(crate) fn can_read(caller: &Caller, article: &row::Model) -> bool {
     if article.status == ContentStatus::Published.as_str() {
         return true;
     }

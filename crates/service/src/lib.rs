@@ -16,6 +16,7 @@ pub mod paging;
 pub mod passwords;
 mod public;
 mod record;
+pub mod sync;
 mod technologies;
 mod users;
 pub mod views;

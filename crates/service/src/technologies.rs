@@ -48,7 +48,7 @@ pub struct TechnologyQuery {
     pub q: Option<String>,
 }
 
-fn can_read(caller: &Caller, t: &row::Model) -> bool {
+pub(crate) fn can_read(caller: &Caller, t: &row::Model) -> bool {
     t.status == ContentStatus::Published.as_str()
         || caller.technology_visibility() == Visibility::All
 }

@@ -112,3 +112,27 @@ pub async fn published_before<C: ConnectionTrait>(
         .await?;
     Ok(published.unwrap_or(false))
 }
+
+/// The entity's state as of change `seq` included: None if it did not exist yet (or had been
+/// deleted), otherwise whether it was published.
+pub async fn state_at<C: ConnectionTrait>(
+    conn: &C,
+    entity_id: Uuid,
+    seq: i64,
+) -> Result<Option<bool>> {
+    let last: Option<(String, bool)> = change_feed::Entity::find()
+        .select_only()
+        .column(change_feed::Column::Operation)
+        .column(change_feed::Column::Published)
+        .filter(change_feed::Column::EntityId.eq(entity_id))
+        .filter(change_feed::Column::Seq.lte(seq))
+        .order_by_desc(change_feed::Column::Seq)
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(match last {
+        Some((op, published)) if op != "delete" => Some(published),
+        _ => None,
+    })
+}

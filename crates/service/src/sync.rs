@@ -1,0 +1,353 @@
+//! Delta sync for static site generators and other mirrors: a first sync pages through
+//! everything the caller may read; later syncs read only the change feed since the token
+//! they were given, so their cost follows the number of changes, not the size of the site.
+
+use crate::{articles, technologies, Caller, Error, Result, Service, Visibility};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use lectern_storage::queries::{
+    articles as aq, feed, technologies as tq, Keyset, SortDir, SortValue,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const DEFAULT_SYNC_LIMIT: u64 = 100;
+pub const MAX_SYNC_LIMIT: u64 = 500;
+
+/// One entry of a sync page: an item to store (`op` = `upsert`, the item in full in `item`)
+/// or one to remove (`op` = `delete`: deleted, unpublished or archived, with `deleted_at`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(examples(json!({"type": "article", "op": "upsert", "id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "why-elixir-keeps-growing", "item": {"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "title": "Why Elixir keeps growing"}})))]
+pub struct SyncEntry {
+    /// `article` or `technology`.
+    #[serde(rename = "type")]
+    pub entity_type: &'static str,
+    /// `upsert` or `delete`.
+    pub op: &'static str,
+    pub id: Uuid,
+    pub slug: String,
+    /// The whole item as the article or technology endpoints return it (upserts only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub item: Option<serde_json::Value>,
+    /// When it went away (deletes only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// A page of a sync. Pass `next_sync_token` back to continue; when `has_more` is false the
+/// mirror is up to date, and the same token later returns only what changed since.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SyncPage {
+    pub items: Vec<SyncEntry>,
+    pub has_more: bool,
+    pub next_sync_token: String,
+}
+
+/// What a sync token holds. Not a contract: clients pass it back unread.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+struct Token {
+    v: u8,
+    /// Feed changes up to and including this sequence number are reflected.
+    s: i64,
+    /// During a first sync: which content type is being listed, and where the last page
+    /// ended (by creation time and id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    c: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    i: Option<Uuid>,
+}
+
+fn encode(token: &Token) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(token).unwrap_or_default())
+}
+
+fn invalid() -> Error {
+    Error::bad_request(
+        "invalid_sync_token",
+        "the sync token is malformed or unknown: start a full sync without a token",
+    )
+}
+
+fn decode(raw: &str) -> Result<Token> {
+    if raw.len() > 512 {
+        return Err(invalid());
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;
+    let token: Token = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+    let phase_ok = match token.t.as_deref() {
+        None => token.c.is_none() && token.i.is_none(),
+        Some("article" | "technology") => token.c.is_some() == token.i.is_some(),
+        Some(_) => false,
+    };
+    if token.v != 1 || token.s < 0 || !phase_ok {
+        return Err(invalid());
+    }
+    Ok(token)
+}
+
+fn to_json<T: Serialize>(view: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(view).map_err(|e| Error::Internal(e.to_string()))
+}
+
+impl Service {
+    /// One page of a sync for `caller`: a first sync without `token`, the next page or an
+    /// incremental sync with the token a previous page returned.
+    pub async fn sync(
+        &self,
+        caller: &Caller,
+        token: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<SyncPage> {
+        let limit = match limit {
+            None => DEFAULT_SYNC_LIMIT,
+            Some(n) if (1..=MAX_SYNC_LIMIT as i64).contains(&n) => n as u64,
+            Some(n) => {
+                return Err(Error::bad_request(
+                    "invalid_limit",
+                    format!("limit must be between 1 and {MAX_SYNC_LIMIT}, not {n}"),
+                ))
+            }
+        };
+        let conn = self.db().conn();
+        let head = feed::latest_seq(conn).await?;
+        let token = match token {
+            None => Token {
+                v: 1,
+                s: head,
+                t: Some("article".into()),
+                c: None,
+                i: None,
+            },
+            Some(raw) => decode(raw)?,
+        };
+        if token.s > head {
+            return Err(invalid());
+        }
+        match token.t.as_deref() {
+            Some(kind) => self.sync_listing(caller, token.clone(), kind, limit).await,
+            None => self.sync_changes(caller, token.s, limit).await,
+        }
+    }
+
+    /// A page of the first sync: every item the caller may read, articles then technologies.
+    async fn sync_listing(
+        &self,
+        caller: &Caller,
+        token: Token,
+        kind: &str,
+        limit: u64,
+    ) -> Result<SyncPage> {
+        let db = self.db();
+        let after = match (token.c, token.i) {
+            (Some(c), Some(i)) => Some(Keyset {
+                value: SortValue::Time(Some(c)),
+                id: i,
+            }),
+            _ => None,
+        };
+        let mut items = Vec::new();
+        let last: Option<(DateTime<Utc>, Uuid)>;
+        let more;
+        if kind == "article" {
+            let mut rows = aq::list(
+                db.conn(),
+                db.backend(),
+                caller.article_visibility(),
+                &aq::Filter::default(),
+                aq::Sort::CreatedAt,
+                SortDir::Asc,
+                after,
+                limit + 1,
+            )
+            .await?;
+            more = rows.len() as u64 > limit;
+            rows.truncate(limit as usize);
+            last = rows.last().map(|r| (r.created_at, r.id));
+            for view in self.article_views(db.conn(), caller, rows).await? {
+                items.push(upsert(
+                    "article",
+                    view.id,
+                    view.slug.clone(),
+                    to_json(&view)?,
+                ));
+            }
+        } else {
+            let mut rows = tq::list(
+                db.conn(),
+                db.backend(),
+                caller.technology_visibility(),
+                &tq::Filter::default(),
+                tq::Sort::CreatedAt,
+                SortDir::Asc,
+                after,
+                limit + 1,
+            )
+            .await?;
+            more = rows.len() as u64 > limit;
+            rows.truncate(limit as usize);
+            last = rows.last().map(|r| (r.created_at, r.id));
+            for view in self.technology_views(db.conn(), caller, rows).await? {
+                items.push(upsert(
+                    "technology",
+                    view.id,
+                    view.slug.clone(),
+                    to_json(&view)?,
+                ));
+            }
+        }
+        let next = match (more, kind) {
+            (true, _) => Token {
+                c: last.map(|l| l.0),
+                i: last.map(|l| l.1),
+                ..token
+            },
+            (false, "article") => Token {
+                t: Some("technology".into()),
+                c: None,
+                i: None,
+                ..token
+            },
+            (false, _) => Token {
+                t: None,
+                c: None,
+                i: None,
+                ..token
+            },
+        };
+        Ok(SyncPage {
+            items,
+            has_more: next.t.is_some(),
+            next_sync_token: encode(&next),
+        })
+    }
+
+    /// A page of an incremental sync: the changes after `since`, each item once, in the order
+    /// of its latest change.
+    async fn sync_changes(&self, caller: &Caller, since: i64, limit: u64) -> Result<SyncPage> {
+        let conn = self.db().conn();
+        let oldest = feed::oldest_seq(conn).await?;
+        if since > 0 && oldest > since + 1 {
+            return Err(Error::Gone(
+                "this sync token is older than the change history the server keeps: start a full sync without a token".into(),
+            ));
+        }
+        let mut rows = feed::since(conn, since, limit + 1).await?;
+        let has_more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        let next = rows.last().map(|r| r.seq).unwrap_or(since);
+        // Several changes to one item in a page collapse into its latest.
+        let mut latest: HashMap<Uuid, usize> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            latest.insert(row.entity_id, i);
+        }
+        let rows: Vec<_> = rows
+            .into_iter()
+            .enumerate()
+            .filter(|(i, r)| latest.get(&r.entity_id) == Some(i))
+            .map(|(_, r)| r)
+            .collect();
+        let wanted = |kind: &str| -> Vec<Uuid> {
+            rows.iter()
+                .filter(|r| r.entity_type == kind && r.operation != "delete")
+                .map(|r| r.entity_id)
+                .collect()
+        };
+        let mut found: HashMap<Uuid, (String, serde_json::Value)> = HashMap::new();
+        let article_rows: Vec<_> = aq::find_many(conn, &wanted("article"))
+            .await?
+            .into_iter()
+            .filter(|a| articles::can_read(caller, a))
+            .collect();
+        for view in self.article_views(conn, caller, article_rows).await? {
+            found.insert(view.id, (view.slug.clone(), to_json(&view)?));
+        }
+        let tech_rows: Vec<_> = tq::find_many(conn, &wanted("technology"))
+            .await?
+            .into_iter()
+            .filter(|t| technologies::can_read(caller, t))
+            .collect();
+        for view in self.technology_views(conn, caller, tech_rows).await? {
+            found.insert(view.id, (view.slug.clone(), to_json(&view)?));
+        }
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let kind: &'static str = if row.entity_type == "article" {
+                "article"
+            } else {
+                "technology"
+            };
+            if let Some((slug, item)) = found.remove(&row.entity_id) {
+                items.push(upsert(kind, row.entity_id, slug, item));
+                continue;
+            }
+            // Gone, or no longer readable: say so only to a caller who could see it at the
+            // token's point, so a draft's existence never reaches a published-only mirror.
+            let sees_all = match kind {
+                "article" => caller.article_visibility() == Visibility::All,
+                _ => caller.technology_visibility() == Visibility::All,
+            };
+            let before = feed::state_at(conn, row.entity_id, since).await?;
+            let could_see = match before {
+                None => false,
+                Some(published) => sees_all || published,
+            };
+            if could_see {
+                items.push(SyncEntry {
+                    entity_type: kind,
+                    op: "delete",
+                    id: row.entity_id,
+                    slug: row.slug,
+                    item: None,
+                    deleted_at: Some(row.changed_at),
+                });
+            }
+        }
+        Ok(SyncPage {
+            items,
+            has_more,
+            next_sync_token: encode(&Token {
+                v: 1,
+                s: next,
+                t: None,
+                c: None,
+                i: None,
+            }),
+        })
+    }
+}
+
+fn upsert(kind: &'static str, id: Uuid, slug: String, item: serde_json::Value) -> SyncEntry {
+    SyncEntry {
+        entity_type: kind,
+        op: "upsert",
+        id,
+        slug,
+        item: Some(item),
+        deleted_at: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_reject_garbage() {
+        let t = Token {
+            v: 1,
+            s: 42,
+            t: None,
+            c: None,
+            i: None,
+        };
+        assert_eq!(decode(&encode(&t)).unwrap(), t);
+        for bad in ["", "!!", "e30", "eyJ2IjoyLCJzIjoxfQ", &"a".repeat(600)] {
+            assert_eq!(decode(bad).unwrap_err().code(), "invalid_sync_token");
+        }
+    }
+}
