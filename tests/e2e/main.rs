@@ -12,6 +12,7 @@ mod editorial;
 mod foundation;
 mod graphql;
 mod graphql_live;
+mod instances;
 mod matrix;
 mod pagination;
 mod permissions;

@@ -195,17 +195,21 @@ async fn deliver(service: &Service, caller: &Caller, event: FeedEvent) -> Option
     };
     if event.operation == "upsert" {
         let found = match ty {
-            ContentType::Article => service
-                .get_article(caller, &key)
-                .await
-                .map(|v| change.article = Some(v.into())),
-            ContentType::Technology => service
-                .get_technology(caller, &key)
-                .await
-                .map(|v| change.technology = Some(v.into())),
+            ContentType::Article => service.get_article(caller, &key).await.map(|v| {
+                let version = v.version;
+                change.article = Some(v.into());
+                version
+            }),
+            ContentType::Technology => service.get_technology(caller, &key).await.map(|v| {
+                let version = v.version;
+                change.technology = Some(v.into());
+                version
+            }),
         };
         match found {
-            Ok(()) => return Some(change),
+            // Already changed again: the later event carries it, so each state arrives once.
+            Ok(version) if version > event.version => return None,
+            Ok(_) => return Some(change),
             Err(Error::NotFound(_)) | Err(Error::Moved { .. }) => {}
             Err(e) => {
                 tracing::warn!(error = %e, "loading a changed item for a subscriber failed");

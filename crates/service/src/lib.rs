@@ -163,6 +163,7 @@ impl Service {
     /// Wakes at once for this process's own changes and every `every` for the others'.
     /// Runs until the process ends.
     pub fn watch_feed(&self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        self.listen_feed();
         let service = self.clone();
         tokio::spawn(async move {
             let conn = service.db().conn();
@@ -187,6 +188,38 @@ impl Service {
                 }
             }
         })
+    }
+
+    /// On PostgreSQL, wakes the feed watcher as soon as any instance commits a change
+    /// (`LISTEN/NOTIFY`), so caches and subscriptions on every instance follow at once rather
+    /// than at the next poll. After a lost connection the cache is flushed and the listener
+    /// resubscribes; the watcher catches up from the feed, so nothing is missed.
+    fn listen_feed(&self) {
+        use lectern_storage::FeedSignal;
+        let service = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match service.db().feed_listener().await {
+                    Ok(None) => return,
+                    Ok(Some(mut listener)) => loop {
+                        match listener.next().await {
+                            FeedSignal::Changed => service.inner.wake.notify_one(),
+                            FeedSignal::Reconnected => {
+                                service.inner.cache.clear();
+                                service.inner.wake.notify_one();
+                            }
+                            FeedSignal::Failed(e) => {
+                                tracing::warn!(error = %e, "the change-feed listener failed");
+                                service.inner.cache.clear();
+                                break;
+                            }
+                        }
+                    },
+                    Err(e) => tracing::warn!(error = %e, "cannot listen for feed changes"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        });
     }
 
     /// Reads the feed after `last`, announces it, and returns the newest sequence seen.

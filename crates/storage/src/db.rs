@@ -117,6 +117,23 @@ impl Db {
         &self.conn
     }
 
+    /// On PostgreSQL, a listener for change-feed commits by any process (`LISTEN
+    /// lectern_feed`); None on SQLite, where the feed is polled.
+    pub async fn feed_listener(&self) -> Result<Option<FeedListener>> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let pool = self.conn.get_postgres_connection_pool();
+        let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool)
+            .await
+            .map_err(|e| crate::StorageError::Unavailable(e.to_string()))?;
+        listener
+            .listen("lectern_feed")
+            .await
+            .map_err(|e| crate::StorageError::Unavailable(e.to_string()))?;
+        Ok(Some(FeedListener(listener)))
+    }
+
     /// Statements run through this pool so far.
     pub fn statements_run(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
@@ -180,5 +197,29 @@ impl Db {
 
     pub async fn close(self) -> Result<()> {
         Ok(self.conn.close().await?)
+    }
+}
+
+/// A `LISTEN lectern_feed` connection.
+pub struct FeedListener(sea_orm::sqlx::postgres::PgListener);
+
+/// What a feed listener heard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedSignal {
+    /// Some process committed a change.
+    Changed,
+    /// The connection dropped and was made again: notifications may have been missed.
+    Reconnected,
+    /// The listener failed; make a new one.
+    Failed(String),
+}
+
+impl FeedListener {
+    pub async fn next(&mut self) -> FeedSignal {
+        match self.0.try_recv().await {
+            Ok(Some(_)) => FeedSignal::Changed,
+            Ok(None) => FeedSignal::Reconnected,
+            Err(e) => FeedSignal::Failed(e.to_string()),
+        }
     }
 }

@@ -26,7 +26,9 @@ pub struct NewChange<'a> {
 /// On PostgreSQL a sequence value is taken at insert time but becomes visible at commit, so two
 /// concurrent writers could commit out of order and a reader could skip a change for good. A
 /// transaction-scoped advisory lock taken just before the append makes appends, and so commits,
-/// happen in sequence order. SQLite already runs one writer at a time.
+/// happen in sequence order. SQLite already runs one writer at a time. The same statement
+/// queues a `NOTIFY` that PostgreSQL delivers to every instance's listener when (and only if)
+/// the transaction commits.
 pub async fn append<C: ConnectionTrait>(
     conn: &C,
     backend: Backend,
@@ -35,7 +37,7 @@ pub async fn append<C: ConnectionTrait>(
     if backend == Backend::Postgres {
         conn.execute_raw(Statement::from_string(
             DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(7304617526354126)",
+            "SELECT pg_advisory_xact_lock(7304617526354126), pg_notify('lectern_feed', '')",
         ))
         .await?;
     }
