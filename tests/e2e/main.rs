@@ -14,6 +14,7 @@ mod graphql;
 mod graphql_live;
 mod instances;
 mod matrix;
+mod operations;
 mod pagination;
 mod permissions;
 mod service_rules;

@@ -1,6 +1,7 @@
 //! The HTTP server: middleware, routes and graceful shutdown.
 
 use crate::config::Config;
+use crate::metrics::Metrics;
 use actix_web::body::BoxBody;
 use actix_web::dev::{Server, Service as _, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
@@ -31,15 +32,45 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
         trusted_proxies: lectern_rest::TrustedProxies(config.trusted_proxies.clone()),
     };
     let service = web::Data::new(service);
+    let metrics = web::Data::new(Metrics::default());
+    let metrics_token = config
+        .metrics_token
+        .clone()
+        .map(|t| web::Data::new(MetricsToken(t)));
+    if let Some(addr) = &config.metrics_addr {
+        let (service, metrics) = (service.clone(), metrics.clone());
+        let separate = HttpServer::new(move || {
+            App::new()
+                .app_data(service.clone())
+                .app_data(metrics.clone())
+                .route("/metrics", web::get().to(open_metrics))
+        })
+        .workers(1)
+        .disable_signals()
+        .bind(addr)?
+        .run();
+        tokio::spawn(separate);
+    }
     let origins = config.cors_origins.clone();
     let mut server = HttpServer::new(move || {
+        let observed = metrics.clone();
+        let token = metrics_token.clone();
         App::new()
             .app_data(service.clone())
+            .app_data(metrics.clone())
             .configure(lectern_rest::configure(rest.clone()))
             .configure(lectern_graphql::configure(graphql.clone()))
+            .configure(move |cfg| {
+                // No token, no route: metrics are never open on the public listener.
+                if let Some(token) = token {
+                    cfg.app_data(token)
+                        .route("/metrics", web::get().to(guarded_metrics));
+                }
+            })
             .default_service(web::to(lectern_rest::not_found))
-            .wrap_fn(|req, srv| {
+            .wrap_fn(move |req, srv| {
                 let started = Instant::now();
+                let observed = observed.clone();
                 let id = req
                     .headers()
                     .get(&REQUEST_ID)
@@ -56,6 +87,8 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
                     let res = call.await?;
                     let mut res = as_problem(res);
                     let status = res.status().as_u16();
+                    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+                    observed.observe(method.as_str(), &route, status, started.elapsed().as_secs_f64());
                     let headers = res.headers_mut();
                     headers.insert(REQUEST_ID, id.clone());
                     security_headers(headers, path.starts_with("/docs"));
@@ -163,4 +196,49 @@ fn security_headers(headers: &mut header::HeaderMap, docs_page: bool) {
         "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
     };
     set(headers, header::CONTENT_SECURITY_POLICY, csp);
+}
+
+struct MetricsToken(String);
+
+/// `GET /metrics` on the main listener: only with `Authorization: Bearer <LECTERN_METRICS_TOKEN>`.
+async fn guarded_metrics(
+    req: actix_web::HttpRequest,
+    service: web::Data<Service>,
+    metrics: web::Data<Metrics>,
+    token: web::Data<MetricsToken>,
+) -> actix_web::HttpResponse {
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|h| lectern_service::client::bearer_token(h).ok());
+    if !given.is_some_and(|g| same(g.as_bytes(), token.0.as_bytes())) {
+        let mut response = lectern_rest::problem::problem_response(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "metrics need 'Authorization: Bearer <LECTERN_METRICS_TOKEN>'".into(),
+            vec![],
+        );
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return response;
+    }
+    open_metrics(service, metrics).await
+}
+
+async fn open_metrics(
+    service: web::Data<Service>,
+    metrics: web::Data<Metrics>,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(metrics.render(&service).await)
+}
+
+/// Compares in time that depends on the length only, so the token cannot be guessed byte
+/// by byte from response times.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -68,6 +68,11 @@ pub struct Config {
     pub graphql_max_bytes: usize,
     /// A persisted-query file; when set only its queries run (`LECTERN_GRAPHQL_ALLOWLIST`).
     pub graphql_allowlist: Option<String>,
+    /// Bearer token for `GET /metrics` on the main listener; no metrics route when unset
+    /// (`LECTERN_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
+    /// A separate address serving `GET /metrics` without a token (`LECTERN_METRICS_ADDR`).
+    pub metrics_addr: Option<String>,
 }
 
 impl Default for Config {
@@ -104,6 +109,8 @@ impl Default for Config {
             graphql_max_batch: 10,
             graphql_max_bytes: 100 * 1024,
             graphql_allowlist: None,
+            metrics_token: None,
+            metrics_addr: None,
         }
     }
 }
@@ -142,6 +149,8 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("LECTERN_GRAPHQL_MAX_ALIASES", "most aliases in one GraphQL document (default 30)"),
     ("LECTERN_GRAPHQL_MAX_BATCH", "most operations in one batched GraphQL request (default 10)"),
     ("LECTERN_GRAPHQL_MAX_BYTES", "largest GraphQL request body in bytes (default 102400)"),
+    ("LECTERN_METRICS_TOKEN", "bearer token for GET /metrics (Prometheus) on the main listener; without it there is no such route"),
+    ("LECTERN_METRICS_ADDR", "a separate address, e.g. 127.0.0.1:9090, serving GET /metrics without a token"),
     ("LECTERN_GRAPHQL_ALLOWLIST", "path of a persisted-query file (Apollo manifest or {sha256: query}); when set only those queries run"),
 ];
 
@@ -340,6 +349,12 @@ impl Config {
         if let Some(v) = env("LECTERN_GRAPHQL_MAX_BYTES") {
             self.graphql_max_bytes = parse("LECTERN_GRAPHQL_MAX_BYTES", v)?;
         }
+        if let Some(v) = env("LECTERN_METRICS_TOKEN") {
+            self.metrics_token = Some(v).filter(|s| !s.is_empty());
+        }
+        if let Some(v) = env("LECTERN_METRICS_ADDR") {
+            self.metrics_addr = Some(v).filter(|s| !s.is_empty());
+        }
         if let Some(v) = env("LECTERN_GRAPHQL_ALLOWLIST") {
             self.graphql_allowlist = Some(v).filter(|s| !s.trim().is_empty());
         }
@@ -394,6 +409,11 @@ impl Config {
         {
             return Err(ConfigError::Env(
                 "GraphQL limits too small: depth at least 3, complexity at least 10, batch at least 1".into(),
+            ));
+        }
+        if self.metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(ConfigError::Env(
+                "LECTERN_METRICS_TOKEN must be at least 16 characters".into(),
             ));
         }
         if self.max_body_bytes < 1024 {

@@ -308,3 +308,23 @@ impl Service {
                 > 0)
     }
 }
+
+impl Service {
+    /// (the newest feed sequence in the database, or -1 if it cannot be read; the newest
+    /// this process has followed), for metrics.
+    pub async fn feed_position(&self) -> (i64, i64) {
+        let head = lectern_storage::queries::feed::latest_seq(self.db().conn())
+            .await
+            .unwrap_or(-1);
+        let seen = self
+            .inner
+            .feed_head
+            .load(std::sync::atomic::Ordering::Acquire);
+        (head, seen)
+    }
+
+    /// Live listeners of the feed (GraphQL subscriptions).
+    pub fn live_listeners(&self) -> usize {
+        self.inner.events.receiver_count()
+    }
+}

@@ -46,6 +46,7 @@ pub struct Db {
     conn: DatabaseConnection,
     backend: Backend,
     statements: Arc<AtomicU64>,
+    max_connections: u32,
 }
 
 impl std::fmt::Debug for Db {
@@ -106,6 +107,7 @@ impl Db {
             conn,
             backend,
             statements,
+            max_connections: options.max_connections,
         })
     }
 
@@ -132,6 +134,25 @@ impl Db {
             .await
             .map_err(|e| crate::StorageError::Unavailable(e.to_string()))?;
         Ok(Some(FeedListener(listener)))
+    }
+
+    /// How the connection pool is used now.
+    pub fn pool_stats(&self) -> PoolStats {
+        let (size, idle) = match self.backend {
+            Backend::Postgres => {
+                let pool = self.conn.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle() as u32)
+            }
+            Backend::Sqlite => {
+                let pool = self.conn.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle() as u32)
+            }
+        };
+        PoolStats {
+            size,
+            idle,
+            max: self.max_connections,
+        }
     }
 
     /// Statements run through this pool so far.
@@ -222,4 +243,12 @@ impl FeedListener {
             Err(e) => FeedSignal::Failed(e.to_string()),
         }
     }
+}
+
+/// Connection pool figures.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
 }
