@@ -54,3 +54,133 @@ async fn a_change_on_one_instance_reaches_another_at_once() {
     let b_editor = on_b.with_token(login.body["access_token"].as_str().unwrap());
     b_editor.get("/api/v1/me").await.assert_status(200);
 }
+
+/// Three instances on one PostgreSQL: what one decides, all enforce; scheduled work happens
+/// once; a subscriber on one hears a change made on another; killing one loses nothing.
+#[tokio::test]
+async fn instances_agree_on_sessions_schedules_subscriptions_and_survive_a_kill() {
+    let db = TestDb::new().await;
+    if !db.url().starts_with("postgres") {
+        return;
+    }
+    let options = ServerOptions {
+        demo: false,
+        env: vec![("LECTERN_SCHEDULER_MS".into(), "50".into())],
+    };
+    let mut a = TestServer::start(&db.url(), options.clone());
+    let b = TestServer::start(&db.url(), options.clone());
+    let c = TestServer::start(&db.url(), options);
+    let (on_a, on_b, on_c) = (
+        Client::new(&a.base),
+        Client::new(&b.base),
+        Client::new(&c.base),
+    );
+    let login = on_a
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    let token = login.body["access_token"].as_str().unwrap().to_owned();
+    let admin_a = on_a.with_token(&token);
+
+    // A user disabled through B is refused by A and C at once.
+    let made = admin_a
+        .post(
+            "/api/v1/users",
+            &json!({"email": "w@example.com", "password": "a-long-password-1", "role": "editor"}),
+        )
+        .await;
+    made.assert_status(201);
+    let user_id = made.body["id"].as_str().unwrap().to_owned();
+    let user_login = on_c
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "w@example.com", "password": "a-long-password-1"}),
+        )
+        .await;
+    let user_token = user_login.body["access_token"].as_str().unwrap().to_owned();
+    on_a.with_token(&user_token)
+        .get("/api/v1/me")
+        .await
+        .assert_status(200);
+    on_b.with_token(&token)
+        .patch(
+            &format!("/api/v1/users/{user_id}"),
+            &json!({"disabled": true}),
+            None,
+        )
+        .await
+        .assert_status(200);
+    for client in [&on_a, &on_b, &on_c] {
+        client
+            .with_token(&user_token)
+            .get("/api/v1/me")
+            .await
+            .assert_status(401);
+    }
+
+    // A publication scheduled a moment ahead happens exactly once, though three schedulers run.
+    let draft = admin_a
+        .post("/api/v1/articles", &json!({"title": "Scheduled once"}))
+        .await;
+    let id = draft.body["id"].as_str().unwrap().to_owned();
+    let etag = draft.header("etag").unwrap().to_owned();
+    let at = (chrono::Utc::now() + chrono::Duration::milliseconds(600)).to_rfc3339();
+    admin_a
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/articles/{id}/publish"),
+            Some(&json!({"publish_at": at})),
+            &[("if-match", &etag)],
+        )
+        .await
+        .assert_status(200);
+    let started = Instant::now();
+    loop {
+        let r = on_c.get(&format!("/api/v1/articles/{id}")).await;
+        if r.status == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the scheduled article never went live"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let history = on_b
+        .with_token(&token)
+        .get(&format!("/api/v1/articles/{id}/revisions"))
+        .await;
+    // Created (1), scheduled (2), published (3): a second publication would be a fourth.
+    assert_eq!(
+        history.body["data"].as_array().unwrap().len(),
+        3,
+        "{}",
+        history.text
+    );
+    let live = on_a.get(&format!("/api/v1/articles/{id}")).await;
+    assert_eq!(live.body["version"], 3);
+    let count = on_b.get("/api/v1/articles").await;
+    assert_eq!(count.body["data"].as_array().unwrap().len(), 1);
+
+    // Kill A hard: what it acknowledged stays, and B and C keep serving.
+    let acknowledged = admin_a
+        .post(
+            "/api/v1/articles",
+            &json!({"title": "Acknowledged by A", "status": "published"}),
+        )
+        .await;
+    acknowledged.assert_status(201);
+    a.kill_hard();
+    let r = on_b.get("/api/v1/articles?limit=100").await;
+    assert!(r.text.contains("Acknowledged by A"), "{}", r.text);
+    on_c.with_token(&token)
+        .post(
+            "/api/v1/articles",
+            &json!({"title": "Written after the kill"}),
+        )
+        .await
+        .assert_status(201);
+}

@@ -35,6 +35,12 @@ pub enum Command {
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Exit 0 when a running Lectern answers 200 at URL (for container health checks, where
+    /// the image has no curl).
+    Health {
+        #[arg(long, default_value = "http://127.0.0.1:8080/readyz")]
+        url: String,
+    },
     /// Fill the database with generated published articles (for benchmarks and trying
     /// Lectern at scale); they link the demo technologies when those exist.
     Seed {
@@ -155,6 +161,7 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
             }
             Ok(())
         }
+        Command::Health { url } => health(&url).map_err(|e| format!("unhealthy: {e}").into()),
         Command::Migrate => {
             init_tracing(&config);
             let db = open_database(&config).await?;
@@ -280,6 +287,34 @@ async fn serve(config: Config) -> BoxResult<()> {
     tracing::info!("shut down cleanly");
     db.close().await?;
     Ok(())
+}
+
+/// A plain HTTP/1.0 GET with a short timeout; only `http://host:port/path` URLs.
+fn health(url: &str) -> Result<(), String> {
+    use std::net::ToSocketAddrs;
+    let rest = url.strip_prefix("http://").ok_or("only http:// URLs")?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let addr = host
+        .to_socket_addrs()
+        .map_err(|e| e.to_string())?
+        .next()
+        .ok_or("the host does not resolve")?;
+    let timeout = Duration::from_secs(3);
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).map_err(|e| e.to_string())?;
+    match &head[9..12] {
+        b"200" => Ok(()),
+        other => Err(format!("status {}", String::from_utf8_lossy(other))),
+    }
 }
 
 #[cfg(test)]

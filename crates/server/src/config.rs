@@ -479,4 +479,58 @@ mod tests {
             );
         }
     }
+
+    /// The compose file is what `docker compose up` runs: it must name the scale-out
+    /// services and only variables the server really reads.
+    #[test]
+    fn compose_file_matches_the_server() {
+        use clap::Parser;
+        let compose: serde_yaml::Value =
+            serde_yaml::from_str(include_str!("../../../docker-compose.yml")).unwrap();
+        let services = compose["services"].as_mapping().unwrap();
+        let names: Vec<&str> = services.keys().filter_map(|k| k.as_str()).collect();
+        for wanted in ["postgres", "lectern-1", "lectern-2", "lb"] {
+            assert!(
+                names.contains(&wanted),
+                "compose has no {wanted}: {names:?}"
+            );
+        }
+        let nginx = include_str!("../../../deploy/nginx.conf");
+        let lb_ip = compose["services"]["lb"]["networks"]["lectern"]["ipv4_address"]
+            .as_str()
+            .unwrap();
+        for instance in ["lectern-1", "lectern-2"] {
+            let service = &compose["services"][instance];
+            let env = service["environment"].as_mapping().unwrap();
+            for key in env.keys().filter_map(|k| k.as_str()) {
+                assert!(
+                    key == "DATABASE_URL" || ENV_VARS.iter().any(|(name, _)| *name == key),
+                    "{instance} sets {key}, which the server does not read"
+                );
+            }
+            assert_eq!(
+                env[&serde_yaml::Value::from("LECTERN_TRUSTED_PROXIES")].as_str(),
+                Some(lb_ip)
+            );
+            let check: Vec<&str> = service["healthcheck"]["test"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .filter_map(|v| v.as_str())
+                .skip(1)
+                .collect();
+            assert!(
+                crate::cli::Cli::try_parse_from(&check).is_ok(),
+                "bad health check {check:?}"
+            );
+            assert!(
+                nginx.contains(&format!("server {instance}:8080")),
+                "nginx does not balance over {instance}"
+            );
+            assert_eq!(
+                service["depends_on"]["postgres"]["condition"].as_str(),
+                Some("service_healthy")
+            );
+        }
+    }
 }
