@@ -9,6 +9,7 @@ mod auth;
 mod cli;
 mod durability;
 mod editorial;
+mod export;
 mod foundation;
 mod graphql;
 mod graphql_live;

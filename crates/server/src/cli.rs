@@ -35,6 +35,20 @@ pub enum Command {
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Write the published content as files for a static site generator: Markdown with front
+    /// matter (Hugo, Eleventy) or JSON with an index. Prints the token for `--since`.
+    Export {
+        /// The folder to write; a full export replaces it only once complete.
+        #[arg(long)]
+        out: PathBuf,
+        /// `markdown` or `json`.
+        #[arg(long, default_value = "markdown")]
+        format: String,
+        /// The token printed by an earlier export into the same folder: rewrite only what
+        /// changed since, and remove what was deleted or unpublished.
+        #[arg(long)]
+        since: Option<String>,
+    },
     /// Exit 0 when a running Lectern answers 200 at URL (for container health checks, where
     /// the image has no curl).
     Health {
@@ -159,6 +173,32 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
                 "graphql" => print!("{}", lectern_graphql::sdl()),
                 other => return Err(format!("unknown schema {other}").into()),
             }
+            Ok(())
+        }
+        Command::Export { out, format, since } => {
+            init_tracing(&config);
+            let format = crate::export::Format::parse(&format)?;
+            let db = open_database(&config).await?;
+            let service = Service::new(db, service_config(&config));
+            let started = std::time::Instant::now();
+            let done = crate::export::run(&service, &out, format, since.as_deref()).await?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "exported {} items and removed {} to {} in {secs:.1}s ({:.0} items/s)",
+                done.written,
+                done.removed,
+                out.display(),
+                done.written as f64 / secs.max(0.001)
+            );
+            println!(
+                "next time: lectern export --out {} --format {} --since {}",
+                out.display(),
+                match format {
+                    crate::export::Format::Json => "json",
+                    crate::export::Format::Markdown => "markdown",
+                },
+                done.next_token
+            );
             Ok(())
         }
         Command::Health { url } => health(&url).map_err(|e| format!("unhealthy: {e}").into()),

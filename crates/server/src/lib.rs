@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod export;
 pub mod metrics;
 pub mod seed;
 

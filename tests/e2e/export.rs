@@ -1,0 +1,141 @@
+//! `lectern export`: files a static site generator builds from, replaced whole or updated
+//! incrementally, and never a draft.
+
+use crate::support::Ctx;
+use std::path::Path;
+use std::process::Command;
+
+fn export(db_url: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .arg("export")
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db_url)
+        .env("LECTERN_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn since_token(output: &str) -> String {
+    output.split("--since ").nth(1).unwrap().trim().to_owned()
+}
+
+#[tokio::test]
+async fn markdown_export_then_incremental_export() {
+    let ctx = Ctx::new().await;
+    let admin = ctx.admin().await;
+    let input = serde_json::from_value(serde_json::json!({"name": "Elixir", "kind": "language", "steward": "José Valim",
+        "first_released": 2012, "trend_signals": [{"metric": "most admired", "value": 73.0, "unit": "percent", "period": "2023", "source": "Stack Overflow survey"}],
+        "status": "published"})).unwrap();
+    ctx.service.create_technology(&admin, input).await.unwrap();
+    let input = serde_json::from_value(serde_json::json!({"title": "Why \"Elixir\": a note", "body": "## Why\n\nThe BEAM.", "tags": ["elixir"],
+        "technologies": ["elixir"], "status": "published"})).unwrap();
+    let post = ctx.service.create_article(&admin, input).await.unwrap();
+    let draft = ctx.article(&admin, "Secret draft", "draft").await;
+    let gone = ctx.article(&admin, "Soon gone", "published").await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let site_arg = site.to_str().unwrap();
+    let (ok, output) = export(&ctx.db.url(), &["--out", site_arg, "--format", "markdown"]);
+    assert!(ok, "{output}");
+    let article =
+        std::fs::read_to_string(site.join(format!("content/articles/{}.md", post.slug))).unwrap();
+    assert!(
+        article.starts_with("---\ntitle: \"Why \\\"Elixir\\\": a note\"\n"),
+        "{article}"
+    );
+    assert!(
+        article.contains("technologies: [\"elixir\"]")
+            && article.contains("\n---\n\n## Why\n\nThe BEAM."),
+        "{article}"
+    );
+    let tech = std::fs::read_to_string(site.join("content/technologies/elixir.md")).unwrap();
+    assert!(
+        tech.contains("steward: \"José Valim\"")
+            && tech.contains("first_released: 2012")
+            && tech.contains("Stack Overflow survey"),
+        "{tech}"
+    );
+    assert!(!site
+        .join(format!("content/articles/{}.md", draft.slug))
+        .exists());
+    assert!(site
+        .join(format!("content/articles/{}.md", gone.slug))
+        .exists());
+
+    // Changes since: one unpublished, one new, one updated.
+    ctx.service
+        .set_article_status(
+            &admin,
+            &gone.slug,
+            lectern_service::StatusAction::Unpublish,
+            Some(gone.version),
+        )
+        .await
+        .unwrap();
+    let fresh = ctx.article(&admin, "Fresh piece", "published").await;
+    let (ok, second) = export(
+        &ctx.db.url(),
+        &[
+            "--out",
+            site_arg,
+            "--format",
+            "markdown",
+            "--since",
+            &since_token(&output),
+        ],
+    );
+    assert!(ok, "{second}");
+    assert!(
+        second.contains("exported 1 items and removed 1"),
+        "{second}"
+    );
+    assert!(!site
+        .join(format!("content/articles/{}.md", gone.slug))
+        .exists());
+    assert!(site
+        .join(format!("content/articles/{}.md", fresh.slug))
+        .exists());
+    assert!(site
+        .join(format!("content/articles/{}.md", post.slug))
+        .exists());
+
+    // A bad token changes nothing.
+    let (ok, bad) = export(&ctx.db.url(), &["--out", site_arg, "--since", "garbage"]);
+    assert!(!ok && bad.contains("sync token"), "{bad}");
+    assert!(site
+        .join(format!("content/articles/{}.md", fresh.slug))
+        .exists());
+    assert!(!Path::new(&format!("{site_arg}.tmp")).exists());
+}
+
+#[tokio::test]
+async fn json_export_writes_items_and_an_index() {
+    let ctx = Ctx::new().await;
+    let admin = ctx.admin().await;
+    let a = ctx.article(&admin, "Indexed", "published").await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("json");
+    let (ok, output) = export(
+        &ctx.db.url(),
+        &["--out", out.to_str().unwrap(), "--format", "json"],
+    );
+    assert!(ok, "{output}");
+    let item: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.join(format!("articles/{}.json", a.slug))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(item["title"], "Indexed");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("index.json")).unwrap()).unwrap();
+    assert_eq!(index.as_array().unwrap().len(), 1);
+    assert_eq!(index[0]["slug"], a.slug.as_str());
+}
