@@ -1,0 +1,1 @@
+export default { title: "Back-end trends, from Lectern" };
