@@ -171,13 +171,19 @@ impl Service {
     /// Publishes what is due. Safe with several instances: each publication is a versioned
     /// write, so when two instances race for one item exactly one succeeds.
     pub async fn publish_due(&self) -> Result<usize> {
-        let (articles, technologies) = eq::due(self.db().conn(), Utc::now(), 100).await?;
+        let now = Utc::now();
+        let (articles, technologies) = eq::due(self.db().conn(), now, 100).await?;
         let system = Caller::editor_view();
         let mut published = 0;
         for id in articles {
+            // Another instance may have published it since `due` looked: only a row that is
+            // still due, at the version read here, may be published.
             let Some(row) = aq::find_by_id(self.db().conn(), id).await? else {
                 continue;
             };
+            if !row.publish_at.is_some_and(|t| t <= now) {
+                continue;
+            }
             let result = self
                 .set_article_status(
                     &system,
@@ -196,6 +202,9 @@ impl Service {
             let Some(row) = tq::find_by_id(self.db().conn(), id).await? else {
                 continue;
             };
+            if !row.publish_at.is_some_and(|t| t <= now) {
+                continue;
+            }
             let result = self
                 .set_technology_status(
                     &system,
