@@ -181,7 +181,7 @@ impl Service {
             let Some(row) = aq::find_by_id(self.db().conn(), id).await? else {
                 continue;
             };
-            if !row.publish_at.is_some_and(|t| t <= now) {
+            if row.publish_at.is_none_or(|t| t > now) {
                 continue;
             }
             let result = self
@@ -202,7 +202,7 @@ impl Service {
             let Some(row) = tq::find_by_id(self.db().conn(), id).await? else {
                 continue;
             };
-            if !row.publish_at.is_some_and(|t| t <= now) {
+            if row.publish_at.is_none_or(|t| t > now) {
                 continue;
             }
             let result = self
