@@ -318,6 +318,10 @@ async fn serve(config: Config) -> BoxResult<()> {
         out,
         "  try       curl -s '{base}/api/v1/technologies?limit=5'"
     )?;
+    writeln!(
+        out,
+        "  graphql   {base}/graphql (GraphiQL in a browser), API docs {base}/docs"
+    )?;
     out.flush()?;
     drop(out);
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, %base, "ready");
