@@ -9,7 +9,7 @@ use crate::{Caller, Error, Result, Service};
 use chrono::{DateTime, Utc};
 use lectern_domain::Slug;
 use lectern_storage::queries::{
-    articles as aq, editorial as eq, revisions as rq, technologies as tq, users as uq, Visibility,
+    editorial as eq, revisions as rq, technologies as tq, users as uq, Visibility,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -171,25 +171,18 @@ impl Service {
     /// Publishes what is due. Safe with several instances: each publication is a versioned
     /// write, so when two instances race for one item exactly one succeeds.
     pub async fn publish_due(&self) -> Result<usize> {
-        let now = Utc::now();
-        let (articles, technologies) = eq::due(self.db().conn(), now, 100).await?;
+        let (articles, technologies) = eq::due(self.db().conn(), Utc::now(), 100).await?;
         let system = Caller::editor_view();
         let mut published = 0;
-        for id in articles {
-            // Another instance may have published it since `due` looked: only a row that is
-            // still due, at the version read here, may be published.
-            let Some(row) = aq::find_by_id(self.db().conn(), id).await? else {
-                continue;
-            };
-            if row.publish_at.is_none_or(|t| t > now) {
-                continue;
-            }
+        // Each publication is conditional on the version `due` saw: if another instance has
+        // published (or anyone changed) the item since, it is a version mismatch and skipped.
+        for (id, version) in articles {
             let result = self
                 .set_article_status(
                     &system,
                     &id.to_string(),
                     StatusAction::Publish,
-                    Some(row.version),
+                    Some(version),
                 )
                 .await;
             match result {
@@ -198,19 +191,13 @@ impl Service {
                 Err(e) => return Err(e),
             }
         }
-        for id in technologies {
-            let Some(row) = tq::find_by_id(self.db().conn(), id).await? else {
-                continue;
-            };
-            if row.publish_at.is_none_or(|t| t > now) {
-                continue;
-            }
+        for (id, version) in technologies {
             let result = self
                 .set_technology_status(
                     &system,
                     &id.to_string(),
                     StatusAction::Publish,
-                    Some(row.version),
+                    Some(version),
                 )
                 .await;
             match result {

@@ -101,10 +101,11 @@ pub async fn due<C: ConnectionTrait>(
     conn: &C,
     now: DateTime<Utc>,
     limit: u64,
-) -> Result<(Vec<Uuid>, Vec<Uuid>)> {
+) -> Result<(Vec<(Uuid, i64)>, Vec<(Uuid, i64)>)> {
     let articles = articles::Entity::find()
         .select_only()
         .column(articles::Column::Id)
+        .column(articles::Column::Version)
         .filter(articles::Column::PublishAt.lte(now))
         .order_by_asc(articles::Column::PublishAt)
         .limit(limit)
@@ -114,6 +115,7 @@ pub async fn due<C: ConnectionTrait>(
     let technologies = technologies::Entity::find()
         .select_only()
         .column(technologies::Column::Id)
+        .column(technologies::Column::Version)
         .filter(technologies::Column::PublishAt.lte(now))
         .order_by_asc(technologies::Column::PublishAt)
         .limit(limit)
