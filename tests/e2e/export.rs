@@ -82,6 +82,11 @@ async fn markdown_export_then_incremental_export() {
         .await
         .unwrap();
     let fresh = ctx.article(&admin, "Fresh piece", "published").await;
+    let renamed = serde_json::from_value(serde_json::json!({"slug": "elixir-note"})).unwrap();
+    ctx.service
+        .update_article(&admin, &post.slug, renamed, Some(post.version))
+        .await
+        .unwrap();
     let (ok, second) = export(
         &ctx.db.url(),
         &[
@@ -95,7 +100,7 @@ async fn markdown_export_then_incremental_export() {
     );
     assert!(ok, "{second}");
     assert!(
-        second.contains("exported 1 items and removed 1"),
+        second.contains("exported 2 items and removed 1"),
         "{second}"
     );
     assert!(!site
@@ -104,9 +109,11 @@ async fn markdown_export_then_incremental_export() {
     assert!(site
         .join(format!("content/articles/{}.md", fresh.slug))
         .exists());
-    assert!(site
+    // A renamed article moves: its old page must not linger.
+    assert!(!site
         .join(format!("content/articles/{}.md", post.slug))
         .exists());
+    assert!(site.join("content/articles/elixir-note.md").exists());
 
     // A bad token changes nothing.
     let (ok, bad) = export(&ctx.db.url(), &["--out", site_arg, "--since", "garbage"]);

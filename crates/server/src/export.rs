@@ -67,9 +67,11 @@ pub async fn run(
         out.to_path_buf()
     };
     std::fs::create_dir_all(&work)?;
-    let mut index = match (format, full) {
-        (Format::Json, false) => read_index(&work)?,
-        _ => Vec::new(),
+    // Every exported item by id, with the file it is in now, so that a renamed item's old
+    // file goes too.
+    let mut index = match full {
+        false => read_index(&work.join(index_file(format)))?,
+        true => Index::new(),
     };
     let tty = std::io::stderr().is_terminal();
     let mut summary = Summary::default();
@@ -96,15 +98,14 @@ pub async fn run(
         eprintln!();
     }
     summary.next_token = token.unwrap_or_default();
-    if format == Format::Json {
-        index.sort_by(|a, b| {
-            (a["type"].as_str(), a["slug"].as_str()).cmp(&(b["type"].as_str(), b["slug"].as_str()))
-        });
-        write_atomic(
-            &work.join("index.json"),
-            serde_json::to_string_pretty(&index)?.as_bytes(),
-        )?;
-    }
+    let mut list: Vec<Value> = index.into_values().collect();
+    list.sort_by(|a, b| {
+        (a["type"].as_str(), a["slug"].as_str()).cmp(&(b["type"].as_str(), b["slug"].as_str()))
+    });
+    write_atomic(
+        &work.join(index_file(format)),
+        serde_json::to_string_pretty(&list)?.as_bytes(),
+    )?;
     write_atomic(&work.join(TOKEN_FILE), summary.next_token.as_bytes())?;
     if full {
         swap_in(&work, out)?;
@@ -112,12 +113,26 @@ pub async fn run(
     Ok(summary)
 }
 
-fn read_index(dir: &Path) -> BoxResult<Vec<Value>> {
-    match std::fs::read(dir.join("index.json")) {
-        Ok(bytes) => Ok(serde_json::from_slice(&bytes)?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
-        Err(e) => Err(e.into()),
+type Index = std::collections::HashMap<String, Value>;
+
+/// JSON exports publish their index; Markdown ones keep it out of the site's way.
+fn index_file(format: Format) -> &'static str {
+    match format {
+        Format::Json => "index.json",
+        Format::Markdown => ".lectern-index.json",
     }
+}
+
+fn read_index(path: &Path) -> BoxResult<Index> {
+    let list: Vec<Value> = match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => vec![],
+        Err(e) => return Err(e.into()),
+    };
+    Ok(list
+        .into_iter()
+        .filter_map(|e| Some((e["id"].as_str()?.to_owned(), e)))
+        .collect())
 }
 
 /// Moves a finished export into place; the previous one is removed only afterwards.
@@ -160,21 +175,16 @@ fn apply(
     dir: &Path,
     format: Format,
     entry: &SyncEntry,
-    index: &mut Vec<Value>,
+    index: &mut Index,
     summary: &mut Summary,
 ) -> BoxResult<()> {
     let kind = entry.entity_type;
-    // An item may have been renamed: whatever file its id had before goes.
-    if format == Format::Json {
-        let old: Vec<String> = index
-            .iter()
-            .filter(|e| e["id"] == entry.id.to_string())
-            .filter_map(|e| e["slug"].as_str().map(str::to_owned))
-            .collect();
-        for slug in old {
-            remove(dir, &file_of(format, kind, &slug))?;
+    let id = entry.id.to_string();
+    // An item may have been renamed: the file under its old slug goes.
+    if let Some(old) = index.remove(&id) {
+        if let Some(slug) = old["slug"].as_str().filter(|s| *s != entry.slug) {
+            remove(dir, &file_of(format, kind, slug))?;
         }
-        index.retain(|e| e["id"] != entry.id.to_string());
     }
     let path = file_of(format, kind, &entry.slug);
     match &entry.item {
@@ -184,14 +194,15 @@ fn apply(
                 Format::Markdown => markdown(kind, item).into_bytes(),
             };
             write_atomic(&dir.join(&path), &bytes)?;
-            if format == Format::Json {
-                index.push(serde_json::json!({
+            index.insert(
+                id,
+                serde_json::json!({
                     "type": kind, "id": entry.id, "slug": entry.slug,
                     "title": item.get("title").or_else(|| item.get("name")),
                     "updated_at": item.get("updated_at"),
                     "path": path.to_string_lossy(),
-                }));
-            }
+                }),
+            );
             summary.written += 1;
         }
         _ => {
