@@ -88,7 +88,7 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
                     let mut res = as_problem(res);
                     let status = res.status().as_u16();
                     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
-                    observed.observe(method.as_str(), &route, status, started.elapsed().as_secs_f64());
+                    observed.observe(&method, &route, status, started.elapsed().as_secs_f64());
                     let headers = res.headers_mut();
                     headers.insert(REQUEST_ID, id.clone());
                     security_headers(headers, path.starts_with("/docs"));

@@ -1,6 +1,7 @@
 //! Prometheus metrics: request counts and latency histograms by route and status, the
 //! database pool, the public-answer cache, and how far this instance trails the change feed.
 
+use actix_web::http::Method;
 use lectern_service::Service;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -23,17 +24,20 @@ struct Series {
 /// never raw paths, so the number of series stays bounded whatever clients send.
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<HashMap<(String, String, u16), Series>>,
+    /// By route, then method and status: a request for a known series allocates nothing.
+    requests: Mutex<HashMap<String, HashMap<(Method, u16), Series>>>,
 }
 
 impl Metrics {
-    pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    pub fn observe(&self, method: &Method, route: &str, status: u16, seconds: f64) {
         let Ok(mut map) = self.requests.lock() else {
             return;
         };
-        let series = map
-            .entry((method.to_owned(), route.to_owned(), status))
-            .or_default();
+        let by_route = match map.get_mut(route) {
+            Some(m) => m,
+            None => map.entry(route.to_owned()).or_default(),
+        };
+        let series = by_route.entry((method.clone(), status)).or_default();
         series.count += 1;
         series.sum += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -60,7 +64,11 @@ impl Metrics {
             match self.requests.lock() {
                 Ok(map) => map
                     .iter()
-                    .map(|((m, r, s), v)| (m.clone(), r.clone(), *s, v.count, v.sum, v.buckets))
+                    .flat_map(|(r, by)| {
+                        by.iter().map(move |((m, s), v)| {
+                            (m.to_string(), r.clone(), *s, v.count, v.sum, v.buckets)
+                        })
+                    })
                     .collect(),
                 Err(_) => vec![],
             };
