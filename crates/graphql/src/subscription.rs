@@ -7,7 +7,8 @@ use crate::types::{Article, Technology};
 use async_graphql::{Context, Enum, Object, Subscription, ID};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
-use lectern_service::{Caller, Error, FeedEvent, Service, Visibility};
+use lectern_service::live::LiveItem;
+use lectern_service::{Caller, FeedEvent, Service};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
@@ -177,52 +178,32 @@ fn content_type(raw: &str) -> Option<ContentType> {
     }
 }
 
-/// What `caller` may hear of `event`: the item as they may read it now, a DELETE if it left
-/// their view, or nothing if they never could see it.
+/// The service decides what `caller` may hear of `event`; this only shapes it.
 async fn deliver(service: &Service, caller: &Caller, event: FeedEvent) -> Option<ContentChange> {
     let ty = content_type(&event.entity_type)?;
-    let key = event.entity_id.to_string();
-    let mut change = ContentChange {
+    let change = match service.live_change(caller, event).await {
+        Ok(Some(change)) => change,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::warn!(error = %e, "loading a changed item for a subscriber failed");
+            return None;
+        }
+    };
+    let event = change.event;
+    let (operation, article, technology) = match change.item {
+        Some(LiveItem::Article(a)) => (ChangeOperation::Upsert, Some(a.into()), None),
+        Some(LiveItem::Technology(t)) => (ChangeOperation::Upsert, None, Some(t.into())),
+        None => (ChangeOperation::Delete, None, None),
+    };
+    Some(ContentChange {
         seq: event.seq,
         content_type: ty,
         uuid: event.entity_id,
-        slug: event.slug.clone(),
-        operation: ChangeOperation::Upsert,
+        slug: event.slug,
+        operation,
         version: event.version,
         at: event.at,
-        article: None,
-        technology: None,
-    };
-    if event.operation == "upsert" {
-        let found = match ty {
-            ContentType::Article => service.get_article(caller, &key).await.map(|v| {
-                let version = v.version;
-                change.article = Some(v.into());
-                version
-            }),
-            ContentType::Technology => service.get_technology(caller, &key).await.map(|v| {
-                let version = v.version;
-                change.technology = Some(v.into());
-                version
-            }),
-        };
-        match found {
-            // Already changed again: the later event carries it, so each state arrives once.
-            Ok(version) if version > event.version => return None,
-            Ok(_) => return Some(change),
-            Err(Error::NotFound(_)) | Err(Error::Moved { .. }) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "loading a changed item for a subscriber failed");
-                return None;
-            }
-        }
-    }
-    let sees_all = match ty {
-        ContentType::Article => caller.article_visibility() == Visibility::All,
-        ContentType::Technology => caller.technology_visibility() == Visibility::All,
-    };
-    (sees_all || event.was_published).then(|| {
-        change.operation = ChangeOperation::Delete;
-        change
+        article,
+        technology,
     })
 }

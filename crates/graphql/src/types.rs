@@ -14,32 +14,16 @@ use uuid::Uuid;
 
 /// Where a piece of content is in the editorial workflow.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "lectern_domain::ContentStatus")]
 pub enum ContentStatus {
     Draft,
     Published,
     Archived,
 }
 
-impl ContentStatus {
-    pub fn parse(raw: &str) -> Self {
-        match raw {
-            "published" => ContentStatus::Published,
-            "archived" => ContentStatus::Archived,
-            _ => ContentStatus::Draft,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContentStatus::Draft => "draft",
-            ContentStatus::Published => "published",
-            ContentStatus::Archived => "archived",
-        }
-    }
-}
-
 /// What sort of thing a technology profile describes.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "lectern_domain::TechKind")]
 pub enum TechnologyKind {
     Language,
     Framework,
@@ -52,33 +36,28 @@ pub enum TechnologyKind {
     Category,
 }
 
-impl TechnologyKind {
+// The views hold these as the domain's text, which the service wrote: they always parse.
+impl ContentStatus {
     pub fn parse(raw: &str) -> Self {
-        match raw {
-            "language" => TechnologyKind::Language,
-            "framework" => TechnologyKind::Framework,
-            "runtime" => TechnologyKind::Runtime,
-            "platform" => TechnologyKind::Platform,
-            "database" => TechnologyKind::Database,
-            "architecture" => TechnologyKind::Architecture,
-            "practice" => TechnologyKind::Practice,
-            "tool" => TechnologyKind::Tool,
-            _ => TechnologyKind::Category,
-        }
+        lectern_domain::ContentStatus::parse(raw)
+            .unwrap_or(lectern_domain::ContentStatus::Draft)
+            .into()
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            TechnologyKind::Language => "language",
-            TechnologyKind::Framework => "framework",
-            TechnologyKind::Runtime => "runtime",
-            TechnologyKind::Platform => "platform",
-            TechnologyKind::Database => "database",
-            TechnologyKind::Architecture => "architecture",
-            TechnologyKind::Practice => "practice",
-            TechnologyKind::Tool => "tool",
-            TechnologyKind::Category => "category",
-        }
+        lectern_domain::ContentStatus::from(self).as_str()
+    }
+}
+
+impl TechnologyKind {
+    pub fn parse(raw: &str) -> Self {
+        lectern_domain::TechKind::parse(raw)
+            .unwrap_or(lectern_domain::TechKind::Category)
+            .into()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        lectern_domain::TechKind::from(self).as_str()
     }
 }
 
@@ -139,21 +118,11 @@ impl User {
         if let (Some(email), Some(role)) = (&self.email, &self.role) {
             return Ok(Some((email.clone(), role.clone())));
         }
-        let who = caller(ctx);
-        let is_self = who.user_id().map(|u| u.0) == Some(self.id);
-        let is_admin = who.role() == Some(lectern_domain::Role::Admin);
-        if !is_self && !is_admin {
-            return Ok(None);
-        }
-        let user = match is_self {
-            true => service(ctx).me(&who).await,
-            false => service(ctx).get_user(&who, self.id).await,
-        };
-        match user {
-            Ok(u) => Ok(Some((u.email, u.role))),
-            Err(lectern_service::Error::NotFound(_)) => Ok(None),
-            Err(e) => Err(crate::error::to_gql(e)),
-        }
+        let user = service(ctx)
+            .private_profile(&caller(ctx), self.id)
+            .await
+            .gql()?;
+        Ok(user.map(|u| (u.email, u.role)))
     }
 }
 
@@ -461,15 +430,11 @@ impl Technology {
         ctx: &Context<'_>,
         #[graphql(default = 10)] first: i64,
     ) -> async_graphql::Result<Vec<Article>> {
-        if !(1..=100).contains(&first) {
-            return Err(crate::error::bad_input(
-                "invalid_limit",
-                format!("first must be between 1 and 100, not {first}"),
-            ));
-        }
+        // The page-size rule of every list, from the service.
+        let per = lectern_service::paging::parse_limit(Some(first)).gql()?;
         let loader = ctx.data_unchecked::<DataLoader<CoveringLoader>>();
         let list = loader
-            .load_one((self.id, first as u64))
+            .load_one((self.id, per))
             .await
             .map_err(|e| (*e).clone())?
             .unwrap_or_default();

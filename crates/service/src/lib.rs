@@ -12,6 +12,7 @@ mod connections;
 pub mod editorial;
 mod error;
 pub mod inputs;
+pub mod live;
 pub mod paging;
 pub mod passwords;
 mod public;
@@ -59,8 +60,9 @@ pub struct FeedEvent {
     pub version: i64,
     /// Whether the item is published after the change.
     pub published: bool,
-    /// Whether it was published before it, so that those who could see it hear it go.
-    pub was_published: bool,
+    /// Its state just before the change (None: it did not exist; Some(published)), so that
+    /// those who could see it hear it go. Read only while someone listens.
+    pub before: Option<bool>,
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -238,8 +240,10 @@ impl Service {
             let full = rows.len() == 500;
             for row in rows {
                 // Only live listeners need to know; nobody listening costs no query.
-                let was_published = self.inner.events.receiver_count() > 0
-                    && feed::published_before(conn, row.entity_id, row.seq).await?;
+                let before = match self.inner.events.receiver_count() {
+                    0 => None,
+                    _ => feed::state_at(conn, row.entity_id, row.seq - 1).await?,
+                };
                 last = row.seq;
                 let _ = self.inner.events.send(FeedEvent {
                     seq: row.seq,
@@ -249,7 +253,7 @@ impl Service {
                     operation: row.operation,
                     version: row.version,
                     published: row.published,
-                    was_published,
+                    before,
                     at: row.changed_at,
                 });
             }

@@ -2,7 +2,7 @@
 //! everything the caller may read; later syncs read only the change feed since the token
 //! they were given, so their cost follows the number of changes, not the size of the site.
 
-use crate::{articles, technologies, Caller, Error, Result, Service, Visibility};
+use crate::{articles, technologies, Caller, Error, Result, Service};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -287,16 +287,8 @@ impl Service {
             }
             // Gone, or no longer readable: say so only to a caller who could see it at the
             // token's point, so a draft's existence never reaches a published-only mirror.
-            let sees_all = match kind {
-                "article" => caller.article_visibility() == Visibility::All,
-                _ => caller.technology_visibility() == Visibility::All,
-            };
             let before = feed::state_at(conn, row.entity_id, since).await?;
-            let could_see = match before {
-                None => false,
-                Some(published) => sees_all || published,
-            };
-            if could_see {
+            if crate::live::could_see(caller, kind, before) {
                 items.push(SyncEntry {
                     entity_type: kind,
                     op: "delete",

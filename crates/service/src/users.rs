@@ -384,11 +384,28 @@ impl Service {
 }
 
 impl Service {
+    /// A user's private fields (email, role) for those allowed to see them: the user themself
+    /// and admins. None for everyone else, and for users that do not exist.
+    pub async fn private_profile(&self, caller: &Caller, id: Uuid) -> Result<Option<UserView>> {
+        let found = if caller.user_id().map(|u| u.0) == Some(id) {
+            self.me(caller).await
+        } else if caller.role() == Some(Role::Admin) {
+            self.get_user(caller, id).await
+        } else {
+            return Ok(None);
+        };
+        match found {
+            Ok(user) => Ok(Some(user)),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A user's public face (id and display name), for those who may know of them: the
     /// user themself, admins, and anyone who can read an article they wrote.
     pub async fn public_user(&self, caller: &Caller, id: Uuid) -> Result<AuthorRef> {
         let known = caller.user_id().map(|u| u.0) == Some(id)
-            || caller.role() == Some(lectern_domain::Role::Admin)
+            || caller.role() == Some(Role::Admin)
             || self
                 .count_articles(
                     caller,

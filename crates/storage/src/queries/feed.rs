@@ -95,26 +95,6 @@ pub async fn since<C: ConnectionTrait>(
         .await?)
 }
 
-/// Whether the entity was published just before change `seq` (its previous feed row), so
-/// that an unpublish can be told to those who could see it and kept from those who could not.
-pub async fn published_before<C: ConnectionTrait>(
-    conn: &C,
-    entity_id: Uuid,
-    seq: i64,
-) -> Result<bool> {
-    let published: Option<bool> = change_feed::Entity::find()
-        .select_only()
-        .column(change_feed::Column::Published)
-        .filter(change_feed::Column::EntityId.eq(entity_id))
-        .filter(change_feed::Column::Seq.lt(seq))
-        .order_by_desc(change_feed::Column::Seq)
-        .limit(1)
-        .into_tuple()
-        .one(conn)
-        .await?;
-    Ok(published.unwrap_or(false))
-}
-
 /// The entity's state as of change `seq` included: None if it did not exist yet (or had been
 /// deleted), otherwise whether it was published.
 pub async fn state_at<C: ConnectionTrait>(

@@ -1,0 +1,68 @@
+//! What a caller may learn of one committed change, for live subscriptions. The rule is the
+//! sync API's: the item as the caller may read it now, a removal if it was visible to them
+//! before the change, and nothing at all about content they could never see.
+
+use crate::views::{ArticleView, TechnologyView};
+use crate::{Caller, Error, FeedEvent, Result, Service, Visibility};
+
+/// The item a change left behind, as the caller may read it.
+#[derive(Debug, Clone)]
+pub enum LiveItem {
+    Article(ArticleView),
+    Technology(TechnologyView),
+}
+
+/// A change as one caller may see it: `item` is None when the item left their view
+/// (deleted, unpublished or archived).
+#[derive(Debug, Clone)]
+pub struct LiveChange {
+    pub event: FeedEvent,
+    pub item: Option<LiveItem>,
+}
+
+/// Whether `caller` could read an item of `kind` whose state was `before` (None: it did not
+/// exist; Some(published)).
+pub(crate) fn could_see(caller: &Caller, kind: &str, before: Option<bool>) -> bool {
+    let sees_all = match kind {
+        "article" => caller.article_visibility() == Visibility::All,
+        _ => caller.technology_visibility() == Visibility::All,
+    };
+    before.is_some_and(|published| sees_all || published)
+}
+
+impl Service {
+    /// What `caller` may hear of `event`, or None.
+    pub async fn live_change(
+        &self,
+        caller: &Caller,
+        event: FeedEvent,
+    ) -> Result<Option<LiveChange>> {
+        let key = event.entity_id.to_string();
+        if event.operation == "upsert" {
+            let found = match event.entity_type.as_str() {
+                "article" => self
+                    .get_article(caller, &key)
+                    .await
+                    .map(|v| (v.version, LiveItem::Article(v))),
+                _ => self
+                    .get_technology(caller, &key)
+                    .await
+                    .map(|v| (v.version, LiveItem::Technology(v))),
+            };
+            match found {
+                // Changed again since: the later event carries it, so each state arrives once.
+                Ok((version, _)) if version > event.version => return Ok(None),
+                Ok((_, item)) => {
+                    return Ok(Some(LiveChange {
+                        event,
+                        item: Some(item),
+                    }))
+                }
+                Err(Error::NotFound(_) | Error::Moved { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let visible_before = could_see(caller, &event.entity_type, event.before);
+        Ok(visible_before.then_some(LiveChange { event, item: None }))
+    }
+}
