@@ -22,10 +22,13 @@ struct Series {
 
 /// Request figures of this process. Routes are the matched patterns (`/api/v1/articles/{key}`),
 /// never raw paths, so the number of series stays bounded whatever clients send.
+/// One route's series, by method and status.
+type ByRoute = HashMap<(Method, u16), Series>;
+
 #[derive(Default)]
 pub struct Metrics {
     /// By route, then method and status: a request for a known series allocates nothing.
-    requests: Mutex<HashMap<String, HashMap<(Method, u16), Series>>>,
+    requests: Mutex<HashMap<String, ByRoute>>,
 }
 
 impl Metrics {
