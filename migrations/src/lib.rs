@@ -10,6 +10,8 @@ mod m20261120_000004_settings;
 mod m20261120_000005_public_json;
 mod m20261120_000006_auth;
 mod m20261120_000007_editorial;
+mod m20261121_000008_webhooks;
+mod m20261121_000009_search;
 
 pub struct Migrator;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261120_000005_public_json::Migration),
             Box::new(m20261120_000006_auth::Migration),
             Box::new(m20261120_000007_editorial::Migration),
+            Box::new(m20261121_000008_webhooks::Migration),
+            Box::new(m20261121_000009_search::Migration),
         ]
     }
 }

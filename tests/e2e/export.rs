@@ -146,3 +146,57 @@ async fn json_export_writes_items_and_an_index() {
     assert_eq!(index.as_array().unwrap().len(), 1);
     assert_eq!(index[0]["slug"], a.slug.as_str());
 }
+
+fn ndjson(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l:?}: {e}")))
+        .collect()
+}
+
+#[tokio::test]
+async fn http_export_streams_published_ndjson_and_then_only_changes() {
+    let ctx = Ctx::new().await;
+    let admin = ctx.admin().await;
+    let kept = ctx.article(&admin, "Streamed along", "published").await;
+    let gone = ctx.article(&admin, "Soon withdrawn", "published").await;
+    ctx.article(&admin, "Streamed draft", "draft").await;
+    ctx.technology(&admin, "Streamy", "published").await;
+
+    ctx.client
+        .get("/api/v1/export")
+        .await
+        .assert_problem(401, "unauthenticated");
+    let reader = ctx.api_token("read").await;
+    let r = reader.get("/api/v1/export").await;
+    r.assert_status(200);
+    assert_eq!(r.header("content-type"), Some("application/x-ndjson"));
+    let lines = ndjson(&r.text);
+    let end = lines.last().unwrap();
+    assert_eq!(end["type"], "end", "the last line closes the stream");
+    assert_eq!(end["count"], 3);
+    assert_eq!(lines.len(), 4);
+    assert!(lines[..3].iter().all(|l| l["op"] == "upsert" && l["item"]["id"] == l["id"]));
+    assert!(!r.text.contains("Streamed draft"));
+    // An editor's token exports what the site may show, not drafts.
+    let preview = ctx.api_token("preview").await;
+    assert!(!preview.get("/api/v1/export").await.text.contains("Streamed draft"));
+
+    let token = end["next_sync_token"].as_str().unwrap().to_owned();
+    ctx.service
+        .set_article_status(&admin, &gone.id.to_string(), lectern_service::StatusAction::Unpublish, Some(gone.version))
+        .await
+        .unwrap();
+    ctx.article(&admin, "Another draft", "draft").await;
+    let changes = ndjson(&reader.get(&format!("/api/v1/export?since={token}")).await.text);
+    assert_eq!(changes.len(), 2, "{changes:#?}");
+    assert_eq!(changes[0]["op"], "delete");
+    assert_eq!(changes[0]["id"], gone.id.to_string());
+    assert_eq!(changes[1]["type"], "end");
+    assert_eq!(changes[1]["count"], 1);
+    assert_ne!(changes[0]["id"], kept.id.to_string());
+
+    reader
+        .get("/api/v1/export?since=not-a-token")
+        .await
+        .assert_problem(400, "invalid_sync_token");
+}

@@ -19,4 +19,6 @@ mod operations;
 mod pagination;
 mod permissions;
 mod service_rules;
+mod search;
 mod sync;
+mod webhooks;

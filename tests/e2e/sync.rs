@@ -192,3 +192,38 @@ async fn bad_sync_tokens_and_limits_are_clear_400s() {
     // An anonymous caller may sync published content.
     ctx.client.get("/api/v1/sync").await.assert_status(200);
 }
+
+#[tokio::test]
+async fn tokens_older_than_the_kept_history_get_410_after_pruning() {
+    let ctx = Ctx::new().await;
+    let admin = ctx.admin().await;
+    let first = ctx.article(&admin, "Old news", "published").await;
+    let reader = ctx.api_token("read").await;
+    let (_, old_token) = sync_all(&reader, None, 50).await;
+    ctx.service
+        .update_article(
+            &admin,
+            &first.id.to_string(),
+            serde_json::from_value(serde_json::json!({"summary": "changed"})).unwrap(),
+            Some(first.version),
+        )
+        .await
+        .unwrap();
+    ctx.article(&admin, "Later news", "published").await;
+    // A service that keeps no history at all prunes everything but each item's latest change.
+    let mut config = lectern_service::ServiceConfig::default();
+    config.feed_retention = std::time::Duration::ZERO;
+    let pruner = lectern_service::Service::new(ctx.service.db().clone(), config);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    pruner.prune_history().await.unwrap();
+    let r = reader.get(&format!("/api/v1/sync?token={old_token}")).await;
+    r.assert_problem(410, "gone");
+    assert!(r.body["detail"].as_str().unwrap().contains("full sync"));
+    // A full sync still works and gives a token that does.
+    let (entries, token) = sync_all(&reader, None, 50).await;
+    assert_eq!(entries.len(), 2);
+    reader
+        .get(&format!("/api/v1/sync?token={token}"))
+        .await
+        .assert_status(200);
+}

@@ -12,7 +12,7 @@ mod values;
 
 pub use error::{FieldError, ValidationErrors};
 pub use ids::{ArticleId, TechnologyId, UserId};
-pub use markdown::render_markdown;
+pub use markdown::{plain_text, render_markdown};
 pub use text::{Body, DisplayName, Email, Name, Slug, Summary, Tag, Title};
 pub use values::{ContentStatus, EntityType, HttpUrl, Role, TechKind, TrendSignal, Year};
 

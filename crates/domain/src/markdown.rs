@@ -1,4 +1,4 @@
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Renders Markdown to HTML that is safe to embed in a page.
 ///
@@ -121,5 +121,46 @@ mod tests {
                 "{url}: {html}"
             );
         }
+    }
+}
+
+/// The words of a Markdown document without its markup, for search: text, code and link
+/// texts, with block boundaries kept as spaces so words never run together.
+pub fn plain_text(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for event in Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            // Inline markup ends mid-sentence; only block ends and breaks separate words.
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod plain_text_tests {
+    use super::plain_text;
+
+    #[test]
+    fn markup_goes_and_words_stay_apart() {
+        assert_eq!(
+            plain_text("# Go\n\nA *fast* [language](https://go.dev).\n\n- one\n- two"),
+            "Go A fast language. one two"
+        );
     }
 }

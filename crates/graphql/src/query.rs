@@ -346,6 +346,57 @@ impl Query {
         }
     }
 
+    /// Ranked full-text search over titles, names, tags, summaries and bodies: every word
+    /// must match, the last also as a prefix. Snippets are HTML-escaped with matches in
+    /// `<mark>`. Anonymous callers and read tokens find published content only.
+    #[graphql(complexity = "2 + first.unwrap_or(20).clamp(1, 50) as usize")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        #[graphql(name = "type")] kind: Option<SearchType>,
+        #[graphql(validator(minimum = 1, maximum = 50))] first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SearchResults> {
+        let kind = kind.map(|k| match k {
+            SearchType::Article => "article",
+            SearchType::Technology => "technology",
+        });
+        let page = service(ctx)
+            .search(
+                &caller(ctx),
+                &query,
+                kind,
+                first.map(i64::from),
+                after.as_deref(),
+            )
+            .await
+            .gql()?;
+        Ok(SearchResults {
+            has_next_page: page.next_cursor.is_some(),
+            end_cursor: page.next_cursor,
+            nodes: page
+                .data
+                .into_iter()
+                .map(|h| {
+                    let (ty, node) = if h.entity_type == "article" {
+                        (SearchType::Article, NodeType::Article)
+                    } else {
+                        (SearchType::Technology, NodeType::Technology)
+                    };
+                    SearchHit {
+                        id: ids::global_id(node, h.id),
+                        kind: ty,
+                        slug: h.slug,
+                        title: h.title,
+                        snippet: h.snippet,
+                        score: h.score,
+                    }
+                })
+                .collect(),
+        })
+    }
+
     /// The logged-in user; null for anonymous callers and API tokens.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         let who = caller(ctx);

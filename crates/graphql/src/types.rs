@@ -563,3 +563,33 @@ impl From<lectern_service::TokenPair> for AuthPayload {
         }
     }
 }
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum SearchType {
+    Article,
+    Technology,
+}
+
+/// One search match.
+#[derive(SimpleObject, Clone)]
+pub struct SearchHit {
+    /// The global id of the article or technology (usable with `node`).
+    pub id: ID,
+    #[graphql(name = "type")]
+    pub kind: SearchType,
+    pub slug: String,
+    /// The title, or a technology's name.
+    pub title: String,
+    /// A passage around the matches, HTML-escaped, with matches in `<mark>`.
+    pub snippet: String,
+    /// Relevance, higher is better; comparable within one answer only.
+    pub score: f64,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct SearchResults {
+    pub nodes: Vec<SearchHit>,
+    pub has_next_page: bool,
+    /// Pass as `after` for the next page.
+    pub end_cursor: Option<String>,
+}

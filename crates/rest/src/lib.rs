@@ -8,15 +8,18 @@ mod body;
 mod caller;
 pub mod etag;
 pub mod extract;
+mod export;
 mod health;
 pub mod openapi;
 pub mod problem;
 pub mod respond;
+mod search;
 mod shape;
 mod sync;
 mod technologies;
 mod tokens;
 mod users;
+mod webhooks;
 
 pub use auth::TrustedProxies;
 pub use caller::Auth;
@@ -90,7 +93,10 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
                     .configure(technologies::routes)
                     .configure(users::routes)
                     .configure(tokens::routes)
-                    .configure(sync::routes),
+                    .configure(sync::routes)
+                    .configure(export::routes)
+                    .configure(search::routes)
+                    .configure(webhooks::routes),
             );
     }
 }

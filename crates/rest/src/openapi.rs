@@ -382,7 +382,9 @@ impl Modify for BearerAuth {
         crate::technologies::revisions, crate::technologies::revision, crate::technologies::restore,
         crate::users::me, crate::users::update_me, crate::users::list, crate::users::create, crate::users::get, crate::users::update, crate::users::delete,
         crate::tokens::list, crate::tokens::create, crate::tokens::revoke,
-        crate::sync::sync,
+        crate::sync::sync, crate::export::export, crate::search::search,
+        crate::webhooks::list, crate::webhooks::create, crate::webhooks::get, crate::webhooks::update, crate::webhooks::delete,
+        crate::webhooks::test, crate::webhooks::deliveries, crate::webhooks::redeliver,
     ),
     components(schemas(
         ArticleView, TechnologyView, AuthorRef, TechnologyRef, UserView, TrendSignalDoc, Problem, FieldProblem, PageInfo,
@@ -396,7 +398,9 @@ impl Modify for BearerAuth {
         (name = "auth", description = "Logins and tokens"),
         (name = "users", description = "Accounts (admins) and one's own profile"),
         (name = "tokens", description = "API tokens for build tools (admins)"),
-        (name = "sync", description = "Delta sync for static site generators and mirrors"),
+        (name = "sync", description = "Delta sync and export for static site generators and mirrors"),
+        (name = "search", description = "Full-text search"),
+        (name = "webhooks", description = "Signed event deliveries to other systems (admins)"),
         (name = "health", description = "Liveness and readiness"),
     ),
 )]
@@ -462,6 +466,11 @@ pub struct RevisionList {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct WebhookList {
+    pub data: Vec<lectern_service::webhooks::WebhookView>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct TokenList {
     pub data: Vec<lectern_service::ApiTokenView>,
 }
@@ -489,6 +498,9 @@ mod tests {
             ("/api/v1", include_str!("users.rs")),
             ("/api/v1", include_str!("tokens.rs")),
             ("/api/v1", include_str!("sync.rs")),
+            ("/api/v1", include_str!("export.rs")),
+            ("/api/v1", include_str!("search.rs")),
+            ("/api/v1", include_str!("webhooks.rs")),
         ];
         let mut routes = BTreeSet::new();
         for (prefix, source) in sources {

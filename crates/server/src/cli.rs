@@ -138,6 +138,14 @@ fn service_config(config: &Config) -> ServiceConfig {
             parallelism: 1,
         },
         public_cache_bytes: config.cache_bytes,
+        feed_retention: Duration::from_secs(config.feed_retention_days * 24 * 3600),
+        webhooks: lectern_service::webhooks::WebhookConfig {
+            allow_private: config.webhook_allow_private,
+            retry_for: Duration::from_secs(config.webhook_retry_for),
+            retry_base: Duration::from_millis(config.webhook_retry_base_ms),
+            timeout: Duration::from_millis(config.webhook_timeout_ms),
+            poll: Duration::from_millis(config.webhook_poll_ms),
+        },
         auth: lectern_service::AuthConfig {
             access_ttl: chrono::Duration::seconds(config.access_token_ttl),
             refresh_ttl: chrono::Duration::seconds(config.refresh_token_ttl),
@@ -265,7 +273,15 @@ async fn serve(config: Config) -> BoxResult<()> {
         .map_err(|e| format!("setting up token signing failed: {e}"))?;
     let admin = bootstrap::ensure_admin(&service, &config).await?;
     let demo = bootstrap::maybe_load_demo(&service, &config).await?;
+    let indexed = service
+        .ensure_search_index()
+        .await
+        .map_err(|e| format!("building the search index failed: {e}"))?;
+    if indexed > 0 {
+        tracing::info!(indexed, "search index built");
+    }
     service.check_feed().await;
+    let webhooks = service.run_webhooks();
     let watcher = service.watch_feed(Duration::from_millis(config.feed_poll_ms));
     let scheduler = service.run_scheduler(Duration::from_millis(config.scheduler_ms));
     let bound = app::bind(&config, service)?;
@@ -328,6 +344,7 @@ async fn serve(config: Config) -> BoxResult<()> {
     bound.server.await?;
     watcher.abort();
     scheduler.abort();
+    webhooks.abort();
     tracing::info!("shut down cleanly");
     db.close().await?;
     Ok(())

@@ -73,6 +73,18 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// A separate address serving `GET /metrics` without a token (`LECTERN_METRICS_ADDR`).
     pub metrics_addr: Option<String>,
+    /// Let webhooks reach loopback and private addresses (`LECTERN_WEBHOOK_ALLOW_PRIVATE`).
+    pub webhook_allow_private: bool,
+    /// How long a webhook delivery is retried, in seconds (`LECTERN_WEBHOOK_RETRY_FOR`).
+    pub webhook_retry_for: u64,
+    /// The first retry's delay in ms, doubling after (`LECTERN_WEBHOOK_RETRY_BASE_MS`).
+    pub webhook_retry_base_ms: u64,
+    /// Time allowed for one webhook request, in ms (`LECTERN_WEBHOOK_TIMEOUT_MS`).
+    pub webhook_timeout_ms: u64,
+    /// How often to look for due webhook deliveries, in ms (`LECTERN_WEBHOOK_POLL_MS`).
+    pub webhook_poll_ms: u64,
+    /// Days of change history kept for sync tokens (`LECTERN_FEED_RETENTION_DAYS`).
+    pub feed_retention_days: u64,
 }
 
 impl Default for Config {
@@ -111,6 +123,12 @@ impl Default for Config {
             graphql_allowlist: None,
             metrics_token: None,
             metrics_addr: None,
+            webhook_allow_private: false,
+            webhook_retry_for: 24 * 3600,
+            webhook_retry_base_ms: 10_000,
+            webhook_timeout_ms: 10_000,
+            webhook_poll_ms: 1000,
+            feed_retention_days: 90,
         }
     }
 }
@@ -151,6 +169,12 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("LECTERN_GRAPHQL_MAX_BYTES", "largest GraphQL request body in bytes (default 102400)"),
     ("LECTERN_METRICS_TOKEN", "bearer token for GET /metrics (Prometheus) on the main listener; without it there is no such route"),
     ("LECTERN_METRICS_ADDR", "a separate address, e.g. 127.0.0.1:9090, serving GET /metrics without a token"),
+    ("LECTERN_WEBHOOK_ALLOW_PRIVATE", "let webhooks reach loopback and private networks: false (default) or true"),
+    ("LECTERN_WEBHOOK_RETRY_FOR", "seconds a webhook delivery is retried before it is marked failed (default 86400)"),
+    ("LECTERN_WEBHOOK_RETRY_BASE_MS", "first retry delay in ms, doubling up to an hour, with jitter (default 10000)"),
+    ("LECTERN_WEBHOOK_TIMEOUT_MS", "time allowed for one webhook request in ms (default 10000)"),
+    ("LECTERN_WEBHOOK_POLL_MS", "how often each instance looks for due deliveries, in ms (default 1000)"),
+    ("LECTERN_FEED_RETENTION_DAYS", "days of change history kept; older sync tokens get 410 (default 90)"),
     ("LECTERN_GRAPHQL_ALLOWLIST", "path of a persisted-query file (Apollo manifest or {sha256: query}); when set only those queries run"),
 ];
 
@@ -355,6 +379,24 @@ impl Config {
         if let Some(v) = env("LECTERN_METRICS_ADDR") {
             self.metrics_addr = Some(v).filter(|s| !s.is_empty());
         }
+        if let Some(v) = env("LECTERN_WEBHOOK_ALLOW_PRIVATE") {
+            self.webhook_allow_private = boolean("LECTERN_WEBHOOK_ALLOW_PRIVATE", v)?;
+        }
+        if let Some(v) = env("LECTERN_WEBHOOK_RETRY_FOR") {
+            self.webhook_retry_for = parse("LECTERN_WEBHOOK_RETRY_FOR", v)?;
+        }
+        if let Some(v) = env("LECTERN_WEBHOOK_RETRY_BASE_MS") {
+            self.webhook_retry_base_ms = parse("LECTERN_WEBHOOK_RETRY_BASE_MS", v)?;
+        }
+        if let Some(v) = env("LECTERN_WEBHOOK_TIMEOUT_MS") {
+            self.webhook_timeout_ms = parse("LECTERN_WEBHOOK_TIMEOUT_MS", v)?;
+        }
+        if let Some(v) = env("LECTERN_WEBHOOK_POLL_MS") {
+            self.webhook_poll_ms = parse("LECTERN_WEBHOOK_POLL_MS", v)?;
+        }
+        if let Some(v) = env("LECTERN_FEED_RETENTION_DAYS") {
+            self.feed_retention_days = parse("LECTERN_FEED_RETENTION_DAYS", v)?;
+        }
         if let Some(v) = env("LECTERN_GRAPHQL_ALLOWLIST") {
             self.graphql_allowlist = Some(v).filter(|s| !s.trim().is_empty());
         }
@@ -409,6 +451,19 @@ impl Config {
         {
             return Err(ConfigError::Env(
                 "GraphQL limits too small: depth at least 3, complexity at least 10, batch at least 1".into(),
+            ));
+        }
+        if self.webhook_retry_base_ms < 10
+            || self.webhook_poll_ms < 10
+            || self.webhook_timeout_ms < 100
+        {
+            return Err(ConfigError::Env(
+                "webhook intervals too small: retry base and poll at least 10 ms, timeout at least 100 ms".into(),
+            ));
+        }
+        if self.feed_retention_days < 1 {
+            return Err(ConfigError::Env(
+                "LECTERN_FEED_RETENTION_DAYS must be at least 1".into(),
             ));
         }
         if self.metrics_token.as_ref().is_some_and(|t| t.len() < 16) {

@@ -142,6 +142,18 @@ impl Metrics {
             "lectern_feed_lag {}",
             if head < 0 { 0 } else { (head - seen).max(0) }
         );
+        match service.webhook_stats().await {
+            Ok(w) => {
+                let _ = writeln!(out, "# HELP lectern_webhook_queue_depth Webhook deliveries waiting to be sent or retried.\n# TYPE lectern_webhook_queue_depth gauge");
+                let _ = writeln!(out, "lectern_webhook_queue_depth {}", w.pending);
+                let _ = writeln!(out, "# HELP lectern_webhook_deliveries_failed Deliveries given up after their retry window, still in the log.\n# TYPE lectern_webhook_deliveries_failed gauge");
+                let _ = writeln!(out, "lectern_webhook_deliveries_failed {}", w.failed);
+                let _ = writeln!(out, "# HELP lectern_webhook_attempts_total Delivery attempts made by this instance, by result.\n# TYPE lectern_webhook_attempts_total counter");
+                let _ = writeln!(out, "lectern_webhook_attempts_total{{result=\"delivered\"}} {}", w.delivered_here);
+                let _ = writeln!(out, "lectern_webhook_attempts_total{{result=\"failed\"}} {}", w.failed_attempts_here);
+            }
+            Err(e) => tracing::warn!(error = %e, "reading webhook figures failed"),
+        }
         let _ = writeln!(out, "# HELP lectern_live_subscribers Open GraphQL subscriptions.\n# TYPE lectern_live_subscribers gauge");
         let _ = writeln!(out, "lectern_live_subscribers {}", service.live_listeners());
         out

@@ -223,6 +223,9 @@ impl Service {
                     if let Err(e) = service.forget_old_idempotency_keys().await {
                         tracing::warn!(error = %e, "forgetting old idempotency keys failed");
                     }
+                    if let Err(e) = service.prune_history().await {
+                        tracing::warn!(error = %e, "pruning old change history failed");
+                    }
                 }
                 match service.publish_due().await {
                     Ok(0) => {}

@@ -17,10 +17,12 @@ pub mod paging;
 pub mod passwords;
 mod public;
 mod record;
+pub mod search;
 pub mod sync;
 mod technologies;
 mod users;
 pub mod views;
+pub mod webhooks;
 
 pub use articles::{ArticleQuery, StatusAction};
 pub use auth::{ApiTokenView, AuthConfig, CreatedApiToken, TokenPair};
@@ -41,6 +43,8 @@ use tokio::sync::broadcast;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub seq: i64,
+    /// Whether webhook deliveries were queued with it.
+    pub webhooks: bool,
     pub entity_type: &'static str,
     pub entity_id: uuid::Uuid,
     pub operation: &'static str,
@@ -73,6 +77,9 @@ pub struct ServiceConfig {
     pub auth: auth::AuthConfig,
     /// Memory for cached public answers; 0 turns the cache off.
     pub public_cache_bytes: usize,
+    pub webhooks: webhooks::WebhookConfig,
+    /// How long change history is kept for sync tokens.
+    pub feed_retention: std::time::Duration,
 }
 
 impl Default for ServiceConfig {
@@ -81,6 +88,8 @@ impl Default for ServiceConfig {
             password: passwords::PasswordParams::default(),
             auth: auth::AuthConfig::default(),
             public_cache_bytes: 32 * 1024 * 1024,
+            webhooks: webhooks::WebhookConfig::default(),
+            feed_retention: std::time::Duration::from_secs(90 * 24 * 3600),
         }
     }
 }
@@ -103,6 +112,10 @@ struct Inner {
     dummy_hash: tokio::sync::OnceCell<String>,
     /// The newest change-feed sequence this process knows of.
     feed_head: std::sync::atomic::AtomicI64,
+    /// Wakes the webhook worker when this process queued deliveries.
+    webhook_wake: tokio::sync::Notify,
+    webhook_client: std::sync::OnceLock<reqwest::Client>,
+    webhook_counts: webhooks::Counts,
 }
 
 impl Service {
@@ -121,6 +134,9 @@ impl Service {
                 keys: std::sync::OnceLock::new(),
                 dummy_hash: tokio::sync::OnceCell::new(),
                 feed_head: std::sync::atomic::AtomicI64::new(0),
+                webhook_wake: tokio::sync::Notify::new(),
+                webhook_client: std::sync::OnceLock::new(),
+                webhook_counts: webhooks::Counts::default(),
             }),
         }
     }
@@ -146,6 +162,9 @@ impl Service {
             .feed_head
             .fetch_max(change.seq, std::sync::atomic::Ordering::AcqRel);
         // No receiver is not an error: nobody is listening yet.
+        if change.webhooks {
+            self.inner.webhook_wake.notify_one();
+        }
         let _ = self.inner.changes.send(change);
         self.inner.wake.notify_one();
     }
@@ -235,7 +254,9 @@ impl Service {
                 return Ok(last);
             };
             if self.inner.feed_head.fetch_max(newest, Ordering::AcqRel) < newest {
+                // Another instance committed: it may have queued deliveries this one can take.
                 self.inner.cache.clear();
+                self.inner.webhook_wake.notify_one();
             }
             let full = rows.len() == 500;
             for row in rows {

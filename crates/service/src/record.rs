@@ -3,7 +3,7 @@
 
 use crate::{Change, Result, Service};
 use chrono::{DateTime, Utc};
-use lectern_storage::queries::{feed, revisions};
+use lectern_storage::queries::{feed, revisions, search};
 use lectern_storage::Tx;
 use uuid::Uuid;
 
@@ -24,6 +24,14 @@ pub(crate) struct Record<'a> {
 impl Service {
     /// Appends the revision and the feed row; returns the change to announce after commit.
     pub(crate) async fn record(&self, tx: &Tx, r: Record<'_>) -> Result<Change> {
+        let backend = self.db().backend();
+        match &r.snapshot {
+            Some(snapshot) => {
+                search::upsert(tx, backend, crate::search::document(r.entity_type, r.entity_id, snapshot))
+                    .await?
+            }
+            None => search::remove(tx, backend, r.entity_id).await?,
+        }
         if let Some(snapshot) = r.snapshot {
             revisions::insert(
                 tx,
@@ -54,7 +62,23 @@ impl Service {
             },
         )
         .await?;
+        let webhooks = self
+            .enqueue_webhooks(
+                tx,
+                crate::webhooks::Occurred {
+                    seq,
+                    entity_type: r.entity_type,
+                    entity_id: r.entity_id,
+                    slug: r.slug,
+                    version: r.version,
+                    published: r.published,
+                    deleted: r.operation == "delete",
+                    at: r.at,
+                },
+            )
+            .await?;
         Ok(Change {
+            webhooks,
             seq,
             entity_type: r.entity_type,
             entity_id: r.entity_id,

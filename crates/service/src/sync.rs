@@ -231,7 +231,12 @@ impl Service {
     async fn sync_changes(&self, caller: &Caller, since: i64, limit: u64) -> Result<SyncPage> {
         let conn = self.db().conn();
         let oldest = feed::oldest_seq(conn).await?;
-        if since > 0 && oldest > since + 1 {
+        let floor: i64 = self
+            .setting(FEED_FLOOR_SETTING)
+            .await?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        if since > 0 && (oldest > since + 1 || since < floor) {
             return Err(Error::Gone(
                 "this sync token is older than the change history the server keeps: start a full sync without a token".into(),
             ));
@@ -341,5 +346,47 @@ mod tests {
         for bad in ["", "!!", "e30", "eyJ2IjoyLCJzIjoxfQ", &"a".repeat(600)] {
             assert_eq!(decode(bad).unwrap_err().code(), "invalid_sync_token");
         }
+    }
+}
+
+/// The newest change-feed sequence pruned: tokens before it are too old to serve.
+const FEED_FLOOR_SETTING: &str = "feed.floor";
+
+impl Service {
+    /// Forgets change history older than the retention period (keeping each item's latest
+    /// change) and webhook deliveries finished more than 30 days ago. Safe to run anywhere,
+    /// any number of times.
+    pub async fn prune_history(&self) -> Result<()> {
+        let retention = chrono::Duration::from_std(self.config().feed_retention)
+            .unwrap_or(chrono::Duration::days(90));
+        let conn = self.db().conn();
+        if let Some(floor) = feed::prune(conn, chrono::Utc::now() - retention).await? {
+            let current: i64 = self
+                .setting(FEED_FLOOR_SETTING)
+                .await?
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            if floor > current {
+                lectern_storage::queries::settings::set(conn, FEED_FLOOR_SETTING, &floor.to_string())
+                    .await?;
+            }
+        }
+        lectern_storage::queries::webhooks::forget_finished_before(
+            conn,
+            chrono::Utc::now() - chrono::Duration::days(30),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A page of the build-time export: the published content, as a static site may show it,
+    /// whoever asks; any authenticated caller may pull it (a `read` token is the usual one).
+    pub async fn export_page(&self, caller: &Caller, since: Option<&str>) -> Result<SyncPage> {
+        if !caller.is_authenticated() {
+            return Err(Error::Unauthenticated(
+                "the export needs an API token or a login".into(),
+            ));
+        }
+        self.sync(&Caller::Anonymous, since, Some(500)).await
     }
 }

@@ -55,6 +55,8 @@ impl Resp {
 
 impl Client {
     pub fn new(base: &str) -> Self {
+        // reqwest is built with TLS but no crypto provider of its own (see lectern-service).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         Self {
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())

@@ -5,10 +5,12 @@
 
 pub mod client;
 pub mod db;
+pub mod receiver;
 pub mod server;
 
 pub use client::{Client, Resp};
 pub use db::TestDb;
+pub use receiver::Receiver;
 pub use server::{ServerOptions, TestServer, ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET};
 
 use lectern_domain::{Role, UserId};

@@ -15,3 +15,5 @@ pub mod slug_history;
 pub mod technologies;
 pub mod technology_relations;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhooks;

@@ -587,3 +587,21 @@ pub async fn covering<C: ConnectionTrait>(
         .text(" ORDER BY technology_id, rn");
     Ok(Covering::find_by_statement(q.statement()).all(conn).await?)
 }
+
+/// Ids in id order after `after`, for jobs that walk every row (rebuilding the search index).
+pub async fn ids_after<C: ConnectionTrait>(
+    conn: &C,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Uuid>> {
+    let mut query = articles::Entity::find().select_only().column(articles::Column::Id);
+    if let Some(after) = after {
+        query = query.filter(articles::Column::Id.gt(after));
+    }
+    Ok(query
+        .order_by_asc(articles::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}

@@ -3,7 +3,7 @@ use crate::{Backend, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -117,4 +117,32 @@ pub async fn state_at<C: ConnectionTrait>(
         Some((op, published)) if op != "delete" => Some(published),
         _ => None,
     })
+}
+
+/// Forgets changes made before `before`, except each item's latest (which later changes
+/// still compare against), and returns the newest sequence forgotten, if any. Sync tokens up
+/// to that sequence can no longer be served.
+pub async fn prune<C: ConnectionTrait>(conn: &C, before: DateTime<Utc>) -> Result<Option<i64>> {
+    let floor: Option<Option<i64>> = change_feed::Entity::find()
+        .select_only()
+        .column_as(change_feed::Column::Seq.max(), "max")
+        .filter(change_feed::Column::ChangedAt.lt(before))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let Some(floor) = floor.flatten() else {
+        return Ok(None);
+    };
+    let latest = change_feed::Entity::find()
+        .select_only()
+        .column_as(change_feed::Column::Seq.max(), "seq")
+        .group_by(change_feed::Column::EntityId)
+        .as_query()
+        .to_owned();
+    change_feed::Entity::delete_many()
+        .filter(change_feed::Column::Seq.lte(floor))
+        .filter(change_feed::Column::Seq.not_in_subquery(latest))
+        .exec(conn)
+        .await?;
+    Ok(Some(floor))
 }

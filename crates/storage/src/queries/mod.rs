@@ -8,7 +8,9 @@ pub mod keyset;
 mod public_sql;
 pub mod settings;
 pub mod technologies;
+pub mod search;
 pub mod users;
+pub mod webhooks;
 
 pub use keyset::{Keyset, SortDir, SortValue};
 pub mod revisions;

@@ -28,3 +28,20 @@ pub async fn get_or_insert<C: ConnectionTrait>(conn: &C, key: &str, value: &str)
     .await?;
     Ok(get(conn, key).await?.unwrap_or_else(|| value.to_owned()))
 }
+
+/// Sets `key` to `value`, replacing what was there.
+pub async fn set<C: ConnectionTrait>(conn: &C, key: &str, value: &str) -> Result<()> {
+    settings::Entity::insert(settings::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value.to_owned()),
+        updated_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::column(settings::Column::Key)
+            .update_columns([settings::Column::Value, settings::Column::UpdatedAt])
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}

@@ -474,3 +474,21 @@ pub async fn article_ids_covering<C: ConnectionTrait>(conn: &C, id: Uuid) -> Res
         .all(conn)
         .await?)
 }
+
+/// Ids in id order after `after`, for jobs that walk every row (rebuilding the search index).
+pub async fn ids_after<C: ConnectionTrait>(
+    conn: &C,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Uuid>> {
+    let mut query = technologies::Entity::find().select_only().column(technologies::Column::Id);
+    if let Some(after) = after {
+        query = query.filter(technologies::Column::Id.gt(after));
+    }
+    Ok(query
+        .order_by_asc(technologies::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}

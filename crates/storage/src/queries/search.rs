@@ -1,0 +1,201 @@
+//! Full-text search documents: FTS5 on SQLite, a weighted `tsvector` with a GIN index on
+//! PostgreSQL. Snippets mark matches with U+E000 and U+E001, which cannot occur in stored
+//! text, so the service can escape the text and only then turn the marks into HTML.
+
+use super::public_sql::Sql;
+use super::Visibility;
+use crate::{Backend, Result};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
+use uuid::Uuid;
+
+/// One searchable item, flattened to text.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    pub entity_id: Uuid,
+    pub entity_type: String,
+    pub slug: String,
+    pub published: bool,
+    pub author_id: Option<Uuid>,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub tags: String,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Hit {
+    pub entity_type: String,
+    pub entity_id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub snippet: String,
+    pub score: f64,
+}
+
+/// Replaces an item's document, in the caller's transaction.
+pub async fn upsert<C: ConnectionTrait>(conn: &C, backend: Backend, doc: SearchDoc) -> Result<()> {
+    remove(conn, backend, doc.entity_id).await?;
+    let mut sql = Sql::new(
+        backend,
+        "INSERT INTO search_documents (entity_id, entity_type, slug, published, author_id, \
+         title, summary, body, tags) VALUES (",
+    );
+    sql.bind(doc.entity_id).text(", ");
+    sql.bind(doc.entity_type).text(", ");
+    sql.bind(doc.slug).text(", ");
+    sql.bind(doc.published).text(", ");
+    sql.bind(doc.author_id).text(", ");
+    sql.bind(doc.title).text(", ");
+    sql.bind(doc.summary).text(", ");
+    sql.bind(doc.body).text(", ");
+    sql.bind(doc.tags).text(")");
+    conn.execute_raw(sql.statement()).await?;
+    Ok(())
+}
+
+pub async fn remove<C: ConnectionTrait>(conn: &C, backend: Backend, id: Uuid) -> Result<()> {
+    let mut sql = Sql::new(backend, "DELETE FROM search_documents WHERE entity_id = ");
+    sql.bind(id);
+    conn.execute_raw(sql.statement()).await?;
+    Ok(())
+}
+
+/// How many documents the index holds.
+pub async fn count<C: ConnectionTrait>(conn: &C, backend: Backend) -> Result<i64> {
+    #[derive(FromQueryResult)]
+    struct N {
+        n: i64,
+    }
+    let db = match backend {
+        Backend::Postgres => sea_orm::DbBackend::Postgres,
+        Backend::Sqlite => sea_orm::DbBackend::Sqlite,
+    };
+    let row = N::find_by_statement(Statement::from_string(
+        db,
+        "SELECT COUNT(*) AS n FROM search_documents",
+    ))
+    .one(conn)
+    .await?;
+    Ok(row.map(|r| r.n).unwrap_or(0))
+}
+
+/// What to look for. `terms` are plain words; the last one also matches as a prefix, so a
+/// query typed so far already finds something.
+#[derive(Debug, Clone)]
+pub struct SearchQuery<'a> {
+    pub terms: &'a [String],
+    pub entity_type: Option<&'a str>,
+    pub visibility: Visibility,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+pub async fn search<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    q: SearchQuery<'_>,
+) -> Result<Vec<Hit>> {
+    if q.terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let statement = match backend {
+        Backend::Sqlite => sqlite_statement(&q),
+        Backend::Postgres => postgres_statement(&q),
+    };
+    Ok(Hit::find_by_statement(statement).all(conn).await?)
+}
+
+fn filters(sql: &mut Sql, q: &SearchQuery<'_>) {
+    if let Some(kind) = q.entity_type {
+        sql.text(" AND d.entity_type = ");
+        sql.bind(kind.to_owned());
+    }
+    match q.visibility {
+        Visibility::All => {}
+        Visibility::PublishedOnly => {
+            sql.text(" AND d.published = ");
+            sql.bind(true);
+        }
+        Visibility::PublishedOrAuthoredBy(user) => {
+            sql.text(" AND (d.published = ");
+            sql.bind(true);
+            sql.text(" OR d.author_id = ");
+            sql.bind(user);
+            sql.text(")");
+        }
+    }
+}
+
+fn sqlite_statement(q: &SearchQuery<'_>) -> Statement {
+    // Every term quoted (FTS5 syntax in user input is never interpreted), all required.
+    let last = q.terms.len() - 1;
+    let expression: Vec<String> = q
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let quoted = format!("\"{}\"", t.replace('"', "\"\""));
+            if i == last {
+                quoted + "*"
+            } else {
+                quoted
+            }
+        })
+        .collect();
+    let mut sql = Sql::new(
+        Backend::Sqlite,
+        "SELECT d.entity_type, d.entity_id, d.slug, d.title, \
+         snippet(search_fts, -1, char(57344), char(57345), '…', 18) AS snippet, \
+         -bm25(search_fts, 10.0, 4.0, 1.0, 4.0) AS score \
+         FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid \
+         WHERE search_fts MATCH ",
+    );
+    sql.bind(expression.join(" "));
+    filters(&mut sql, q);
+    sql.text(" ORDER BY score DESC, d.entity_id LIMIT ");
+    sql.bind(q.limit as i64);
+    sql.text(" OFFSET ");
+    sql.bind(q.offset as i64);
+    sql.statement()
+}
+
+fn postgres_statement(q: &SearchQuery<'_>) -> Statement {
+    // Terms ANDed, the last also as a prefix; built from plain words, so always valid.
+    let last = q.terms.len() - 1;
+    let expression: Vec<String> = q
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let quoted = format!("'{}'", t.replace('\'', "''").replace('\\', "\\\\"));
+            if i == last {
+                quoted + ":*"
+            } else {
+                quoted
+            }
+        })
+        .collect();
+    let mut sql = Sql::new(
+        Backend::Postgres,
+        "WITH q AS (SELECT to_tsquery('english', ",
+    );
+    sql.bind(expression.join(" & "));
+    sql.text(
+        ") AS q), page AS (SELECT d.entity_type, d.entity_id, d.slug, d.title, d.summary, \
+         d.body, ts_rank_cd(d.document, q.q, 1)::float8 AS score \
+         FROM search_documents d, q WHERE d.document @@ q.q",
+    );
+    filters(&mut sql, q);
+    sql.text(" ORDER BY score DESC, d.entity_id LIMIT ");
+    sql.bind(q.limit as i64);
+    sql.text(" OFFSET ");
+    sql.bind(q.offset as i64);
+    sql.text(
+        ") SELECT page.entity_type, page.entity_id, page.slug, page.title, \
+         ts_headline('english', page.summary || ' ' || page.body, q.q, \
+         'StartSel=' || chr(57344) || ', StopSel=' || chr(57345) || \
+         ', MaxFragments=2, MaxWords=18, MinWords=6, FragmentDelimiter=\" … \"') AS snippet, \
+         page.score FROM page, q ORDER BY page.score DESC, page.entity_id",
+    );
+    sql.statement()
+}
