@@ -175,19 +175,35 @@ async fn http_export_streams_published_ndjson_and_then_only_changes() {
     assert_eq!(end["type"], "end", "the last line closes the stream");
     assert_eq!(end["count"], 3);
     assert_eq!(lines.len(), 4);
-    assert!(lines[..3].iter().all(|l| l["op"] == "upsert" && l["item"]["id"] == l["id"]));
+    assert!(lines[..3]
+        .iter()
+        .all(|l| l["op"] == "upsert" && l["item"]["id"] == l["id"]));
     assert!(!r.text.contains("Streamed draft"));
     // An editor's token exports what the site may show, not drafts.
     let preview = ctx.api_token("preview").await;
-    assert!(!preview.get("/api/v1/export").await.text.contains("Streamed draft"));
+    assert!(!preview
+        .get("/api/v1/export")
+        .await
+        .text
+        .contains("Streamed draft"));
 
     let token = end["next_sync_token"].as_str().unwrap().to_owned();
     ctx.service
-        .set_article_status(&admin, &gone.id.to_string(), lectern_service::StatusAction::Unpublish, Some(gone.version))
+        .set_article_status(
+            &admin,
+            &gone.id.to_string(),
+            lectern_service::StatusAction::Unpublish,
+            Some(gone.version),
+        )
         .await
         .unwrap();
     ctx.article(&admin, "Another draft", "draft").await;
-    let changes = ndjson(&reader.get(&format!("/api/v1/export?since={token}")).await.text);
+    let changes = ndjson(
+        &reader
+            .get(&format!("/api/v1/export?since={token}"))
+            .await
+            .text,
+    );
     assert_eq!(changes.len(), 2, "{changes:#?}");
     assert_eq!(changes[0]["op"], "delete");
     assert_eq!(changes[0]["id"], gone.id.to_string());

@@ -18,7 +18,7 @@ mod matrix;
 mod operations;
 mod pagination;
 mod permissions;
-mod service_rules;
 mod search;
+mod service_rules;
 mod sync;
 mod webhooks;

@@ -40,7 +40,11 @@ async fn search_ranks_marks_and_respects_visibility() {
     let found = slugs(&anon.body);
     assert_eq!(found.len(), 3, "{}", anon.text);
     // Title matches (an exact word, or a prefix of a name) rank above a match in a body.
-    assert_eq!(found[2], body_hit.slug, "a body match ranks last: {}", anon.text);
+    assert_eq!(
+        found[2], body_hit.slug,
+        "a body match ranks last: {}",
+        anon.text
+    );
     assert!(found[..2].contains(&title_hit.slug));
     assert!(found.contains(&body_hit.slug) && found.contains(&tech.slug));
     assert!(!anon.text.contains("secrets") && !anon.text.contains("internal"));
@@ -59,7 +63,10 @@ async fn search_ranks_marks_and_respects_visibility() {
 
     // A read token sees what anonymous callers see; editors see drafts too.
     let reader = ctx.api_token("read").await;
-    assert_eq!(slugs(&reader.get("/api/v1/search?q=quokka").await.body).len(), 3);
+    assert_eq!(
+        slugs(&reader.get("/api/v1/search?q=quokka").await.body).len(),
+        3
+    );
     let editor = ctx.user_client("editor").await.0;
     let all = slugs(&editor.get("/api/v1/search?q=quokka").await.body);
     assert_eq!(all.len(), 5);
@@ -68,15 +75,24 @@ async fn search_ranks_marks_and_respects_visibility() {
     let (author, author_caller, _) = ctx.user_client("author").await;
     let own = ctx.article(&author_caller, "Quokka diary", "draft").await;
     let theirs = slugs(&author.get("/api/v1/search?q=quokka").await.body);
-    assert!(theirs.contains(&own.slug) && !theirs.contains(&draft.slug), "{theirs:?}");
+    assert!(
+        theirs.contains(&own.slug) && !theirs.contains(&draft.slug),
+        "{theirs:?}"
+    );
 
     // Filters, prefixes and pages.
-    let techs = ctx.client.get("/api/v1/search?q=quok&type=technology").await;
+    let techs = ctx
+        .client
+        .get("/api/v1/search?q=quok&type=technology")
+        .await;
     assert_eq!(slugs(&techs.body), vec![tech.slug.clone()]);
     let page = ctx.client.get("/api/v1/search?q=quokka&limit=2").await;
     assert_eq!(slugs(&page.body).len(), 2);
     let cursor = page.body["next_cursor"].as_str().unwrap();
-    let rest = ctx.client.get(&format!("/api/v1/search?q=quokka&limit=2&cursor={cursor}")).await;
+    let rest = ctx
+        .client
+        .get(&format!("/api/v1/search?q=quokka&limit=2&cursor={cursor}"))
+        .await;
     assert_eq!(slugs(&rest.body).len(), 1);
     assert!(rest.body["next_cursor"].is_null());
 
@@ -118,12 +134,24 @@ async fn the_index_follows_every_change_in_its_transaction() {
     assert_eq!(search("numbat").await.len(), 1);
     let unpublished = ctx
         .service
-        .set_article_status(&admin, &updated.id.to_string(), lectern_service::StatusAction::Unpublish, Some(updated.version))
+        .set_article_status(
+            &admin,
+            &updated.id.to_string(),
+            lectern_service::StatusAction::Unpublish,
+            Some(updated.version),
+        )
         .await
         .unwrap();
-    assert!(search("numbat").await.is_empty(), "unpublished content is not found anonymously");
+    assert!(
+        search("numbat").await.is_empty(),
+        "unpublished content is not found anonymously"
+    );
     ctx.service
-        .delete_article(&admin, &unpublished.id.to_string(), Some(unpublished.version))
+        .delete_article(
+            &admin,
+            &unpublished.id.to_string(),
+            Some(unpublished.version),
+        )
         .await
         .unwrap();
     let editor = ctx.user_client("editor").await.0;
@@ -137,8 +165,19 @@ async fn hostile_or_empty_queries_get_a_clear_answer() {
     let admin = ctx.admin().await;
     ctx.article(&admin, "Ordinary words", "published").await;
     for q in [
-        "%22", "*", "NEAR(a%20b)", "a%22%20OR%20%22b", "%27", "%5C", "title:ordinary", "ordinary*", "-ordinary",
-        "ordinary%20AND%20NOT", "%E2%80%AE", "(((", "ordinary%00",
+        "%22",
+        "*",
+        "NEAR(a%20b)",
+        "a%22%20OR%20%22b",
+        "%27",
+        "%5C",
+        "title:ordinary",
+        "ordinary*",
+        "-ordinary",
+        "ordinary%20AND%20NOT",
+        "%E2%80%AE",
+        "(((",
+        "ordinary%00",
     ] {
         let r = ctx.client.get(&format!("/api/v1/search?q={q}")).await;
         assert!(
@@ -148,12 +187,33 @@ async fn hostile_or_empty_queries_get_a_clear_answer() {
             r.text
         );
     }
-    ctx.client.get("/api/v1/search?q=").await.assert_problem(422, "validation_failed");
-    ctx.client.get("/api/v1/search?q=%22%22").await.assert_problem(422, "validation_failed");
-    ctx.client.get("/api/v1/search?q=a&type=user").await.assert_problem(422, "validation_failed");
-    ctx.client.get("/api/v1/search?q=a&limit=500").await.assert_problem(400, "invalid_parameter");
-    ctx.client.get("/api/v1/search?q=a&cursor=nope").await.assert_problem(400, "invalid_cursor");
-    ctx.client.get("/api/v1/search").await.assert_problem(400, "invalid_parameter");
+    ctx.client
+        .get("/api/v1/search?q=")
+        .await
+        .assert_problem(422, "validation_failed");
+    ctx.client
+        .get("/api/v1/search?q=%22%22")
+        .await
+        .assert_problem(422, "validation_failed");
+    ctx.client
+        .get("/api/v1/search?q=a&type=user")
+        .await
+        .assert_problem(422, "validation_failed");
+    ctx.client
+        .get("/api/v1/search?q=a&limit=500")
+        .await
+        .assert_problem(400, "invalid_parameter");
+    ctx.client
+        .get("/api/v1/search?q=a&cursor=nope")
+        .await
+        .assert_problem(400, "invalid_cursor");
+    ctx.client
+        .get("/api/v1/search")
+        .await
+        .assert_problem(400, "invalid_parameter");
     let long = "a".repeat(201);
-    ctx.client.get(&format!("/api/v1/search?q={long}")).await.assert_problem(422, "validation_failed");
+    ctx.client
+        .get(&format!("/api/v1/search?q={long}"))
+        .await
+        .assert_problem(422, "validation_failed");
 }

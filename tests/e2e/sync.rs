@@ -211,8 +211,10 @@ async fn tokens_older_than_the_kept_history_get_410_after_pruning() {
         .unwrap();
     ctx.article(&admin, "Later news", "published").await;
     // A service that keeps no history at all prunes everything but each item's latest change.
-    let mut config = lectern_service::ServiceConfig::default();
-    config.feed_retention = std::time::Duration::ZERO;
+    let config = lectern_service::ServiceConfig {
+        feed_retention: std::time::Duration::ZERO,
+        ..Default::default()
+    };
     let pruner = lectern_service::Service::new(ctx.service.db().clone(), config);
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     pruner.prune_history().await.unwrap();

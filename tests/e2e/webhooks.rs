@@ -23,7 +23,10 @@ async fn register(admin: &Client, url: &str, events: Value) -> (String, String) 
         .post("/api/v1/webhooks", &json!({"url": url, "events": events}))
         .await;
     r.assert_status(201);
-    assert!(r.header("location").unwrap().ends_with(r.body["id"].as_str().unwrap()));
+    assert!(r
+        .header("location")
+        .unwrap()
+        .ends_with(r.body["id"].as_str().unwrap()));
     let secret = r.body["secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("whsec_") && secret.len() > 40);
     (r.body["id"].as_str().unwrap().to_owned(), secret)
@@ -54,7 +57,11 @@ async fn deliveries_are_signed_retried_until_acknowledged_and_logged() {
     listed.assert_status(200);
     assert_eq!(listed.body["data"][0]["id"], id.as_str());
     assert!(!listed.text.contains(&secret));
-    assert!(!admin.get(&format!("/api/v1/webhooks/{id}")).await.text.contains(&secret));
+    assert!(!admin
+        .get(&format!("/api/v1/webhooks/{id}"))
+        .await
+        .text
+        .contains(&secret));
 
     let caller = ctx.admin().await;
     ctx.article(&caller, "A draft says nothing", "draft").await;
@@ -66,7 +73,11 @@ async fn deliveries_are_signed_retried_until_acknowledged_and_logged() {
     assert_eq!(hits.len(), 3, "two failures then a success: {hits:#?}");
     let delivery = hits[0].header("lectern-delivery").to_owned();
     for hit in &hits {
-        assert_eq!(hit.header("lectern-delivery"), delivery, "one delivery id on every try");
+        assert_eq!(
+            hit.header("lectern-delivery"),
+            delivery,
+            "one delivery id on every try"
+        );
         assert_eq!(hit.header("lectern-event"), "article.published");
         assert_eq!(hit.header("content-type"), "application/json");
         assert!(
@@ -74,7 +85,11 @@ async fn deliveries_are_signed_retried_until_acknowledged_and_logged() {
             "signature does not verify: {}",
             hit.header("lectern-signature")
         );
-        assert!(!signature_valid(hit.header("lectern-signature"), &hit.body, "whsec_wrong"));
+        assert!(!signature_valid(
+            hit.header("lectern-signature"),
+            &hit.body,
+            "whsec_wrong"
+        ));
     }
     let event = hits[2].json();
     assert_eq!(event["event"], "article.published");
@@ -83,7 +98,9 @@ async fn deliveries_are_signed_retried_until_acknowledged_and_logged() {
     assert!(!hits.iter().any(|h| h.body.contains("A draft says nothing")));
 
     // The log tells the story.
-    let log = admin.get(&format!("/api/v1/webhooks/{id}/deliveries")).await;
+    let log = admin
+        .get(&format!("/api/v1/webhooks/{id}/deliveries"))
+        .await;
     log.assert_status(200);
     let entry = &log.body["data"][0];
     assert_eq!(entry["id"], delivery.as_str());
@@ -94,29 +111,54 @@ async fn deliveries_are_signed_retried_until_acknowledged_and_logged() {
 
     // By hand: the same delivery again, and a signed ping.
     let again = admin
-        .post(&format!("/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver"), &json!({}))
+        .post(
+            &format!("/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver"),
+            &json!({}),
+        )
         .await;
     again.assert_status(202);
-    let ping = admin.post(&format!("/api/v1/webhooks/{id}/test"), &json!({})).await;
+    let ping = admin
+        .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}))
+        .await;
     ping.assert_status(202);
     assert_eq!(ping.body["event"], "ping");
     let hits = receiver
-        .wait_for(20, |h| {
-            h.iter().filter(|h| h.status == 200).count() == 3
-        })
+        .wait_for(20, |h| h.iter().filter(|h| h.status == 200).count() == 3)
         .await;
-    assert_eq!(hits.iter().filter(|h| h.header("lectern-delivery") == delivery).count(), 4);
-    let ping_hit = hits.iter().find(|h| h.header("lectern-event") == "ping").unwrap();
-    assert!(signature_valid(ping_hit.header("lectern-signature"), &ping_hit.body, &secret));
+    assert_eq!(
+        hits.iter()
+            .filter(|h| h.header("lectern-delivery") == delivery)
+            .count(),
+        4
+    );
+    let ping_hit = hits
+        .iter()
+        .find(|h| h.header("lectern-event") == "ping")
+        .unwrap();
+    assert!(signature_valid(
+        ping_hit.header("lectern-signature"),
+        &ping_hit.body,
+        &secret
+    ));
 
     // Updating the events narrows what is sent; deleting drops the webhook and its log.
     let r = admin
-        .patch(&format!("/api/v1/webhooks/{id}"), &json!({"events": ["technology.*"], "active": true}), None)
+        .patch(
+            &format!("/api/v1/webhooks/{id}"),
+            &json!({"events": ["technology.*"], "active": true}),
+            None,
+        )
         .await;
     r.assert_status(200);
     assert_eq!(r.body["events"], json!(["technology.*"]));
-    admin.delete(&format!("/api/v1/webhooks/{id}"), None).await.assert_status(204);
-    admin.get(&format!("/api/v1/webhooks/{id}")).await.assert_problem(404, "not_found");
+    admin
+        .delete(&format!("/api/v1/webhooks/{id}"), None)
+        .await
+        .assert_status(204);
+    admin
+        .get(&format!("/api/v1/webhooks/{id}"))
+        .await
+        .assert_problem(404, "not_found");
 }
 
 #[tokio::test]
@@ -126,9 +168,18 @@ async fn webhooks_are_for_admins_and_refuse_bad_input() {
     let (editor, _, _) = ctx.user_client("editor").await;
     let reader = ctx.api_token("read").await;
     let body = json!({"url": "https://example.com/hook", "events": ["*"]});
-    editor.post("/api/v1/webhooks", &body).await.assert_problem(403, "forbidden");
-    reader.get("/api/v1/webhooks").await.assert_problem(403, "forbidden");
-    ctx.client.get("/api/v1/webhooks").await.assert_problem(401, "unauthenticated");
+    editor
+        .post("/api/v1/webhooks", &body)
+        .await
+        .assert_problem(403, "forbidden");
+    reader
+        .get("/api/v1/webhooks")
+        .await
+        .assert_problem(403, "forbidden");
+    ctx.client
+        .get("/api/v1/webhooks")
+        .await
+        .assert_problem(401, "unauthenticated");
 
     for (url, why) in [
         ("http://127.0.0.1:9/hook", "loopback"),
@@ -146,12 +197,18 @@ async fn webhooks_are_for_admins_and_refuse_bad_input() {
         assert_eq!(r.body["errors"][0]["field"], "url", "{why}: {}", r.text);
     }
     let r = admin
-        .post("/api/v1/webhooks", &json!({"url": "https://93.184.216.34/hook", "events": ["article.created"]}))
+        .post(
+            "/api/v1/webhooks",
+            &json!({"url": "https://93.184.216.34/hook", "events": ["article.created"]}),
+        )
         .await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.body["errors"][0]["field"], "events");
     let r = admin
-        .post("/api/v1/webhooks", &json!({"url": "https://93.184.216.34/hook", "events": ["*"], "secret": "mine"}))
+        .post(
+            "/api/v1/webhooks",
+            &json!({"url": "https://93.184.216.34/hook", "events": ["*"], "secret": "mine"}),
+        )
         .await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.body["errors"][0]["field"], "secret");
@@ -171,7 +228,8 @@ async fn every_event_arrives_once_by_delivery_id_across_a_sigkill() {
     let caller = ctx.admin().await;
     let article = ctx.article(&caller, "Crash course", "published").await;
     let key = article.id.to_string();
-    let updated = ctx.service
+    let updated = ctx
+        .service
         .update_article(
             &caller,
             &key,
@@ -182,7 +240,12 @@ async fn every_event_arrives_once_by_delivery_id_across_a_sigkill() {
         .unwrap();
     let tech = ctx.technology(&caller, "Crashproof", "published").await;
     ctx.service
-        .set_article_status(&caller, &key, lectern_service::StatusAction::Unpublish, Some(updated.version))
+        .set_article_status(
+            &caller,
+            &key,
+            lectern_service::StatusAction::Unpublish,
+            Some(updated.version),
+        )
         .await
         .unwrap();
     ctx.article(&caller, "Quiet draft", "draft").await;
@@ -195,7 +258,9 @@ async fn every_event_arrives_once_by_delivery_id_across_a_sigkill() {
     // Each has been tried (and refused) at least once before the kill.
     receiver
         .wait_for(20, |hits| {
-            expected.iter().all(|e| hits.iter().any(|h| h.header("lectern-event") == *e))
+            expected
+                .iter()
+                .all(|e| hits.iter().any(|h| h.header("lectern-event") == *e))
         })
         .await;
     ctx.server.kill_hard();
@@ -221,11 +286,23 @@ async fn every_event_arrives_once_by_delivery_id_across_a_sigkill() {
     wanted.sort();
     assert_eq!(events, wanted);
     for (id, hits) in &acknowledged {
-        assert_eq!(hits.len(), 1, "delivery {id} was acknowledged {} times", hits.len());
-        assert!(signature_valid(hits[0].header("lectern-signature"), &hits[0].body, &secret));
+        assert_eq!(
+            hits.len(),
+            1,
+            "delivery {id} was acknowledged {} times",
+            hits.len()
+        );
+        assert!(signature_valid(
+            hits[0].header("lectern-signature"),
+            &hits[0].body,
+            &secret
+        ));
     }
     // The event ids in the bodies are distinct too.
-    let mut event_ids: Vec<String> = acknowledged.values().map(|h| h[0].json()["id"].as_str().unwrap().to_owned()).collect();
+    let mut event_ids: Vec<String> = acknowledged
+        .values()
+        .map(|h| h[0].json()["id"].as_str().unwrap().to_owned())
+        .collect();
     event_ids.sort();
     event_ids.dedup();
     assert_eq!(event_ids.len(), 5);
@@ -245,9 +322,12 @@ async fn two_instances_send_each_delivery_once() {
     let other = Client::new(&second.base).with_token(admin.token().unwrap());
     for i in 0..20 {
         let via = if i % 2 == 0 { &admin } else { &other };
-        via.post("/api/v1/articles", &json!({"title": format!("Twice told {i}"), "status": "published"}))
-            .await
-            .assert_status(201);
+        via.post(
+            "/api/v1/articles",
+            &json!({"title": format!("Twice told {i}"), "status": "published"}),
+        )
+        .await
+        .assert_status(201);
     }
     receiver
         .wait_for(30, |hits| acknowledged_by_id(hits).len() == 20)
@@ -255,7 +335,11 @@ async fn two_instances_send_each_delivery_once() {
     // Give a duplicate, if any were coming, time to arrive.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let hits = receiver.hits();
-    assert_eq!(hits.len(), 20, "each delivery sent by exactly one instance: {hits:#?}");
+    assert_eq!(
+        hits.len(),
+        20,
+        "each delivery sent by exactly one instance: {hits:#?}"
+    );
     let metrics_hint = acknowledged_by_id(&hits);
     assert!(metrics_hint.values().all(|h| h.len() == 1));
 }

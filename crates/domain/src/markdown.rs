@@ -141,10 +141,8 @@ pub fn plain_text(source: &str) -> String {
                 | TagEnd::Link
                 | TagEnd::Image,
             ) => {}
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => {
+                out.push(' ')
             }
             _ => {}
         }

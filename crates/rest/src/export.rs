@@ -100,4 +100,3 @@ async fn export(
         .insert_header(("cache-control", "no-store"))
         .streaming(stream))
 }
-

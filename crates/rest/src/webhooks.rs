@@ -69,8 +69,7 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     let hook = service.create_webhook(&caller, input.into_inner()).await?;
     let mut response = respond::write(StatusCode::CREATED, &hook, None);
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/webhooks/{}", hook.id))
-    {
+    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/webhooks/{}", hook.id)) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)

@@ -149,8 +149,16 @@ impl Metrics {
                 let _ = writeln!(out, "# HELP lectern_webhook_deliveries_failed Deliveries given up after their retry window, still in the log.\n# TYPE lectern_webhook_deliveries_failed gauge");
                 let _ = writeln!(out, "lectern_webhook_deliveries_failed {}", w.failed);
                 let _ = writeln!(out, "# HELP lectern_webhook_attempts_total Delivery attempts made by this instance, by result.\n# TYPE lectern_webhook_attempts_total counter");
-                let _ = writeln!(out, "lectern_webhook_attempts_total{{result=\"delivered\"}} {}", w.delivered_here);
-                let _ = writeln!(out, "lectern_webhook_attempts_total{{result=\"failed\"}} {}", w.failed_attempts_here);
+                let _ = writeln!(
+                    out,
+                    "lectern_webhook_attempts_total{{result=\"delivered\"}} {}",
+                    w.delivered_here
+                );
+                let _ = writeln!(
+                    out,
+                    "lectern_webhook_attempts_total{{result=\"failed\"}} {}",
+                    w.failed_attempts_here
+                );
             }
             Err(e) => tracing::warn!(error = %e, "reading webhook figures failed"),
         }

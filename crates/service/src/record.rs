@@ -27,8 +27,12 @@ impl Service {
         let backend = self.db().backend();
         match &r.snapshot {
             Some(snapshot) => {
-                search::upsert(tx, backend, crate::search::document(r.entity_type, r.entity_id, snapshot))
-                    .await?
+                search::upsert(
+                    tx,
+                    backend,
+                    crate::search::document(r.entity_type, r.entity_id, snapshot),
+                )
+                .await?
             }
             None => search::remove(tx, backend, r.entity_id).await?,
         }

@@ -250,7 +250,9 @@ impl Service {
                 sq::upsert(&tx, self.db().backend(), doc).await?;
                 indexed += 1;
             }
-            tx.commit().await.map_err(lectern_storage::StorageError::from)?;
+            tx.commit()
+                .await
+                .map_err(lectern_storage::StorageError::from)?;
         }
         let mut after = None;
         loop {
@@ -266,10 +268,16 @@ impl Service {
                 sq::upsert(&tx, self.db().backend(), doc).await?;
                 indexed += 1;
             }
-            tx.commit().await.map_err(lectern_storage::StorageError::from)?;
+            tx.commit()
+                .await
+                .map_err(lectern_storage::StorageError::from)?;
         }
-        lectern_storage::queries::settings::set(self.db().conn(), INDEX_VERSION_SETTING, INDEX_VERSION)
-            .await?;
+        lectern_storage::queries::settings::set(
+            self.db().conn(),
+            INDEX_VERSION_SETTING,
+            INDEX_VERSION,
+        )
+        .await?;
         Ok(indexed)
     }
 }
@@ -294,7 +302,10 @@ mod tests {
 
     #[test]
     fn query_syntax_is_never_passed_through() {
-        assert_eq!(terms("NEAR(\"a\" b) OR c*"), vec!["near", "a", "b", "or", "c"]);
+        assert_eq!(
+            terms("NEAR(\"a\" b) OR c*"),
+            vec!["near", "a", "b", "or", "c"]
+        );
         assert!(terms("\"*:()'&|!").is_empty());
     }
 

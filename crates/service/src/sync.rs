@@ -329,26 +329,6 @@ fn upsert(kind: &'static str, id: Uuid, slug: String, item: serde_json::Value) -
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_round_trip_and_reject_garbage() {
-        let t = Token {
-            v: 1,
-            s: 42,
-            t: None,
-            c: None,
-            i: None,
-        };
-        assert_eq!(decode(&encode(&t)).unwrap(), t);
-        for bad in ["", "!!", "e30", "eyJ2IjoyLCJzIjoxfQ", &"a".repeat(600)] {
-            assert_eq!(decode(bad).unwrap_err().code(), "invalid_sync_token");
-        }
-    }
-}
-
 /// The newest change-feed sequence pruned: tokens before it are too old to serve.
 const FEED_FLOOR_SETTING: &str = "feed.floor";
 
@@ -367,8 +347,12 @@ impl Service {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0);
             if floor > current {
-                lectern_storage::queries::settings::set(conn, FEED_FLOOR_SETTING, &floor.to_string())
-                    .await?;
+                lectern_storage::queries::settings::set(
+                    conn,
+                    FEED_FLOOR_SETTING,
+                    &floor.to_string(),
+                )
+                .await?;
             }
         }
         lectern_storage::queries::webhooks::forget_finished_before(
@@ -388,5 +372,25 @@ impl Service {
             ));
         }
         self.sync(&Caller::Anonymous, since, Some(500)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_reject_garbage() {
+        let t = Token {
+            v: 1,
+            s: 42,
+            t: None,
+            c: None,
+            i: None,
+        };
+        assert_eq!(decode(&encode(&t)).unwrap(), t);
+        for bad in ["", "!!", "e30", "eyJ2IjoyLCJzIjoxfQ", &"a".repeat(600)] {
+            assert_eq!(decode(bad).unwrap_err().code(), "invalid_sync_token");
+        }
     }
 }

@@ -143,7 +143,9 @@ mod tests {
         assert!(check_url("http://[::1]/hook", false).await.is_err());
         assert!(check_url("http://localhost/hook", false).await.is_err());
         assert!(check_url("ftp://example.com/", false).await.is_err());
-        assert!(check_url("http://user:pw@93.184.216.34/", false).await.is_err());
+        assert!(check_url("http://user:pw@93.184.216.34/", false)
+            .await
+            .is_err());
         assert!(check_url("https://93.184.216.34/hook", false).await.is_ok());
         assert!(check_url("http://127.0.0.1:9/hook", true).await.is_ok());
     }

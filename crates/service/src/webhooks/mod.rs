@@ -216,8 +216,14 @@ impl Service {
         }
         let item: Option<serde_json::Value> = if o.published && !o.deleted {
             let json = match o.entity_type {
-                "article" => aq::find_many(tx, &[o.entity_id]).await?.pop().and_then(|r| r.public_json),
-                _ => tq::find_many(tx, &[o.entity_id]).await?.pop().and_then(|r| r.public_json),
+                "article" => aq::find_many(tx, &[o.entity_id])
+                    .await?
+                    .pop()
+                    .and_then(|r| r.public_json),
+                _ => tq::find_many(tx, &[o.entity_id])
+                    .await?
+                    .pop()
+                    .and_then(|r| r.public_json),
             };
             json.and_then(|j| serde_json::from_str(&j).ok())
         } else {
@@ -239,7 +245,9 @@ impl Service {
         .to_string();
         let rows = targets
             .into_iter()
-            .map(|webhook_id| self.delivery_row(webhook_id, event_id, &event, payload.clone(), o.at))
+            .map(|webhook_id| {
+                self.delivery_row(webhook_id, event_id, &event, payload.clone(), o.at)
+            })
             .collect();
         wq::enqueue(tx, rows).await?;
         Ok(true)
@@ -342,7 +350,11 @@ impl Service {
         Ok((url, events, description))
     }
 
-    pub async fn create_webhook(&self, caller: &Caller, input: WebhookInput) -> Result<WebhookView> {
+    pub async fn create_webhook(
+        &self,
+        caller: &Caller,
+        input: WebhookInput,
+    ) -> Result<WebhookView> {
         caller.require_admin()?;
         let (url, events, description) = self.validate_webhook(&input, true).await?;
         let at = now();
@@ -418,7 +430,9 @@ impl Service {
         if !wq::delete(&tx, id).await? {
             return Err(Error::NotFound("no such webhook".into()));
         }
-        tx.commit().await.map_err(lectern_storage::StorageError::from)?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
         Ok(())
     }
 
@@ -434,9 +448,10 @@ impl Service {
         let limit = crate::paging::parse_limit(limit)?;
         let before = match cursor {
             None => None,
-            Some(raw) => Some(Uuid::parse_str(raw).map_err(|_| {
-                Error::bad_request("invalid_cursor", "the cursor is malformed")
-            })?),
+            Some(raw) => Some(
+                Uuid::parse_str(raw)
+                    .map_err(|_| Error::bad_request("invalid_cursor", "the cursor is malformed"))?,
+            ),
         };
         let mut rows = wq::deliveries(self.db().conn(), id, before, limit + 1).await?;
         let has_more = rows.len() as u64 > limit;

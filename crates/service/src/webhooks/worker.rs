@@ -123,11 +123,7 @@ impl Service {
         Ok(count)
     }
 
-    async fn attempt(
-        &self,
-        d: webhook_deliveries::Model,
-        hook: Option<row::Model>,
-    ) -> Result<()> {
+    async fn attempt(&self, d: webhook_deliveries::Model, hook: Option<row::Model>) -> Result<()> {
         let outcome = match hook {
             // Deleted meanwhile: its deliveries go with it.
             None => return Ok(()),
@@ -151,13 +147,27 @@ impl Service {
             other => other,
         };
         match &outcome {
-            Outcome::Delivered { .. } => self.inner.webhook_counts.delivered.fetch_add(1, Ordering::Relaxed),
-            Outcome::Failed { retry_at: Some(_), .. } => {
-                self.inner.webhook_counts.failed_attempts.fetch_add(1, Ordering::Relaxed)
-            }
+            Outcome::Delivered { .. } => self
+                .inner
+                .webhook_counts
+                .delivered
+                .fetch_add(1, Ordering::Relaxed),
+            Outcome::Failed {
+                retry_at: Some(_), ..
+            } => self
+                .inner
+                .webhook_counts
+                .failed_attempts
+                .fetch_add(1, Ordering::Relaxed),
             Outcome::Failed { retry_at: None, .. } => {
-                self.inner.webhook_counts.failed_attempts.fetch_add(1, Ordering::Relaxed);
-                self.inner.webhook_counts.given_up.fetch_add(1, Ordering::Relaxed)
+                self.inner
+                    .webhook_counts
+                    .failed_attempts
+                    .fetch_add(1, Ordering::Relaxed);
+                self.inner
+                    .webhook_counts
+                    .given_up
+                    .fetch_add(1, Ordering::Relaxed)
             }
         };
         wq::finish(self.db().conn(), d.id, d.attempts, now(), outcome).await?;
@@ -186,13 +196,19 @@ impl Service {
         };
         // A literal address skips the resolver, so it is checked here.
         if !self.config().webhooks.allow_private && guard::literal_forbidden(&url) {
-            return failed(None, "the webhook URL names an address webhooks may not reach".into());
+            return failed(
+                None,
+                "the webhook URL names an address webhooks may not reach".into(),
+            );
         }
         let timestamp = Utc::now().timestamp();
         let request = client
             .post(url)
             .header("content-type", "application/json")
-            .header("lectern-signature", signature(&hook.secret, timestamp, &d.payload))
+            .header(
+                "lectern-signature",
+                signature(&hook.secret, timestamp, &d.payload),
+            )
             .header("lectern-delivery", d.id.to_string())
             .header("lectern-event", d.event.as_str())
             .body(d.payload.clone());

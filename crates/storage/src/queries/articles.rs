@@ -594,7 +594,9 @@ pub async fn ids_after<C: ConnectionTrait>(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<Uuid>> {
-    let mut query = articles::Entity::find().select_only().column(articles::Column::Id);
+    let mut query = articles::Entity::find()
+        .select_only()
+        .column(articles::Column::Id);
     if let Some(after) = after {
         query = query.filter(articles::Column::Id.gt(after));
     }

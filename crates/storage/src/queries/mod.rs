@@ -6,9 +6,9 @@ pub mod editorial;
 pub mod feed;
 pub mod keyset;
 mod public_sql;
+pub mod search;
 pub mod settings;
 pub mod technologies;
-pub mod search;
 pub mod users;
 pub mod webhooks;
 

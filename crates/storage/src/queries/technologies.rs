@@ -481,7 +481,9 @@ pub async fn ids_after<C: ConnectionTrait>(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<Uuid>> {
-    let mut query = technologies::Entity::find().select_only().column(technologies::Column::Id);
+    let mut query = technologies::Entity::find()
+        .select_only()
+        .column(technologies::Column::Id);
     if let Some(after) = after {
         query = query.filter(technologies::Column::Id.gt(after));
     }

@@ -28,10 +28,7 @@ pub async fn find<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<webho
     Ok(webhooks::Entity::find_by_id(id).one(conn).await?)
 }
 
-pub async fn find_many<C: ConnectionTrait>(
-    conn: &C,
-    ids: &[Uuid],
-) -> Result<Vec<webhooks::Model>> {
+pub async fn find_many<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> Result<Vec<webhooks::Model>> {
     Ok(webhooks::Entity::find()
         .filter(webhooks::Column::Id.is_in(ids.iter().copied()))
         .all(conn)
