@@ -14,7 +14,7 @@ use serde::Deserialize;
 pub struct SearchParams {
     /// The words to find (all of them; the last also as a prefix). Query syntax is not
     /// interpreted: quotes, operators and wildcards are ignored.
-    #[param(max_length = 200)]
+    #[param(min_length = 1, max_length = 200)]
     pub q: String,
     /// Only `article` or only `technology` results.
     #[serde(rename = "type")]

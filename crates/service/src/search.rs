@@ -158,12 +158,10 @@ impl Service {
                 format!("must be at most {MAX_QUERY_CHARS} characters"),
             ));
         }
+        // Punctuation alone finds nothing (an empty page); only an empty query is an error.
         let terms = terms(query);
-        if terms.is_empty() {
-            errors.push(lectern_domain::FieldError::new(
-                "q",
-                "must contain at least one word",
-            ));
+        if query.is_empty() {
+            errors.push(lectern_domain::FieldError::new("q", "must not be empty"));
         }
         let entity_type = match entity_type {
             None => None,
@@ -187,7 +185,7 @@ impl Service {
                 ))
             }
         };
-        let offset = match cursor {
+        let offset = match cursor.filter(|c| !c.is_empty()) {
             None => 0,
             Some(raw) => decode_offset(raw)?,
         };

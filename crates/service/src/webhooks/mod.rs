@@ -138,6 +138,7 @@ pub struct DeliveryView {
     /// When the next attempt is due, while pending.
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// The body that is (or was) sent.
+    #[schema(value_type = Object)]
     pub payload: serde_json::Value,
 }
 
@@ -446,7 +447,7 @@ impl Service {
     ) -> Result<DeliveryPage> {
         self.find_webhook(caller, id).await?;
         let limit = crate::paging::parse_limit(limit)?;
-        let before = match cursor {
+        let before = match cursor.filter(|c| !c.is_empty()) {
             None => None,
             Some(raw) => Some(
                 Uuid::parse_str(raw)
