@@ -18,7 +18,7 @@ fn code(r: &crate::support::Resp) -> &str {
 }
 
 /// Opens a `graphql-transport-ws` connection, with `payload` in `connection_init`.
-async fn connect(base: &str, payload: Value) -> Ws {
+pub(crate) async fn connect(base: &str, payload: Value) -> Ws {
     let url = format!("{}/graphql/ws", base.replacen("http", "ws", 1));
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert(
@@ -66,7 +66,7 @@ async fn next(ws: &mut Ws, wait: Duration) -> Option<Value> {
 
 const SUBSCRIPTION: &str = "subscription { contentChanged(types: [ARTICLE]) { type operation slug version article { title status } } }";
 
-async fn subscribe(ws: &mut Ws) {
+pub(crate) async fn subscribe(ws: &mut Ws) {
     send(
         ws,
         json!({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}),
@@ -74,7 +74,7 @@ async fn subscribe(ws: &mut Ws) {
     .await;
 }
 
-async fn event(ws: &mut Ws) -> Value {
+pub(crate) async fn event(ws: &mut Ws) -> Value {
     let m = next(ws, Duration::from_secs(10))
         .await
         .expect("no event arrived");

@@ -165,6 +165,20 @@ async fn instances_agree_on_sessions_schedules_subscriptions_and_survive_a_kill(
     let count = on_b.get("/api/v1/articles").await;
     assert_eq!(count.body["data"].as_array().unwrap().len(), 1);
 
+    // A subscriber on C hears a change made over HTTP on A (LISTEN/NOTIFY, then C's feed).
+    let mut ws = crate::graphql_live::connect(&c.base, json!({})).await;
+    crate::graphql_live::subscribe(&mut ws).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    admin_a
+        .post(
+            "/api/v1/articles",
+            &json!({"title": "Heard on C", "status": "published"}),
+        )
+        .await
+        .assert_status(201);
+    let heard = crate::graphql_live::event(&mut ws).await;
+    assert_eq!(heard["article"]["title"], "Heard on C", "{heard}");
+
     // Kill A hard: what it acknowledged stays, and B and C keep serving.
     let acknowledged = admin_a
         .post(

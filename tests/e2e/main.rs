@@ -16,6 +16,7 @@ mod graphql_live;
 mod instances;
 mod matrix;
 mod operations;
+mod outage;
 mod pagination;
 mod permissions;
 mod search;

@@ -42,6 +42,9 @@ async fn metrics_need_their_token_and_count_requests_by_route() {
         "lectern_db_pool_max_connections",
         "lectern_feed_lag 0",
         "lectern_live_subscribers 0",
+        "lectern_webhook_queue_depth 0",
+        "lectern_webhook_deliveries_failed 0",
+        "lectern_webhook_attempts_total{result=\"failed\"} 0",
     ] {
         assert!(r.text.contains(expected), "missing {expected:?} in:\n{}", r.text);
     }

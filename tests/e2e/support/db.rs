@@ -119,6 +119,26 @@ impl TestDb {
         }
     }
 
+    /// PostgreSQL only: refuses new connections to this database and ends the open ones
+    /// (an outage), or lets connections in again.
+    pub async fn set_reachable(&self, reachable: bool) {
+        let TestDb::Postgres { admin_url, name } = self else {
+            panic!("only a PostgreSQL database can be made unreachable");
+        };
+        admin_exec(
+            admin_url,
+            &format!("ALTER DATABASE {name} WITH ALLOW_CONNECTIONS {reachable}"),
+        )
+        .await;
+        if !reachable {
+            admin_exec(
+                admin_url,
+                &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+            )
+            .await;
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self, TestDb::Postgres { .. })
     }
