@@ -66,10 +66,10 @@ echo "  server peak RSS before the stream: $(( before_kb / 1024 )) MB, after: $(
 
 # The changes: CHANGES updates through the API.
 TOKEN="$(tail -1 "$WORK/export.ndjson" | json '["next_sync_token"]')"
-slugs="$(curl -sf "$BASE/api/v1/articles?limit=$CHANGES&sort=-published_at" | python3 -c 'import json,sys; [print(a["slug"], a["version"]) for a in json.load(sys.stdin)["data"]]')"
+slugs="$(curl -sf "$BASE/api/v1/articles?limit=$CHANGES" | python3 -c 'import json,sys; [print(a["slug"], a["version"]) for a in json.load(sys.stdin)["data"]]')"
 while read -r slug version; do
   curl -sf -X PATCH "$BASE/api/v1/articles/$slug" -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \
-    -H "if-match: \"$version\"" -d '{"summary":"Changed for the incremental benchmark."}' > /dev/null
+    -d "{\"version\":$version,\"summary\":\"Changed for the incremental benchmark.\"}" > /dev/null
 done <<< "$slugs"
 
 start=$(date +%s.%N)

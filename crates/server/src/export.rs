@@ -12,6 +12,7 @@ use crate::BoxResult;
 use lectern_service::sync::SyncEntry;
 use lectern_service::{Caller, Service};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -67,21 +68,28 @@ pub async fn run(
         out.to_path_buf()
     };
     std::fs::create_dir_all(&work)?;
-    // Every exported item by id, with the file it is in now, so that a renamed item's old
-    // file goes too.
-    let mut index = match full {
-        false => read_index(&work.join(index_file(format)))?,
-        true => Index::new(),
-    };
     let tty = std::io::stderr().is_terminal();
     let mut summary = Summary::default();
+    // A full export writes its index as it goes; an incremental one remembers only what
+    // changed and merges that into the old index at the end. Either way memory holds a page
+    // of items and the changes, never the whole site.
+    let index_path = work.join(index_file(format));
+    let mut index = IndexWriter::create(&work.join(format!("{}.new", index_file(format))))?;
+    let mut changes: HashMap<String, Option<Value>> = HashMap::new();
     let mut token = since.map(str::to_owned);
     loop {
         let page = service
             .sync(&Caller::Anonymous, token.as_deref(), Some(500))
             .await?;
         for entry in &page.items {
-            apply(&work, format, entry, &mut index, &mut summary)?;
+            let indexed = apply(&work, format, entry, &mut summary)?;
+            if full {
+                if let Some(line) = indexed {
+                    index.push(&line)?;
+                }
+            } else {
+                changes.insert(entry.id.to_string(), indexed);
+            }
         }
         if tty {
             eprint!(
@@ -97,23 +105,17 @@ pub async fn run(
     if tty {
         eprintln!();
     }
+    if !full {
+        merge_index(&work, &index_path, &mut changes, &mut index, &mut summary)?;
+    }
+    index.finish(&index_path)?;
     summary.next_token = token.unwrap_or_default();
-    let mut list: Vec<Value> = index.into_values().collect();
-    list.sort_by(|a, b| {
-        (a["type"].as_str(), a["slug"].as_str()).cmp(&(b["type"].as_str(), b["slug"].as_str()))
-    });
-    write_atomic(
-        &work.join(index_file(format)),
-        serde_json::to_string_pretty(&list)?.as_bytes(),
-    )?;
     write_atomic(&work.join(TOKEN_FILE), summary.next_token.as_bytes())?;
     if full {
         swap_in(&work, out)?;
     }
     Ok(summary)
 }
-
-type Index = std::collections::HashMap<String, Value>;
 
 /// JSON exports publish their index; Markdown ones keep it out of the site's way.
 fn index_file(format: Format) -> &'static str {
@@ -123,16 +125,103 @@ fn index_file(format: Format) -> &'static str {
     }
 }
 
-fn read_index(path: &Path) -> BoxResult<Index> {
-    let list: Vec<Value> = match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => vec![],
+/// An index written one entry per line inside a JSON array, so it can be written and read
+/// back a line at a time.
+struct IndexWriter {
+    file: std::io::BufWriter<std::fs::File>,
+    tmp: PathBuf,
+    first: bool,
+}
+
+impl IndexWriter {
+    fn create(tmp: &Path) -> std::io::Result<Self> {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(tmp)?);
+        file.write_all(b"[")?;
+        Ok(Self {
+            file,
+            tmp: tmp.to_path_buf(),
+            first: true,
+        })
+    }
+
+    fn push(&mut self, entry: &Value) -> BoxResult<()> {
+        self.file
+            .write_all(if self.first { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut self.file, entry)?;
+        self.first = false;
+        Ok(())
+    }
+
+    fn finish(mut self, path: &Path) -> std::io::Result<()> {
+        self.file.write_all(b"\n]\n")?;
+        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&self.tmp, path)
+    }
+}
+
+/// Entries of an earlier index, one at a time (older exports wrote it pretty-printed: read
+/// whole, as they were small enough to write that way).
+fn old_index(path: &Path) -> BoxResult<Box<dyn Iterator<Item = Value>>> {
+    use std::io::BufRead;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Box::new(std::iter::empty()))
+        }
         Err(e) => return Err(e.into()),
     };
-    Ok(list
-        .into_iter()
-        .filter_map(|e| Some((e["id"].as_str()?.to_owned(), e)))
-        .collect())
+    let mut lines = std::io::BufReader::new(file).lines();
+    match lines.next().transpose()? {
+        Some(first) if first.trim() == "[" => {
+            Ok(Box::new(lines.map_while(Result::ok).filter_map(|line| {
+                serde_json::from_str(line.trim().trim_end_matches(',')).ok()
+            })))
+        }
+        _ => {
+            let list: Vec<Value> = serde_json::from_slice(&std::fs::read(path)?)?;
+            Ok(Box::new(list.into_iter()))
+        }
+    }
+}
+
+/// Copies the old index into the new one, replacing or dropping the changed items (and
+/// removing the old file of an item that was renamed), then appends the new items.
+fn merge_index(
+    dir: &Path,
+    old: &Path,
+    changes: &mut HashMap<String, Option<Value>>,
+    index: &mut IndexWriter,
+    summary: &mut Summary,
+) -> BoxResult<()> {
+    for entry in old_index(old)? {
+        let Some(id) = entry["id"].as_str() else {
+            continue;
+        };
+        match changes.remove(id) {
+            None => index.push(&entry)?,
+            Some(now) => {
+                let old_path = entry["path"].as_str().unwrap_or_default();
+                let now_path = now.as_ref().and_then(|n| n["path"].as_str());
+                if !old_path.is_empty()
+                    && now_path != Some(old_path)
+                    && remove(dir, Path::new(old_path))?
+                    && now.is_none()
+                {
+                    summary.removed += 1;
+                }
+                if let Some(now) = now {
+                    index.push(&now)?;
+                }
+            }
+        }
+    }
+    for (_, now) in changes.drain() {
+        if let Some(now) = now {
+            index.push(&now)?;
+        }
+    }
+    Ok(())
 }
 
 /// Moves a finished export into place; the previous one is removed only afterwards.
@@ -171,21 +260,14 @@ fn file_of(format: Format, kind: &str, slug: &str) -> PathBuf {
     }
 }
 
+/// Writes or removes one item's file; returns its index entry when it is written.
 fn apply(
     dir: &Path,
     format: Format,
     entry: &SyncEntry,
-    index: &mut Index,
     summary: &mut Summary,
-) -> BoxResult<()> {
+) -> BoxResult<Option<Value>> {
     let kind = entry.entity_type;
-    let id = entry.id.to_string();
-    // An item may have been renamed: the file under its old slug goes.
-    if let Some(old) = index.remove(&id) {
-        if let Some(slug) = old["slug"].as_str().filter(|s| *s != entry.slug) {
-            remove(dir, &file_of(format, kind, slug))?;
-        }
-    }
     let path = file_of(format, kind, &entry.slug);
     match &entry.item {
         Some(item) if entry.op == "upsert" => {
@@ -194,24 +276,21 @@ fn apply(
                 Format::Markdown => markdown(kind, item).into_bytes(),
             };
             write_atomic(&dir.join(&path), &bytes)?;
-            index.insert(
-                id,
-                serde_json::json!({
-                    "type": kind, "id": entry.id, "slug": entry.slug,
-                    "title": item.get("title").or_else(|| item.get("name")),
-                    "updated_at": item.get("updated_at"),
-                    "path": path.to_string_lossy(),
-                }),
-            );
             summary.written += 1;
+            Ok(Some(serde_json::json!({
+                "type": kind, "id": entry.id, "slug": entry.slug,
+                "title": item.get("title").or_else(|| item.get("name")),
+                "updated_at": item.get("updated_at"),
+                "path": path.to_string_lossy(),
+            })))
         }
         _ => {
             if remove(dir, &path)? {
                 summary.removed += 1;
             }
+            Ok(None)
         }
     }
-    Ok(())
 }
 
 fn remove(dir: &Path, path: &Path) -> std::io::Result<bool> {

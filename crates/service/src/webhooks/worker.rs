@@ -98,7 +98,16 @@ impl Service {
         let lease = chrono::Duration::from_std(config.timeout * 3 + Duration::from_secs(5))
             .unwrap_or(chrono::Duration::minutes(1));
         let db = self.db();
-        let claimed = wq::claim(db.conn(), db.backend(), at, at + lease, BATCH).await?;
+        if !wq::any_due(db.conn(), at).await? {
+            return Ok(0);
+        }
+        // In a write transaction: on SQLite that takes the lock up front (an autocommit
+        // UPDATE that reads first can fail at once with "database is locked" under WAL).
+        let tx = db.begin().await?;
+        let claimed = wq::claim(&tx, db.backend(), at, at + lease, BATCH).await?;
+        tx.commit()
+            .await
+            .map_err(lectern_storage::StorageError::from)?;
         if claimed.is_empty() {
             return Ok(0);
         }
@@ -176,7 +185,9 @@ impl Service {
 
     fn next_try(&self, attempts: i64, until: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let delay = backoff(self.config().webhooks.retry_base, attempts);
-        let next = now() + chrono::Duration::from_std(delay).ok()?;
+        // Whole microseconds, as every other stored time, so comparisons agree on SQLite.
+        let delay = chrono::Duration::microseconds(delay.as_micros().min(i64::MAX as u128) as i64);
+        let next = now() + delay;
         (next <= until).then_some(next)
     }
 

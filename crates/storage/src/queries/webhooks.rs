@@ -76,6 +76,20 @@ pub async fn enqueue<C: ConnectionTrait>(conn: &C, rows: Vec<delivery::Model>) -
     Ok(())
 }
 
+/// Whether any delivery is due: a read, so idle workers never take SQLite's write lock.
+pub async fn any_due<C: ConnectionTrait>(conn: &C, now: DateTime<Utc>) -> Result<bool> {
+    let due: Option<Uuid> = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::Id)
+        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(due.is_some())
+}
+
 /// Claims up to `limit` due deliveries for this worker: each attempt is counted and the row
 /// is hidden until `lease_until`, so a worker that dies mid-send leaves it to be retried
 /// after the lease. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several instances claim
