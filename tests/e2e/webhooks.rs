@@ -212,6 +212,19 @@ async fn webhooks_are_for_admins_and_refuse_bad_input() {
         .await;
     r.assert_problem(422, "validation_failed");
     assert_eq!(r.body["errors"][0]["field"], "secret");
+    // A JSON array is not an object, even if serde could read one by position.
+    let r = admin
+        .post(
+            "/api/v1/webhooks",
+            &json!(["https://93.184.216.34/hook", ["*"]]),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.body["errors"][0]["field"], "body");
+    ctx.client
+        .post("/api/v1/auth/logout", &json!(["lcr_not-a-real-token"]))
+        .await
+        .assert_problem(422, "validation_failed");
     // Nothing was stored by any of that.
     let listed = admin.get("/api/v1/webhooks").await;
     assert_eq!(listed.body["data"], json!([]));

@@ -322,7 +322,7 @@ async fn update(
     service: web::Data<Service>,
     Auth(caller): Auth,
     key: web::Path<String>,
-    input: web::Json<ArticleInput>,
+    input: crate::extract::Json<ArticleInput>,
 ) -> ApiResult<HttpResponse> {
     let version = if_match(&req, &service, &caller, &key).await?;
     let article = service

@@ -64,7 +64,7 @@ pub fn client_address(req: &HttpRequest) -> String {
 async fn login(
     req: HttpRequest,
     service: web::Data<Service>,
-    input: web::Json<LoginInput>,
+    input: crate::extract::Json<LoginInput>,
 ) -> ApiResult<HttpResponse> {
     let pair = service
         .login(&input.email, &input.password, &client_address(&req))
@@ -92,7 +92,7 @@ async fn login(
 )]
 async fn refresh(
     service: web::Data<Service>,
-    input: web::Json<RefreshInput>,
+    input: crate::extract::Json<RefreshInput>,
 ) -> ApiResult<HttpResponse> {
     let pair = service.refresh(&input.refresh_token).await?;
     Ok(respond::write(StatusCode::OK, &pair, None))
@@ -117,7 +117,7 @@ async fn refresh(
 )]
 async fn logout(
     service: web::Data<Service>,
-    input: web::Json<RefreshInput>,
+    input: crate::extract::Json<RefreshInput>,
 ) -> ApiResult<HttpResponse> {
     service.logout(&input.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())

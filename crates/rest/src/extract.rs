@@ -86,3 +86,46 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(query_error)
 }
+
+/// A JSON body that must be an object. serde reads a struct from an array too (by field
+/// position), which no client means: `["token"]` must not log anybody out.
+pub struct Json<T>(pub T);
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        // Size, content type and syntax are checked by the configured JSON extractor.
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let value = value.await?.into_inner();
+            if !value.is_object() {
+                let response = problem_response(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    "the request has invalid fields".into(),
+                    vec![FieldError::new("body", "must be a JSON object")],
+                );
+                return Err(InternalError::from_response("not a JSON object", response).into());
+            }
+            serde_json::from_value::<T>(value)
+                .map(Json)
+                .map_err(|e| json_error(JsonPayloadError::Deserialize(e), &req))
+        })
+    }
+}

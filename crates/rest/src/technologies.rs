@@ -317,7 +317,7 @@ async fn update(
     service: web::Data<Service>,
     Auth(caller): Auth,
     key: web::Path<String>,
-    input: web::Json<TechnologyInput>,
+    input: crate::extract::Json<TechnologyInput>,
 ) -> ApiResult<HttpResponse> {
     let version = if_match(&req, &service, &caller, &key).await?;
     let item = service

@@ -51,7 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 async fn create(
     service: web::Data<Service>,
     Auth(caller): Auth,
-    input: web::Json<CreateInput>,
+    input: crate::extract::Json<CreateInput>,
 ) -> ApiResult<HttpResponse> {
     let token = service
         .create_api_token(&caller, &input.name, &input.scope, input.expires_at)

@@ -84,7 +84,7 @@ async fn me(service: web::Data<Service>, Auth(caller): Auth) -> ApiResult<HttpRe
 async fn update_me(
     service: web::Data<Service>,
     Auth(caller): Auth,
-    input: web::Json<ProfileInput>,
+    input: crate::extract::Json<ProfileInput>,
 ) -> ApiResult<HttpResponse> {
     Ok(respond::write(
         StatusCode::OK,
@@ -149,7 +149,7 @@ async fn list(
 async fn create(
     service: web::Data<Service>,
     Auth(caller): Auth,
-    input: web::Json<UserCreateInput>,
+    input: crate::extract::Json<UserCreateInput>,
 ) -> ApiResult<HttpResponse> {
     let user = service.create_user_as(&caller, input.into_inner()).await?;
     let mut response = respond::write(StatusCode::CREATED, &user, None);
@@ -214,7 +214,7 @@ async fn update(
     service: web::Data<Service>,
     Auth(caller): Auth,
     id: web::Path<Uuid>,
-    input: web::Json<UserChangeInput>,
+    input: crate::extract::Json<UserChangeInput>,
 ) -> ApiResult<HttpResponse> {
     Ok(respond::write(
         StatusCode::OK,

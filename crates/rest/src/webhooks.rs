@@ -65,7 +65,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 async fn create(
     service: web::Data<Service>,
     Auth(caller): Auth,
-    input: web::Json<WebhookInput>,
+    input: crate::extract::Json<WebhookInput>,
 ) -> ApiResult<HttpResponse> {
     let hook = service.create_webhook(&caller, input.into_inner()).await?;
     let mut response = respond::write(StatusCode::CREATED, &hook, None);
@@ -149,7 +149,7 @@ async fn update(
     service: web::Data<Service>,
     Auth(caller): Auth,
     id: web::Path<Uuid>,
-    input: web::Json<WebhookInput>,
+    input: crate::extract::Json<WebhookInput>,
 ) -> ApiResult<HttpResponse> {
     let hook = service
         .update_webhook(&caller, *id, input.into_inner())
