@@ -55,6 +55,15 @@ pub enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080/readyz")]
         url: String,
     },
+    /// Serve a fixed body of BYTES bytes on every path with a bare actix-web handler: the
+    /// ceiling this machine allows, which the benchmarks compare Lectern with.
+    #[command(hide = true)]
+    BareHandler {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: String,
+        #[arg(long, default_value_t = 1024)]
+        bytes: usize,
+    },
     /// Fill the database with generated published articles (for benchmarks and trying
     /// Lectern at scale); they link the demo technologies when those exist.
     Seed {
@@ -209,6 +218,7 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
             );
             Ok(())
         }
+        Command::BareHandler { addr, bytes } => bare_handler(&addr, bytes, &config).await,
         Command::Health { url } => health(&url).map_err(|e| format!("unhealthy: {e}").into()),
         Command::Migrate => {
             init_tracing(&config);
@@ -376,6 +386,36 @@ fn health(url: &str) -> Result<(), String> {
         b"200" => Ok(()),
         other => Err(format!("status {}", String::from_utf8_lossy(other))),
     }
+}
+
+/// The benchmarks' reference: the same server stack answering a constant of the same size.
+async fn bare_handler(addr: &str, bytes: usize, config: &Config) -> BoxResult<()> {
+    let body = actix_web::web::Bytes::from(
+        serde_json::json!({ "data": "x".repeat(bytes.saturating_sub(12)) }).to_string(),
+    );
+    let workers = match config.workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let server = actix_web::HttpServer::new(move || {
+        let body = body.clone();
+        actix_web::App::new().default_service(actix_web::web::to(move || {
+            let body = body.clone();
+            async move {
+                actix_web::HttpResponse::Ok()
+                    .content_type("application/json")
+                    .body(body)
+            }
+        }))
+    })
+    .workers(workers)
+    .bind(addr)?;
+    let bound = server.addrs();
+    if let Some(a) = bound.first() {
+        println!("bare handler listening on http://{a}");
+    }
+    server.run().await?;
+    Ok(())
 }
 
 #[cfg(test)]

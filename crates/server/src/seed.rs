@@ -53,7 +53,8 @@ pub async fn articles(service: &Service, config: &Config, count: usize) -> BoxRe
         .map(|t| t.slug)
         .collect();
     let started = Instant::now();
-    let batch = 500;
+    // One transaction and one statement per table per batch (bulk import).
+    let batch = 1000;
     let run = uuid::Uuid::now_v7().simple().to_string();
     let mut done = 0;
     while done < count {
@@ -82,7 +83,7 @@ pub async fn articles(service: &Service, config: &Config, count: usize) -> BoxRe
                 }
             })
             .collect();
-        service.import_articles(&caller, inputs).await?;
+        service.bulk_import_articles(&caller, inputs).await?;
         done += n;
         eprint!("\rseeded {done}/{count}");
         let _ = std::io::stderr().flush();

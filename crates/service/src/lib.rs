@@ -5,6 +5,7 @@
 
 mod articles;
 pub mod auth;
+mod bulk;
 pub mod cache;
 mod caller;
 pub mod client;

@@ -607,3 +607,43 @@ pub async fn ids_after<C: ConnectionTrait>(
         .all(conn)
         .await?)
 }
+
+/// New articles with their tags and technology links, a statement per table per call: the
+/// bulk path for imports and benchmark seeding.
+pub async fn insert_many<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<articles::Model>,
+    tags: Vec<(Uuid, String)>,
+    technologies: Vec<(Uuid, Uuid)>,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    articles::Entity::insert_many(rows.into_iter().map(|r| r.into_active_model().reset_all()))
+        .exec_without_returning(conn)
+        .await?;
+    if !tags.is_empty() {
+        article_tags::Entity::insert_many(tags.into_iter().map(|(article_id, tag)| {
+            article_tags::Model { article_id, tag }
+                .into_active_model()
+                .reset_all()
+        }))
+        .exec_without_returning(conn)
+        .await?;
+    }
+    if !technologies.is_empty() {
+        article_technologies::Entity::insert_many(technologies.into_iter().map(
+            |(article_id, technology_id)| {
+                article_technologies::Model {
+                    article_id,
+                    technology_id,
+                }
+                .into_active_model()
+                .reset_all()
+            },
+        ))
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(())
+}

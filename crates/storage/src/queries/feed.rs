@@ -146,3 +146,35 @@ pub async fn prune<C: ConnectionTrait>(conn: &C, before: DateTime<Utc>) -> Resul
         .await?;
     Ok(Some(floor))
 }
+
+/// Appends many changes in one statement (bulk imports), under the same ordering lock as
+/// `append`.
+pub async fn append_many<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    changes: Vec<NewChange<'_>>,
+) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    if backend == Backend::Postgres {
+        conn.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(7304617526354126), pg_notify('lectern_feed', '')",
+        ))
+        .await?;
+    }
+    change_feed::Entity::insert_many(changes.into_iter().map(|c| change_feed::ActiveModel {
+        seq: NotSet,
+        entity_type: Set(c.entity_type.to_owned()),
+        entity_id: Set(c.entity_id),
+        slug: Set(c.slug.to_owned()),
+        operation: Set(c.operation.to_owned()),
+        version: Set(c.version),
+        published: Set(c.published),
+        changed_at: Set(c.at),
+    }))
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}

@@ -61,3 +61,26 @@ pub async fn get<C: ConnectionTrait>(
         .one(conn)
         .await?)
 }
+
+/// Many revisions in one statement (bulk imports).
+pub async fn insert_many<C: ConnectionTrait>(
+    conn: &C,
+    revisions: Vec<NewRevision<'_>>,
+) -> Result<()> {
+    if revisions.is_empty() {
+        return Ok(());
+    }
+    revisions::Entity::insert_many(revisions.into_iter().map(|r| revisions::ActiveModel {
+        id: NotSet,
+        entity_type: Set(r.entity_type.to_owned()),
+        entity_id: Set(r.entity_id),
+        version: Set(r.version),
+        snapshot: Set(r.snapshot),
+        summary: Set(r.summary),
+        actor_id: Set(r.actor_id),
+        created_at: Set(r.at),
+    }))
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}

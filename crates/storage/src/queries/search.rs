@@ -199,3 +199,33 @@ fn postgres_statement(q: &SearchQuery<'_>) -> Statement {
     );
     sql.statement()
 }
+
+/// Adds documents for new items in one statement (bulk imports).
+pub async fn insert_many<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    docs: Vec<SearchDoc>,
+) -> Result<()> {
+    if docs.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        backend,
+        "INSERT INTO search_documents (entity_id, entity_type, slug, published, author_id, \
+         title, summary, body, tags) VALUES ",
+    );
+    for (i, doc) in docs.into_iter().enumerate() {
+        sql.text(if i == 0 { "(" } else { ", (" });
+        sql.bind(doc.entity_id).text(", ");
+        sql.bind(doc.entity_type).text(", ");
+        sql.bind(doc.slug).text(", ");
+        sql.bind(doc.published).text(", ");
+        sql.bind(doc.author_id).text(", ");
+        sql.bind(doc.title).text(", ");
+        sql.bind(doc.summary).text(", ");
+        sql.bind(doc.body).text(", ");
+        sql.bind(doc.tags).text(")");
+    }
+    conn.execute_raw(sql.statement()).await?;
+    Ok(())
+}
