@@ -128,9 +128,9 @@ for backend in $BACKENDS; do
       # Two instances on one database, each driven by its own wrk; the sum is the figure.
       start "a-$size" LECTERN_DEMO=false; A=$PID; BASE_A=$BASE
       start "b-$size" LECTERN_DEMO=false; B=$PID; BASE_B=$BASE
-      wrk -t1 -c$(( CONNECTIONS / 2 )) -d"$DURATION" --latency "$BASE_A/api/v1/articles?limit=20" > "$WORK/wa" &
+      wrk -t1 -c$(( CONNECTIONS / 2 )) -d"$DURATION" --latency "$BASE_A/api/v1/articles?limit=20" > "$WORK/wa" & WA=$!
       wrk -t1 -c$(( CONNECTIONS / 2 )) -d"$DURATION" --latency "$BASE_B/api/v1/articles?limit=20" > "$WORK/wb"
-      wait
+      wait "$WA"
       sum=$(awk '/Requests\/sec/ {s+=$2} END {printf "%.0f", s}' "$WORK/wa" "$WORK/wb")
       p50a="$(awk '$1=="50%" {print $2}' "$WORK/wa")"
       row "$backend" "$size" "on" "GET list of 20, two instances (sum)" "$sum" "$(ms "$p50a")" "-" "$(awk -v a="$sum" -v b="$BARE_RPS" 'BEGIN {printf "%.0f%%", 100*a/b}')"

@@ -163,6 +163,11 @@ impl Db {
     /// Brings the schema up to date. On PostgreSQL an advisory lock makes instances that start
     /// together take turns, so two never run the same migration at once.
     pub async fn migrate(&self) -> Result<()> {
+        // The usual start: nothing to do. One cheap count says so, where the migrator would
+        // inspect the catalog first (tens of milliseconds on PostgreSQL, most of a cold start).
+        if self.migrations_applied().await == Some(Migrator::migrations().len() as i64) {
+            return Ok(());
+        }
         match self.backend {
             Backend::Sqlite => Migrator::up(&self.conn, None).await?,
             Backend::Postgres => {
@@ -178,6 +183,23 @@ impl Db {
             }
         }
         Ok(())
+    }
+
+    /// How many migrations the database records as applied; None before the first.
+    async fn migrations_applied(&self) -> Option<i64> {
+        let db = match self.backend {
+            Backend::Postgres => DbBackend::Postgres,
+            Backend::Sqlite => DbBackend::Sqlite,
+        };
+        let row = self
+            .conn
+            .query_one_raw(Statement::from_string(
+                db,
+                "SELECT COUNT(*) AS n FROM seaql_migrations",
+            ))
+            .await
+            .ok()??;
+        row.try_get::<i64>("", "n").ok()
     }
 
     /// Starts a write transaction. On SQLite it takes the write lock up front (BEGIN
