@@ -127,12 +127,14 @@ async fn open_database(config: &Config) -> BoxResult<Db> {
     let mut options = DbOptions::new(config.database_url.clone());
     options.max_connections = config.db_max_connections.max(1);
     options.statement_timeout = Some(Duration::from_millis(config.db_statement_timeout_ms));
+    let connecting = std::time::Instant::now();
     let db = Db::connect(&options).await.map_err(|e| {
         format!(
             "cannot open the database {}: {e}",
             redact(&config.database_url)
         )
     })?;
+    tracing::debug!(elapsed_ms = connecting.elapsed().as_millis() as u64, "connected");
     db.migrate()
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
@@ -276,6 +278,7 @@ async fn serve(config: Config) -> BoxResult<()> {
     init_tracing(&config);
     let started = std::time::Instant::now();
     let db = open_database(&config).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "database open");
     let service = Service::new(db.clone(), service_config(&config));
     service
         .init_signing_key(config.jwt_secret.as_deref())
@@ -283,6 +286,7 @@ async fn serve(config: Config) -> BoxResult<()> {
         .map_err(|e| format!("setting up token signing failed: {e}"))?;
     let admin = bootstrap::ensure_admin(&service, &config).await?;
     let demo = bootstrap::maybe_load_demo(&service, &config).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "admin and demo checked");
     let indexed = service
         .ensure_search_index()
         .await
@@ -294,7 +298,9 @@ async fn serve(config: Config) -> BoxResult<()> {
     let webhooks = service.run_webhooks();
     let watcher = service.watch_feed(Duration::from_millis(config.feed_poll_ms));
     let scheduler = service.run_scheduler(Duration::from_millis(config.scheduler_ms));
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "workers started");
     let bound = app::bind(&config, service)?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "listening");
     let base = bound
         .addrs
         .first()
