@@ -134,7 +134,10 @@ async fn open_database(config: &Config) -> BoxResult<Db> {
             redact(&config.database_url)
         )
     })?;
-    tracing::debug!(elapsed_ms = connecting.elapsed().as_millis() as u64, "connected");
+    tracing::debug!(
+        elapsed_ms = connecting.elapsed().as_millis() as u64,
+        "connected"
+    );
     db.migrate()
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
@@ -278,7 +281,10 @@ async fn serve(config: Config) -> BoxResult<()> {
     init_tracing(&config);
     let started = std::time::Instant::now();
     let db = open_database(&config).await?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "database open");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "database open"
+    );
     let service = Service::new(db.clone(), service_config(&config));
     service
         .init_signing_key(config.jwt_secret.as_deref())
@@ -286,7 +292,10 @@ async fn serve(config: Config) -> BoxResult<()> {
         .map_err(|e| format!("setting up token signing failed: {e}"))?;
     let admin = bootstrap::ensure_admin(&service, &config).await?;
     let demo = bootstrap::maybe_load_demo(&service, &config).await?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "admin and demo checked");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "admin and demo checked"
+    );
     let indexed = service
         .ensure_search_index()
         .await
@@ -298,9 +307,15 @@ async fn serve(config: Config) -> BoxResult<()> {
     let webhooks = service.run_webhooks();
     let watcher = service.watch_feed(Duration::from_millis(config.feed_poll_ms));
     let scheduler = service.run_scheduler(Duration::from_millis(config.scheduler_ms));
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "workers started");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "workers started"
+    );
     let bound = app::bind(&config, service)?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "listening");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "listening"
+    );
     let base = bound
         .addrs
         .first()
