@@ -234,41 +234,45 @@ impl Service {
         }
         let editor = Caller::editor_view();
         let mut indexed = 0;
-        let mut after = None;
-        loop {
-            let ids = aq::ids_after(self.db().conn(), after, 200).await?;
-            let Some(last) = ids.last().copied() else {
-                break;
-            };
-            after = Some(last);
-            let tx = self.db().begin().await?;
-            let rows = aq::find_many(&tx, &ids).await?;
-            for view in self.article_views(&tx, &editor, rows).await? {
-                let doc = document("article", view.id, &crate::articles::snapshot(&view));
-                sq::upsert(&tx, self.db().backend(), doc).await?;
-                indexed += 1;
+        for kind in ["article", "technology"] {
+            let mut after = None;
+            loop {
+                let conn = self.db().conn();
+                let ids = match kind {
+                    "article" => aq::ids_after(conn, after, 200).await?,
+                    _ => tq::ids_after(conn, after, 200).await?,
+                };
+                let Some(last) = ids.last().copied() else {
+                    break;
+                };
+                after = Some(last);
+                let tx = self.db().begin().await?;
+                let snapshots: Vec<(Uuid, serde_json::Value)> = match kind {
+                    "article" => {
+                        let rows = aq::find_many(&tx, &ids).await?;
+                        let views = self.article_views(&tx, &editor, rows).await?;
+                        views
+                            .iter()
+                            .map(|v| (v.id, crate::articles::snapshot(v)))
+                            .collect()
+                    }
+                    _ => {
+                        let rows = tq::find_many(&tx, &ids).await?;
+                        let views = self.technology_views(&tx, &editor, rows).await?;
+                        views
+                            .iter()
+                            .map(|v| (v.id, crate::articles::snapshot(v)))
+                            .collect()
+                    }
+                };
+                for (id, snapshot) in &snapshots {
+                    sq::upsert(&tx, self.db().backend(), document(kind, *id, snapshot)).await?;
+                    indexed += 1;
+                }
+                tx.commit()
+                    .await
+                    .map_err(lectern_storage::StorageError::from)?;
             }
-            tx.commit()
-                .await
-                .map_err(lectern_storage::StorageError::from)?;
-        }
-        let mut after = None;
-        loop {
-            let ids = tq::ids_after(self.db().conn(), after, 200).await?;
-            let Some(last) = ids.last().copied() else {
-                break;
-            };
-            after = Some(last);
-            let tx = self.db().begin().await?;
-            let rows = tq::find_many(&tx, &ids).await?;
-            for view in self.technology_views(&tx, &editor, rows).await? {
-                let doc = document("technology", view.id, &crate::articles::snapshot(&view));
-                sq::upsert(&tx, self.db().backend(), doc).await?;
-                indexed += 1;
-            }
-            tx.commit()
-                .await
-                .map_err(lectern_storage::StorageError::from)?;
         }
         lectern_storage::queries::settings::set(
             self.db().conn(),

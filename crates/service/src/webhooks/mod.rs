@@ -254,6 +254,12 @@ impl Service {
         Ok(true)
     }
 
+    /// How long from now a delivery keeps being retried.
+    fn retry_window(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.config().webhooks.retry_for)
+            .unwrap_or(chrono::Duration::hours(24))
+    }
+
     fn delivery_row(
         &self,
         webhook_id: Uuid,
@@ -262,8 +268,6 @@ impl Service {
         payload: String,
         at: DateTime<Utc>,
     ) -> webhook_deliveries::Model {
-        let retry_for = chrono::Duration::from_std(self.config().webhooks.retry_for)
-            .unwrap_or(chrono::Duration::hours(24));
         webhook_deliveries::Model {
             id: Uuid::now_v7(),
             webhook_id,
@@ -273,7 +277,7 @@ impl Service {
             status: "pending".into(),
             attempts: 0,
             next_attempt_at: at,
-            retry_until: at + retry_for,
+            retry_until: at + self.retry_window(),
             last_attempt_at: None,
             delivered_at: None,
             response_status: None,
@@ -474,10 +478,8 @@ impl Service {
     ) -> Result<DeliveryView> {
         self.find_webhook(caller, id).await?;
         let at = now();
-        let retry_for = chrono::Duration::from_std(self.config().webhooks.retry_for)
-            .unwrap_or(chrono::Duration::hours(24));
         let conn = self.db().conn();
-        if !wq::redeliver(conn, id, delivery_id, at, at + retry_for).await? {
+        if !wq::redeliver(conn, id, delivery_id, at, at + self.retry_window()).await? {
             return Err(Error::NotFound("no such delivery".into()));
         }
         self.inner.webhook_wake.notify_one();
