@@ -146,7 +146,7 @@ fn sqlite_statement(q: &SearchQuery<'_>) -> Statement {
         Backend::Sqlite,
         "SELECT d.entity_type, d.entity_id, d.slug, d.title, \
          snippet(search_fts, -1, char(57344), char(57345), '…', 18) AS snippet, \
-         -bm25(search_fts, 10.0, 4.0, 1.0, 4.0) AS score \
+         -bm25(search_fts, 25.0, 4.0, 1.0, 2.0) AS score \
          FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid \
          WHERE search_fts MATCH ",
     );
