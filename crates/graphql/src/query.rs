@@ -138,6 +138,24 @@ fn one_key(ty: NodeType, id: Option<ID>, slug: Option<String>) -> async_graphql:
     }
 }
 
+/// Looks an item up by `key`, following one slug change; None when it does not exist or the
+/// caller may not read it (the two are indistinguishable on purpose).
+async fn following_moves<T, F, Fut>(key: String, get: F) -> async_graphql::Result<Option<T>>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, Error>>,
+{
+    let found = match get(key).await {
+        Err(Error::Moved { slug }) => get(slug).await,
+        other => other,
+    };
+    match found {
+        Ok(view) => Ok(Some(view)),
+        Err(Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(to_gql(e)),
+    }
+}
+
 pub struct Query;
 
 #[Object]
@@ -152,15 +170,8 @@ impl Query {
     ) -> async_graphql::Result<Option<Article>> {
         let key = one_key(NodeType::Article, id, slug)?;
         let (service, who) = (service(ctx), caller(ctx));
-        let found = match service.get_article(&who, &key).await {
-            Err(Error::Moved { slug }) => service.get_article(&who, &slug).await,
-            other => other,
-        };
-        match found {
-            Ok(view) => Ok(Some(view.into())),
-            Err(Error::NotFound(_)) => Ok(None),
-            Err(e) => Err(to_gql(e)),
-        }
+        let found = following_moves(key, |k| async move { service.get_article(&who, &k).await });
+        Ok(found.await?.map(Article::from))
     }
 
     /// Articles the caller may read, a page at a time.
@@ -248,15 +259,11 @@ impl Query {
     ) -> async_graphql::Result<Option<Technology>> {
         let key = one_key(NodeType::Technology, id, slug)?;
         let (service, who) = (service(ctx), caller(ctx));
-        let found = match service.get_technology(&who, &key).await {
-            Err(Error::Moved { slug }) => service.get_technology(&who, &slug).await,
-            other => other,
-        };
-        match found {
-            Ok(view) => Ok(Some(view.into())),
-            Err(Error::NotFound(_)) => Ok(None),
-            Err(e) => Err(to_gql(e)),
-        }
+        let found = following_moves(
+            key,
+            |k| async move { service.get_technology(&who, &k).await },
+        );
+        Ok(found.await?.map(Technology::from))
     }
 
     /// Technology profiles the caller may read, a page at a time.
