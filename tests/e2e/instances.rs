@@ -198,3 +198,39 @@ async fn instances_agree_on_sessions_schedules_subscriptions_and_survive_a_kill(
         .await
         .assert_status(201);
 }
+
+/// Two instances started at the same moment on an empty database both come up, and the
+/// first-start work (admin, demo content, search index) is done once.
+#[tokio::test]
+async fn instances_starting_together_on_an_empty_database_both_come_up() {
+    let db = TestDb::new().await;
+    if !db.url().starts_with("postgres") {
+        return;
+    }
+    let options = ServerOptions {
+        demo: true,
+        env: vec![],
+    };
+    let starts: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, options) = (db.url(), options.clone());
+            std::thread::spawn(move || TestServer::start(&url, options))
+        })
+        .collect();
+    let servers: Vec<TestServer> = starts.into_iter().map(|s| s.join().unwrap()).collect();
+    for server in &servers {
+        let r = Client::new(&server.base)
+            .get("/api/v1/technologies?limit=100")
+            .await;
+        r.assert_status(200);
+        assert_eq!(
+            r.body["data"].as_array().unwrap().len(),
+            50,
+            "demo loaded once"
+        );
+        let found = Client::new(&server.base)
+            .get("/api/v1/search?q=django")
+            .await;
+        assert_eq!(found.body["data"][0]["slug"], "django", "{}", found.text);
+    }
+}

@@ -286,6 +286,10 @@ async fn serve(config: Config) -> BoxResult<()> {
         "database open"
     );
     let service = Service::new(db.clone(), service_config(&config));
+    let startup = db
+        .startup_lock()
+        .await
+        .map_err(|e| format!("waiting for other instances to start failed: {e}"))?;
     service
         .init_signing_key(config.jwt_secret.as_deref())
         .await
@@ -303,6 +307,7 @@ async fn serve(config: Config) -> BoxResult<()> {
     if indexed > 0 {
         tracing::info!(indexed, "search index built");
     }
+    startup.release().await;
     service.check_feed().await;
     let webhooks = service.run_webhooks();
     let watcher = service.watch_feed(Duration::from_millis(config.feed_poll_ms));

@@ -185,6 +185,27 @@ impl Db {
         Ok(())
     }
 
+    /// On PostgreSQL, holds a lock that instances starting together take in turn, so that
+    /// the first-start work (the first admin, the demo content, the search index) is done by
+    /// one while the others wait and then find it done. Nothing to hold on SQLite.
+    pub async fn startup_lock(&self) -> Result<StartupLock> {
+        if self.backend != Backend::Postgres {
+            return Ok(StartupLock(None));
+        }
+        let unavailable = |e: sea_orm::sqlx::Error| crate::StorageError::Unavailable(e.to_string());
+        let mut conn = self
+            .conn
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .map_err(unavailable)?;
+        sea_orm::sqlx::query("SELECT pg_advisory_lock(7304617526354127)")
+            .execute(&mut *conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(StartupLock(Some(conn)))
+    }
+
     /// How many migrations the database records as applied; None before the first.
     async fn migrations_applied(&self) -> Option<i64> {
         let db = match self.backend {
@@ -273,4 +294,17 @@ pub struct PoolStats {
     pub size: u32,
     pub idle: u32,
     pub max: u32,
+}
+
+/// See [`Db::startup_lock`].
+pub struct StartupLock(Option<sea_orm::sqlx::pool::PoolConnection<sea_orm::sqlx::Postgres>>);
+
+impl StartupLock {
+    /// Lets the next instance go: closing the session releases its lock (a connection that
+    /// went back to the pool would keep it).
+    pub async fn release(self) {
+        if let Some(conn) = self.0 {
+            let _ = conn.close().await;
+        }
+    }
 }

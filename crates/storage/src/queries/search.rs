@@ -32,9 +32,9 @@ pub struct Hit {
     pub score: f64,
 }
 
-/// Replaces an item's document, in the caller's transaction.
+/// Writes an item's document, in the caller's transaction. One upsert statement, so two
+/// writers of the same document (instances rebuilding the index together) cannot collide.
 pub async fn upsert<C: ConnectionTrait>(conn: &C, backend: Backend, doc: SearchDoc) -> Result<()> {
-    remove(conn, backend, doc.entity_id).await?;
     let mut sql = Sql::new(
         backend,
         "INSERT INTO search_documents (entity_id, entity_type, slug, published, author_id, \
@@ -48,7 +48,12 @@ pub async fn upsert<C: ConnectionTrait>(conn: &C, backend: Backend, doc: SearchD
     sql.bind(doc.title).text(", ");
     sql.bind(doc.summary).text(", ");
     sql.bind(doc.body).text(", ");
-    sql.bind(doc.tags).text(")");
+    sql.bind(doc.tags).text(
+        ") ON CONFLICT (entity_id) DO UPDATE SET entity_type = excluded.entity_type, \
+         slug = excluded.slug, published = excluded.published, author_id = excluded.author_id, \
+         title = excluded.title, summary = excluded.summary, body = excluded.body, \
+         tags = excluded.tags",
+    );
     conn.execute_raw(sql.statement()).await?;
     Ok(())
 }
