@@ -13,6 +13,7 @@ mod export;
 mod foundation;
 mod graphql;
 mod graphql_live;
+mod hardening;
 mod instances;
 mod matrix;
 mod operations;

@@ -19,6 +19,7 @@ pub struct GraphqlState {
     pub service: Service,
     pub persisted: Persisted,
     pub config: GraphqlConfig,
+    pub sockets: Arc<crate::sockets::Sockets>,
 }
 
 /// Mounts `/graphql` and `/graphql/ws`.
@@ -104,11 +105,14 @@ async fn authenticate(req: &HttpRequest, state: &GraphqlState) -> Result<Viewer,
     })
 }
 
-fn operation_type(query: &str, name: Option<&str>) -> Option<OperationType> {
-    let doc = async_graphql::parser::parse_query(query).ok()?;
-    match doc.operations {
+/// The operation's type, from the request's document (parsed once here, and kept for the
+/// schema to run).
+fn operation_type(request: &mut Request) -> Option<OperationType> {
+    let name = request.operation_name.clone();
+    let doc = request.parsed_query().ok()?;
+    match &doc.operations {
         DocumentOperations::Single(op) => Some(op.node.ty),
-        DocumentOperations::Multiple(ops) => match name {
+        DocumentOperations::Multiple(ops) => match name.as_deref() {
             Some(name) => ops.get(name).map(|op| op.node.ty),
             None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
             None => None,
@@ -196,7 +200,7 @@ impl GraphqlState {
         if let Some(hit) = key.as_deref().and_then(|k| cache.get(k)) {
             return hit.body;
         }
-        let op = operation_type(&request.query, request.operation_name.as_deref());
+        let op = operation_type(&mut request);
         if get
             && matches!(
                 op,
@@ -414,10 +418,26 @@ async fn websocket(
         Ok(v) => v,
         Err(e) => return service_error(e),
     };
+    let Some(socket) = state.sockets.open(&viewer.client) else {
+        return http_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            &format!(
+                "this address already holds {} GraphQL WebSockets open: close one first",
+                state.sockets.max()
+            ),
+        );
+    };
     let service = state.service.clone();
     let client = viewer.client.clone();
+    let mut data = request_data(&service, viewer);
+    // Both live as long as the socket: dropping them gives the places back.
+    data.insert(Arc::new(socket));
+    data.insert(crate::sockets::Subscriptions::new(
+        state.config.ws_max_subscriptions,
+    ));
     let started = async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone())
-        .with_data(request_data(&service, viewer))
+        .with_data(data)
         .on_connection_init(move |payload| async move {
             let Some(token) = init_token(&payload) else {
                 return Ok(async_graphql::Data::default());

@@ -12,6 +12,7 @@ mod loaders;
 mod mutation;
 pub mod persisted;
 mod query;
+mod sockets;
 mod subscription;
 mod types;
 
@@ -37,7 +38,13 @@ pub struct GraphqlConfig {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub max_aliases: usize,
+    /// Fields in one document, counted with its fragments expanded.
+    pub max_selections: usize,
     pub max_directives: usize,
+    /// Subscriptions one WebSocket may hold at once.
+    pub ws_max_subscriptions: usize,
+    /// WebSockets one client address may hold open.
+    pub ws_max_connections: usize,
     /// Operations in one batched request.
     pub max_batch: usize,
     /// Bytes in one request body.
@@ -57,7 +64,10 @@ impl Default for GraphqlConfig {
             max_depth: 10,
             max_complexity: 10_000,
             max_aliases: 30,
+            max_selections: 2000,
             max_directives: 5,
+            ws_max_subscriptions: 20,
+            ws_max_connections: 20,
             max_batch: 10,
             max_bytes: 100 * 1024,
             allow_list: None,
@@ -73,7 +83,10 @@ fn builder(config: &GraphqlConfig) -> async_graphql::SchemaBuilder<Query, Mutati
         .limit_complexity(config.max_complexity)
         .limit_directives(config.max_directives)
         .limit_recursive_depth(64)
-        .extension(limits::AliasLimit(config.max_aliases));
+        .extension(limits::ShapeLimit {
+            max_selections: config.max_selections as u64,
+            max_aliases: config.max_aliases as u64,
+        });
     if config.introspection {
         builder
     } else {
@@ -90,6 +103,7 @@ pub fn schema(service: Service, config: &GraphqlConfig) -> LecternSchema {
 pub fn state(service: Service, config: GraphqlConfig) -> GraphqlState {
     GraphqlState {
         schema: schema(service.clone(), &config),
+        sockets: sockets::Sockets::new(config.ws_max_connections),
         persisted: persisted::Persisted::new(config.allow_list.clone(), config.apq_entries),
         service,
         config,

@@ -1,69 +1,210 @@
-//! A cap on aliases: the one query-shape limit async-graphql does not have. Without it one
-//! request can ask for the same expensive field hundreds of times under different names.
+//! Limits on the shape of a document, checked right after parsing and before validation or
+//! execution (async-graphql's own parse-time checks of depth and directives expand every
+//! spread too, so this runs before them, on the request's parsed document, which it keeps for
+//! them). Fragments are counted as they expand: a spread costs what its fragment costs,
+//! computed once per fragment, so a document whose fragments each spread the previous one
+//! twice is refused in time linear in its size instead of being walked exponentially (by
+//! async-graphql's own validation and complexity visitors, which expand every spread).
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
+use async_graphql::parser::types::{ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
+use async_graphql::{Name, Positioned, Request, ServerError, ServerResult};
+use std::collections::HashMap;
 use std::sync::Arc;
 
-pub struct AliasLimit(pub usize);
+/// The most fields (counted after fragment expansion) and aliases one document may hold.
+#[derive(Debug, Clone, Copy)]
+pub struct ShapeLimit {
+    pub max_selections: u64,
+    pub max_aliases: u64,
+}
 
-impl ExtensionFactory for AliasLimit {
+impl ExtensionFactory for ShapeLimit {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AliasLimitExtension(self.0))
+        Arc::new(*self)
     }
 }
 
-struct AliasLimitExtension(usize);
-
-fn aliases(set: &SelectionSet) -> usize {
-    set.items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(f) => {
-                usize::from(f.node.alias.is_some()) + aliases(&f.node.selection_set.node)
-            }
-            Selection::InlineFragment(i) => aliases(&i.node.selection_set.node),
-            Selection::FragmentSpread(_) => 0,
-        })
-        .sum()
+/// What a selection set holds once every fragment in it is expanded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Size {
+    pub selections: u64,
+    pub aliases: u64,
 }
 
-pub fn count_aliases(doc: &ExecutableDocument) -> usize {
-    let in_operations: usize = doc
+impl Size {
+    fn add(self, other: Size) -> Size {
+        Size {
+            selections: self.selections.saturating_add(other.selections),
+            aliases: self.aliases.saturating_add(other.aliases),
+        }
+    }
+}
+
+/// A spread of a fragment that (through others) spreads itself: validation refuses the
+/// document anyway; counting it as unbounded keeps this walk finite.
+const CYCLE: Size = Size {
+    selections: u64::MAX,
+    aliases: u64::MAX,
+};
+
+struct Walk<'a> {
+    fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
+    memo: HashMap<&'a str, Size>,
+    open: Vec<&'a str>,
+}
+
+impl<'a> Walk<'a> {
+    fn set(&mut self, set: &'a SelectionSet) -> Size {
+        set.items.iter().fold(Size::default(), |total, item| {
+            let size = match &item.node {
+                Selection::Field(f) => Size {
+                    selections: 1,
+                    aliases: u64::from(f.node.alias.is_some()),
+                }
+                .add(self.set(&f.node.selection_set.node)),
+                Selection::InlineFragment(i) => self.set(&i.node.selection_set.node),
+                Selection::FragmentSpread(s) => self.fragment(s.node.fragment_name.node.as_str()),
+            };
+            total.add(size)
+        })
+    }
+
+    fn fragment(&mut self, name: &'a str) -> Size {
+        if let Some(size) = self.memo.get(name) {
+            return *size;
+        }
+        if self.open.contains(&name) {
+            return CYCLE;
+        }
+        // An unknown fragment is validation's to report; it adds nothing here.
+        let Some(definition) = self.fragments.get(name) else {
+            return Size::default();
+        };
+        self.open.push(name);
+        let size = self.set(&definition.node.selection_set.node);
+        self.open.pop();
+        self.memo.insert(name, size);
+        size
+    }
+}
+
+/// The size of the largest thing the document could make a server walk: all its operations
+/// together, or any one fragment (validation walks unused fragments too).
+pub fn measure(doc: &ExecutableDocument) -> Size {
+    let mut walk = Walk {
+        fragments: &doc.fragments,
+        memo: HashMap::new(),
+        open: Vec::new(),
+    };
+    let operations = doc
         .operations
         .iter()
-        .map(|(_, op)| aliases(&op.node.selection_set.node))
-        .sum();
-    let in_fragments: usize = doc
-        .fragments
-        .values()
-        .map(|f| aliases(&f.node.selection_set.node))
-        .sum();
-    in_operations + in_fragments
+        .fold(Size::default(), |total, (_, op)| {
+            total.add(walk.set(&op.node.selection_set.node))
+        });
+    doc.fragments.keys().fold(operations, |largest, name| {
+        let size = walk.fragment(name.as_str());
+        Size {
+            selections: largest.selections.max(size.selections),
+            aliases: largest.aliases.max(size.aliases),
+        }
+    })
+}
+
+fn refuse(message: String, code: &str) -> ServerError {
+    let mut e = ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code);
+    e.extensions = Some(ext);
+    e
 }
 
 #[async_trait::async_trait]
-impl Extension for AliasLimitExtension {
-    async fn parse_query(
+impl Extension for ShapeLimit {
+    async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let n = count_aliases(&doc);
-        if n > self.0 {
-            let mut e = ServerError::new(
-                format!("the query uses {n} aliases; at most {} are allowed", self.0),
-                None,
-            );
-            let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", "too_many_aliases");
-            e.extensions = Some(ext);
-            return Err(e);
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let size = measure(request.parsed_query()?);
+        if size.selections > self.max_selections {
+            return Err(refuse(
+                format!(
+                    "the query is too complex: with its fragments expanded it selects {} fields; at most {} are allowed",
+                    shown(size.selections),
+                    self.max_selections
+                ),
+                "query_too_complex",
+            ));
         }
-        Ok(doc)
+        if size.aliases > self.max_aliases {
+            return Err(refuse(
+                format!(
+                    "the query uses {} aliases; at most {} are allowed",
+                    shown(size.aliases),
+                    self.max_aliases
+                ),
+                "too_many_aliases",
+            ));
+        }
+        next.run(ctx, request).await
+    }
+}
+
+fn shown(n: u64) -> String {
+    if n == u64::MAX {
+        "unboundedly many (a fragment spreads itself)".into()
+    } else {
+        n.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doubling(levels: usize) -> String {
+        let mut q = String::from("fragment F0 on Query { __typename }\n");
+        for i in 1..=levels {
+            q.push_str(&format!("fragment F{i} on Query {{ ...F{p} ...F{p} }}\n", p = i - 1));
+        }
+        q.push_str(&format!("query {{ ...F{levels} }}"));
+        q
+    }
+
+    #[test]
+    fn fragment_expansion_is_counted_without_walking_it() {
+        for levels in [5usize, 22, 40, 63] {
+            let doc = async_graphql::parser::parse_query(doubling(levels)).unwrap();
+            let started = std::time::Instant::now();
+            let size = measure(&doc);
+            assert_eq!(size.selections, 1u64 << levels, "levels {levels}");
+            assert!(started.elapsed() < std::time::Duration::from_millis(5));
+        }
+        // Past 64 levels the count saturates rather than wrapping.
+        let doc = async_graphql::parser::parse_query(doubling(70)).unwrap();
+        assert_eq!(measure(&doc).selections, u64::MAX);
+    }
+
+    #[test]
+    fn aliases_count_once_per_expansion() {
+        let q = "fragment A on Query { a: __typename b: __typename } query { ...A ...A x: __typename }";
+        let doc = async_graphql::parser::parse_query(q).unwrap();
+        assert_eq!(
+            measure(&doc),
+            Size {
+                selections: 5,
+                aliases: 5
+            }
+        );
+    }
+
+    #[test]
+    fn cycles_and_unknown_fragments_end() {
+        let q = "fragment A on Query { ...B } fragment B on Query { ...A } query { ...A ...Missing }";
+        let doc = async_graphql::parser::parse_query(q).unwrap();
+        assert_eq!(measure(&doc).selections, u64::MAX);
     }
 }

@@ -108,7 +108,20 @@ impl Subscription {
                     .collect::<async_graphql::Result<_>>()?,
             ),
         };
+        let slot = match ctx.data_opt::<std::sync::Arc<crate::sockets::Subscriptions>>() {
+            Some(held) => Some(held.take().ok_or_else(|| {
+                crate::error::bad_input(
+                    "too_many_subscriptions",
+                    &format!(
+                        "this connection already holds {} subscriptions: complete one first",
+                        held.max
+                    ),
+                )
+            })?),
+            None => None,
+        };
         let state = Watch {
+            _slot: slot,
             service: service(ctx).clone(),
             viewer: viewer(ctx),
             rx: service(ctx).feed_events(),
@@ -149,6 +162,7 @@ impl Subscription {
 }
 
 struct Watch {
+    _slot: Option<crate::sockets::SubscriptionSlot>,
     service: Service,
     viewer: Viewer,
     rx: tokio::sync::broadcast::Receiver<FeedEvent>,

@@ -47,8 +47,10 @@ pub struct Config {
     /// Refresh token lifetime in seconds (`LECTERN_REFRESH_TOKEN_TTL`).
     pub refresh_token_ttl: i64,
     /// Proxies whose X-Forwarded-For is believed, comma-separated IPs (`LECTERN_TRUSTED_PROXIES`).
+    #[serde(deserialize_with = "list::deserialize")]
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Origins allowed to call the API from a browser, comma-separated (`LECTERN_CORS_ORIGINS`).
+    #[serde(deserialize_with = "list::deserialize")]
     pub cors_origins: Vec<String>,
     /// How often scheduled publications are looked for, in ms (`LECTERN_SCHEDULER_MS`).
     pub scheduler_ms: u64,
@@ -62,6 +64,12 @@ pub struct Config {
     pub graphql_max_complexity: usize,
     /// Maximum aliases in one GraphQL document (`LECTERN_GRAPHQL_MAX_ALIASES`).
     pub graphql_max_aliases: usize,
+    /// Maximum fields in one GraphQL document, fragments expanded (`LECTERN_GRAPHQL_MAX_SELECTIONS`).
+    pub graphql_max_selections: usize,
+    /// Subscriptions one WebSocket may hold at once (`LECTERN_GRAPHQL_WS_MAX_SUBSCRIPTIONS`).
+    pub graphql_ws_max_subscriptions: usize,
+    /// WebSockets one client address may hold open (`LECTERN_GRAPHQL_WS_MAX_CONNECTIONS`).
+    pub graphql_ws_max_connections: usize,
     /// Maximum operations in one batched GraphQL request (`LECTERN_GRAPHQL_MAX_BATCH`).
     pub graphql_max_batch: usize,
     /// Largest GraphQL request body in bytes (`LECTERN_GRAPHQL_MAX_BYTES`).
@@ -118,6 +126,9 @@ impl Default for Config {
             graphql_max_depth: 10,
             graphql_max_complexity: 10_000,
             graphql_max_aliases: 30,
+            graphql_max_selections: 2000,
+            graphql_ws_max_subscriptions: 20,
+            graphql_ws_max_connections: 20,
             graphql_max_batch: 10,
             graphql_max_bytes: 100 * 1024,
             graphql_allowlist: None,
@@ -165,6 +176,9 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("LECTERN_GRAPHQL_MAX_DEPTH", "deepest GraphQL query accepted (default 10)"),
     ("LECTERN_GRAPHQL_MAX_COMPLEXITY", "costliest GraphQL query accepted; lists count once per item asked for (default 10000)"),
     ("LECTERN_GRAPHQL_MAX_ALIASES", "most aliases in one GraphQL document (default 30)"),
+    ("LECTERN_GRAPHQL_MAX_SELECTIONS", "most fields in one GraphQL document, counted with its fragments expanded (default 2000)"),
+    ("LECTERN_GRAPHQL_WS_MAX_SUBSCRIPTIONS", "most subscriptions one GraphQL WebSocket may hold at once (default 20)"),
+    ("LECTERN_GRAPHQL_WS_MAX_CONNECTIONS", "most GraphQL WebSockets one client address may hold open (default 20)"),
     ("LECTERN_GRAPHQL_MAX_BATCH", "most operations in one batched GraphQL request (default 10)"),
     ("LECTERN_GRAPHQL_MAX_BYTES", "largest GraphQL request body in bytes (default 102400)"),
     ("LECTERN_METRICS_TOKEN", "bearer token for GET /metrics (Prometheus) on the main listener; without it there is no such route"),
@@ -177,6 +191,59 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("LECTERN_FEED_RETENTION_DAYS", "days of change history kept; older sync tokens get 410 (default 90)"),
     ("LECTERN_GRAPHQL_ALLOWLIST", "path of a persisted-query file (Apollo manifest or {sha256: query}); when set only those queries run"),
 ];
+
+/// `sqlite://db/x.db?mode=rwc` in a file in `dir` becomes `sqlite://DIR/db/x.db?mode=rwc`.
+fn relative_to(url: &str, dir: &Path) -> String {
+    let Some(rest) = url.strip_prefix("sqlite://") else {
+        return url.to_owned();
+    };
+    let (file, query) = rest.split_once('?').map_or((rest, None), |(f, q)| (f, Some(q)));
+    if file.is_empty() || file.starts_with(':') || Path::new(file).is_absolute() {
+        return url.to_owned();
+    }
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let joined = dir.join(file);
+    match query {
+        Some(q) => format!("sqlite://{}?{q}", joined.display()),
+        None => format!("sqlite://{}", joined.display()),
+    }
+}
+
+/// List settings: `"a, b"` in a file as in the environment, or a TOML array.
+mod list {
+    use serde::{Deserialize, Deserializer};
+    use std::str::FromStr;
+
+    pub fn split(text: &str) -> impl Iterator<Item = &str> {
+        text.split(',').map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Items(Vec<String>),
+    }
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        let items: Vec<String> = match Raw::deserialize(d)? {
+            Raw::Text(text) => split(&text).map(str::to_owned).collect(),
+            Raw::Items(items) => items.into_iter().map(|s| s.trim().to_owned()).collect(),
+        };
+        items
+            .iter()
+            .map(|s| {
+                s.parse()
+                    .map_err(|e| serde::de::Error::custom(format!("{s:?}: {e}")))
+            })
+            .collect()
+    }
+}
 
 #[derive(Debug)]
 pub enum ConfigError {
@@ -218,6 +285,9 @@ impl Config {
             max_depth: self.graphql_max_depth,
             max_complexity: self.graphql_max_complexity,
             max_aliases: self.graphql_max_aliases,
+            max_selections: self.graphql_max_selections,
+            ws_max_subscriptions: self.graphql_ws_max_subscriptions,
+            ws_max_connections: self.graphql_ws_max_connections,
             max_batch: self.graphql_max_batch,
             max_bytes: self.graphql_max_bytes,
             allow_list,
@@ -250,9 +320,29 @@ impl Config {
     }
 
     fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::File(format!("cannot read {}: {e}", path.display())))?;
-        toml::from_str(&text).map_err(|e| ConfigError::File(format!("{}: {e}", path.display())))
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::File(format!(
+                "cannot read the config file {}: {e}; check the path given with --config or LECTERN_CONFIG",
+                path.display()
+            ))
+        })?;
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
+            ConfigError::File(format!(
+                "the config file {} is not valid: {}",
+                path.display(),
+                e.message()
+            ))
+        })?;
+        // A relative SQLite path written in a file means a file beside it, wherever the
+        // server is started from.
+        let sets_database = text
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("database_url"));
+        if sets_database {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            config.database_url = relative_to(&config.database_url, dir);
+        }
+        Ok(config)
     }
 
     fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -331,20 +421,12 @@ impl Config {
             self.refresh_token_ttl = parse("LECTERN_REFRESH_TOKEN_TTL", v)?;
         }
         if let Some(v) = env("LECTERN_TRUSTED_PROXIES") {
-            self.trusted_proxies = v
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
+            self.trusted_proxies = list::split(&v)
                 .map(|s| parse("LECTERN_TRUSTED_PROXIES", s.to_owned()))
                 .collect::<Result<_, _>>()?;
         }
         if let Some(v) = env("LECTERN_CORS_ORIGINS") {
-            self.cors_origins = v
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect();
+            self.cors_origins = list::split(&v).map(str::to_owned).collect();
         }
         if let Some(v) = env("LECTERN_SCHEDULER_MS") {
             self.scheduler_ms = parse("LECTERN_SCHEDULER_MS", v)?;
@@ -366,6 +448,15 @@ impl Config {
         }
         if let Some(v) = env("LECTERN_GRAPHQL_MAX_ALIASES") {
             self.graphql_max_aliases = parse("LECTERN_GRAPHQL_MAX_ALIASES", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHQL_MAX_SELECTIONS") {
+            self.graphql_max_selections = parse("LECTERN_GRAPHQL_MAX_SELECTIONS", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHQL_WS_MAX_SUBSCRIPTIONS") {
+            self.graphql_ws_max_subscriptions = parse("LECTERN_GRAPHQL_WS_MAX_SUBSCRIPTIONS", v)?;
+        }
+        if let Some(v) = env("LECTERN_GRAPHQL_WS_MAX_CONNECTIONS") {
+            self.graphql_ws_max_connections = parse("LECTERN_GRAPHQL_WS_MAX_CONNECTIONS", v)?;
         }
         if let Some(v) = env("LECTERN_GRAPHQL_MAX_BATCH") {
             self.graphql_max_batch = parse("LECTERN_GRAPHQL_MAX_BATCH", v)?;
@@ -448,9 +539,12 @@ impl Config {
         if self.graphql_max_depth < 3
             || self.graphql_max_complexity < 10
             || self.graphql_max_batch < 1
+            || self.graphql_max_selections < 50
+            || self.graphql_ws_max_subscriptions < 1
+            || self.graphql_ws_max_connections < 1
         {
             return Err(ConfigError::Env(
-                "GraphQL limits too small: depth at least 3, complexity at least 10, batch at least 1".into(),
+                "GraphQL limits too small: depth at least 3, complexity at least 10, selections at least 50, batch, subscriptions and connections at least 1".into(),
             ));
         }
         if self.webhook_retry_base_ms < 10
@@ -509,6 +603,44 @@ mod tests {
         assert!(Config::load_from(None, env(&[("LECTERN_DEMO", "maybe")])).is_err());
         assert!(Config::load_from(None, env(&[("LECTERN_WORKERS", "-1")])).is_err());
         assert!(Config::load_from(None, env(&[("LECTERN_ARGON2_MEMORY_KIB", "1024")])).is_err());
+    }
+
+    #[test]
+    fn list_settings_take_text_or_arrays_in_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lectern.toml");
+        std::fs::write(
+            &path,
+            "trusted_proxies = \"10.0.0.1, 10.0.0.2\"\ncors_origins = [\"https://a.example\", \"https://b.example\"]\n",
+        )
+        .unwrap();
+        let c = Config::load_from(Some(&path), env(&[])).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert_eq!(c.cors_origins, ["https://a.example", "https://b.example"]);
+        std::fs::write(&path, "cors_origins = \"https://a.example,https://b.example\"\n").unwrap();
+        let c = Config::load_from(Some(&path), env(&[])).unwrap();
+        assert_eq!(c.cors_origins, ["https://a.example", "https://b.example"]);
+        std::fs::write(&path, "trusted_proxies = \"not-an-ip\"\n").unwrap();
+        let e = Config::load_from(Some(&path), env(&[])).unwrap_err().to_string();
+        assert!(e.contains("not-an-ip"), "{e}");
+    }
+
+    #[test]
+    fn a_relative_sqlite_path_in_a_file_is_beside_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lectern.toml");
+        std::fs::write(&path, "database_url = \"sqlite://data/site.db?mode=rwc\"\n").unwrap();
+        let c = Config::load_from(Some(&path), env(&[])).unwrap();
+        let dir = std::fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(
+            c.database_url,
+            format!("sqlite://{}?mode=rwc", dir.join("data/site.db").display())
+        );
+        // The environment's and absolute paths are left alone.
+        let c = Config::load_from(Some(&path), env(&[("DATABASE_URL", "sqlite://x.db")])).unwrap();
+        assert_eq!(c.database_url, "sqlite://x.db");
+        assert_eq!(relative_to("sqlite:///abs/x.db", dir.as_path()), "sqlite:///abs/x.db");
+        assert_eq!(relative_to("postgres://h/db", dir.as_path()), "postgres://h/db");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Demo content: technology profiles and articles written from the seed articles' facts.
+//! Demo content, written from the facts of three 2023 articles on back-end trends (the demo sources).
 //! The data lives in `demo/` as JSON and Markdown; it is compiled in so that the binary
 //! needs no files beside it.
 

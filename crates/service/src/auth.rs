@@ -8,7 +8,7 @@ use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lectern_domain::{Email, Role, UserId};
-use lectern_storage::entities::{api_tokens, login_throttle, refresh_tokens, users};
+use lectern_storage::entities::{api_tokens, refresh_tokens, users};
 use lectern_storage::queries::{auth as q, users as uq};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -26,10 +26,13 @@ pub struct AuthConfig {
     pub audience: String,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
-    /// Failed logins per account within `throttle_window` before it is throttled.
-    pub account_failures: i64,
-    /// Failed logins per client address within `throttle_window` before it is throttled.
-    pub address_failures: i64,
+    /// Password checks for one account from one client address per `throttle_window`.
+    pub pair_checks: i64,
+    /// Password checks from one client address, whatever the account, per window.
+    pub address_checks: i64,
+    /// Password checks for one account from all addresses together, per window: the bound on
+    /// a guessing attack spread over many addresses.
+    pub account_checks: i64,
     pub throttle_window: Duration,
 }
 
@@ -40,8 +43,9 @@ impl Default for AuthConfig {
             audience: "lectern-api".into(),
             access_ttl: Duration::minutes(15),
             refresh_ttl: Duration::days(30),
-            account_failures: 5,
-            address_failures: 20,
+            pair_checks: 5,
+            address_checks: 20,
+            account_checks: 100,
             throttle_window: Duration::minutes(15),
         }
     }
@@ -118,6 +122,10 @@ struct Claims {
     typ: String,
     /// The user's session version when issued; a password, role or status change bumps it.
     sv: i64,
+    /// The login (refresh-token family) this token belongs to: logging out or a detected
+    /// refresh-token reuse ends it, and its access tokens with it.
+    #[serde(default)]
+    sid: Option<Uuid>,
 }
 
 pub(crate) fn random_token(prefix: &str) -> String {
@@ -137,7 +145,7 @@ fn invalid_login() -> Error {
 }
 
 fn invalid_token() -> Error {
-    Error::Unauthenticated("the access token is invalid or expired".into())
+    Error::Unauthenticated("the access token is invalid, expired or its session has ended".into())
 }
 
 impl Service {
@@ -182,7 +190,7 @@ impl Service {
         &self.config().auth
     }
 
-    fn access_token(&self, user: &users::Model) -> Result<String> {
+    fn access_token(&self, user: &users::Model, family: Uuid) -> Result<String> {
         let at = Utc::now();
         let claims = Claims {
             sub: user.id,
@@ -193,6 +201,7 @@ impl Service {
             exp: (at + self.auth_config().access_ttl).timestamp(),
             typ: "access".into(),
             sv: user.session_version,
+            sid: Some(family),
         };
         jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
@@ -226,7 +235,7 @@ impl Service {
         )
         .await?;
         Ok(TokenPair {
-            access_token: self.access_token(user)?,
+            access_token: self.access_token(user, family)?,
             refresh_token: refresh,
             token_type: "Bearer",
             expires_in: self.auth_config().access_ttl.num_seconds(),
@@ -245,13 +254,30 @@ impl Service {
     /// Logs in with email and password. `client` identifies the caller's address for
     /// throttling. Unknown emails, wrong passwords and disabled accounts all give the same
     /// answer, after the same work.
+    ///
+    /// Each password check first takes a slot, atomically, from three counters: this account
+    /// from this address, this address, and this account from anywhere. Failures from one
+    /// address therefore lock that address out of the account, not its owner elsewhere; a
+    /// successful login gives its slots back.
     pub async fn login(&self, email: &str, password: &str, client: &str) -> Result<TokenPair> {
         let normalised = email.trim().to_lowercase();
-        let account_key = format!("account:{normalised}");
-        let address_key = format!("address:{client}");
+        let config = self.auth_config();
+        let keys = [
+            (format!("pair:{normalised}|{client}"), config.pair_checks),
+            (format!("address:{client}"), config.address_checks),
+            (format!("account:{normalised}"), config.account_checks),
+        ];
         let db = self.db().conn();
-        self.check_throttle(&account_key).await?;
-        self.check_throttle(&address_key).await?;
+        let at = now();
+        let cutoff = at - config.throttle_window;
+        for (i, (key, limit)) in keys.iter().enumerate() {
+            if !q::throttle_take(db, key, *limit, cutoff, at).await? {
+                for (taken, _) in &keys[..i] {
+                    q::throttle_give_back(db, taken).await?;
+                }
+                return Err(self.throttled(key).await?);
+            }
+        }
         let user = match Email::parse(&normalised) {
             Ok(e) => uq::find_by_email(db, e.as_str()).await?,
             Err(_) => None,
@@ -262,63 +288,33 @@ impl Service {
         };
         let verified =
             passwords::verify(self.config().password, password.to_owned(), stored).await?;
-        let user = match (user, verified) {
+        let mut user = match (user, verified) {
             (Some(u), Verified::Yes | Verified::YesRehash) if !u.disabled => u,
-            _ => {
-                self.record_failure(&account_key, self.auth_config().account_failures)
-                    .await?;
-                self.record_failure(&address_key, self.auth_config().address_failures)
-                    .await?;
-                return Err(invalid_login());
-            }
+            _ => return Err(invalid_login()),
         };
-        let mut user = user;
         if verified == Verified::YesRehash {
             user.password_hash =
                 passwords::hash(self.config().password, password.to_owned()).await?;
             user.updated_at = now();
             uq::update(db, user.clone()).await?;
         }
-        q::throttle_clear(db, &account_key).await?;
+        q::throttle_clear(db, &keys[0].0).await?;
+        for (key, _) in &keys[1..] {
+            q::throttle_give_back(db, key).await?;
+        }
         self.issue_pair(db, &user, Uuid::now_v7()).await
     }
 
-    async fn check_throttle(&self, key: &str) -> Result<()> {
-        if let Some(row) = q::throttle_get(self.db().conn(), key).await? {
-            if let Some(until) = row.blocked_until {
-                let left = (until - Utc::now()).num_seconds();
-                if left > 0 {
-                    return Err(Error::RateLimited {
-                        retry_after_secs: left as u64 + 1,
-                    });
-                }
-            }
-        }
-        Ok(())
-    }
-
-    async fn record_failure(&self, key: &str, limit: i64) -> Result<()> {
-        let db = self.db().conn();
-        let at = now();
+    /// The answer when `key` has no check left: how long until its window ends.
+    async fn throttled(&self, key: &str) -> Result<Error> {
         let window = self.auth_config().throttle_window;
-        let mut row = match q::throttle_get(db, key).await? {
-            Some(r) if r.window_started_at + window > at => r,
-            _ => login_throttle::Model {
-                key: key.to_owned(),
-                failures: 0,
-                window_started_at: at,
-                blocked_until: None,
-            },
+        let left = match q::throttle_get(self.db().conn(), key).await? {
+            Some(row) => (row.window_started_at + window - Utc::now()).num_seconds(),
+            None => 1,
         };
-        row.failures += 1;
-        if row.failures >= limit {
-            // Doubling from 30 seconds, capped at the window.
-            let exponent = (row.failures - limit).min(10) as u32;
-            let wait = Duration::seconds(30 * 2_i64.pow(exponent)).min(window);
-            row.blocked_until = Some(at + wait);
-        }
-        q::throttle_put(db, row).await?;
-        Ok(())
+        Ok(Error::RateLimited {
+            retry_after_secs: left.max(0) as u64 + 1,
+        })
     }
 
     /// Trades a refresh token for a new pair. A token that was already used or revoked is
@@ -334,10 +330,13 @@ impl Service {
             return Err(invalid());
         };
         let at = now();
-        if row.used_at.is_some()
-            || row.revoked_at.is_some()
-            || !q::spend_refresh(&tx, row.id, at).await?
-        {
+        if row.revoked_at.is_some() {
+            return Err(Error::Unauthenticated(
+                "this refresh token's session has ended (logged out, or revoked): log in again"
+                    .into(),
+            ));
+        }
+        if row.used_at.is_some() || !q::spend_refresh(&tx, row.id, at).await? {
             q::revoke_family(&tx, row.family_id, at).await?;
             tx.commit()
                 .await
@@ -394,6 +393,11 @@ impl Service {
         if user.disabled || user.session_version != claims.sv || user.role != claims.role {
             return Err(invalid_token());
         }
+        if let Some(family) = claims.sid {
+            if q::family_revoked(self.db().conn(), family).await? {
+                return Err(invalid_token());
+            }
+        }
         let role = Role::parse(&user.role).map_err(|_| invalid_token())?;
         Ok(Caller::User {
             id: UserId(user.id),
@@ -410,6 +414,23 @@ impl Service {
             })?;
         let scope = TokenScope::parse(&row.scope)
             .ok_or_else(|| Error::Internal(format!("stored token scope {}", row.scope)))?;
+        // A token acts for its owner: it dies when the owner is gone or disabled, and its
+        // scope may not exceed the owner's current role (preview and write read every draft).
+        let owner = uq::find_by_id(self.db().conn(), row.created_by).await?;
+        let allowed = owner.as_ref().is_some_and(|u| {
+            !u.disabled
+                && match scope {
+                    TokenScope::Read => true,
+                    TokenScope::Preview | TokenScope::Write => {
+                        matches!(Role::parse(&u.role), Ok(Role::Editor | Role::Admin))
+                    }
+                }
+        });
+        if !allowed {
+            return Err(Error::Unauthenticated(
+                "the API token's owner no longer has the rights its scope needs (disabled, removed or demoted): ask an admin for a new token".into(),
+            ));
+        }
         // Record use at most once a minute: a write per request would cost more than the read.
         if row
             .last_used_at

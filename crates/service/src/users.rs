@@ -331,7 +331,7 @@ impl Service {
         }
         if was_active_admin
             && (user.role != "admin" || user.disabled)
-            && q::count_admins(&tx).await? <= 1
+            && q::count_admins_serialised(&tx).await? <= 1
         {
             return Err(Error::Conflict {
                 code: "last_admin",
@@ -363,8 +363,14 @@ impl Service {
             });
         }
         let tx = self.db().begin().await?;
-        if q::find_by_id(&tx, id).await?.is_none() {
+        let Some(user) = q::find_by_id(&tx, id).await? else {
             return Err(Error::not_found("user"));
+        };
+        if user.role == "admin" && !user.disabled && q::count_admins_serialised(&tx).await? <= 1 {
+            return Err(Error::Conflict {
+                code: "last_admin",
+                message: "this is the last active admin; make another admin first".into(),
+            });
         }
         if !lectern_storage::queries::articles::ids_by_author(&tx, id)
             .await?

@@ -3,7 +3,7 @@
 use crate::entities::{api_tokens, login_throttle, refresh_tokens};
 use crate::Result;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder,
@@ -58,6 +58,18 @@ pub async fn revoke_family<C: ConnectionTrait>(
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Whether a login was ended: by logout or by a detected reuse, which revoke every member.
+pub async fn family_revoked<C: ConnectionTrait>(conn: &C, family: Uuid) -> Result<bool> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let revoked = refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::FamilyId.eq(family))
+        .filter(refresh_tokens::Column::RevokedAt.is_not_null())
+        .limit(1)
+        .count(conn)
+        .await?;
+    Ok(revoked > 0)
 }
 
 pub async fn revoke_all_for_user<C: ConnectionTrait>(
@@ -139,19 +151,66 @@ pub async fn throttle_get<C: ConnectionTrait>(
         .await?)
 }
 
-pub async fn throttle_put<C: ConnectionTrait>(conn: &C, row: login_throttle::Model) -> Result<()> {
+/// Takes one of `limit` password checks for `key` in the window that began after `cutoff`,
+/// or starts a new window at `at`. One conditional statement decides each case, so concurrent
+/// requests (on any instance) can never take more than `limit` between them.
+pub async fn throttle_take<C: ConnectionTrait>(
+    conn: &C,
+    key: &str,
+    limit: i64,
+    cutoff: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    use login_throttle::Column as T;
     use sea_orm::sea_query::OnConflict;
-    login_throttle::Entity::insert(row.into_active_model().reset_all())
-        .on_conflict(
-            OnConflict::column(login_throttle::Column::Key)
-                .update_columns([
-                    login_throttle::Column::Failures,
-                    login_throttle::Column::WindowStartedAt,
-                    login_throttle::Column::BlockedUntil,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(conn)
+    for _ in 0..2 {
+        let counted = login_throttle::Entity::update_many()
+            .col_expr(T::Failures, Expr::col(T::Failures).add(1))
+            .filter(T::Key.eq(key))
+            .filter(T::WindowStartedAt.gt(cutoff))
+            .filter(T::Failures.lt(limit))
+            .exec(conn)
+            .await?;
+        if counted.rows_affected == 1 {
+            return Ok(true);
+        }
+        let renewed = login_throttle::Entity::update_many()
+            .col_expr(T::Failures, Expr::value(1i64))
+            .col_expr(T::WindowStartedAt, Expr::value(at))
+            .col_expr(T::BlockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(T::Key.eq(key))
+            .filter(T::WindowStartedAt.lte(cutoff))
+            .exec(conn)
+            .await?;
+        if renewed.rows_affected == 1 {
+            return Ok(true);
+        }
+        let row = login_throttle::Model {
+            key: key.to_owned(),
+            failures: 1,
+            window_started_at: at,
+            blocked_until: None,
+        };
+        let inserted = login_throttle::Entity::insert(row.into_active_model().reset_all())
+            .on_conflict(OnConflict::column(T::Key).do_nothing().to_owned())
+            .exec_without_returning(conn)
+            .await?;
+        if inserted == 1 {
+            return Ok(true);
+        }
+        // Someone else inserted the row between our statements: count against it.
+    }
+    Ok(false)
+}
+
+/// Gives back a check taken for a login that succeeded.
+pub async fn throttle_give_back<C: ConnectionTrait>(conn: &C, key: &str) -> Result<()> {
+    use login_throttle::Column as T;
+    login_throttle::Entity::update_many()
+        .col_expr(T::Failures, Expr::col(T::Failures).sub(1))
+        .filter(T::Key.eq(key))
+        .filter(T::Failures.gt(0))
+        .exec(conn)
         .await?;
     Ok(())
 }

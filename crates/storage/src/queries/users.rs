@@ -60,6 +60,21 @@ pub async fn count_admins<C: ConnectionTrait>(conn: &C) -> Result<u64> {
         .await?)
 }
 
+/// Active admins, counted inside a write transaction that holds the admin lock, so that two
+/// transactions demoting or disabling admins at once cannot both see another admin left.
+/// SQLite's write transactions are serial already; PostgreSQL takes a transaction-scoped
+/// advisory lock.
+pub async fn count_admins_serialised<C: ConnectionTrait>(tx: &C) -> Result<u64> {
+    if tx.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        tx.execute_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(7262306211)",
+        ))
+        .await?;
+    }
+    count_admins(tx).await
+}
+
 pub async fn first_admin<C: ConnectionTrait>(conn: &C) -> Result<Option<users::Model>> {
     Ok(users::Entity::find()
         .filter(users::Column::Role.eq("admin"))
