@@ -26,6 +26,12 @@ DB="${DATABASE_URL:-sqlite://$WORK/bench.db?mode=rwc}"
 export DATABASE_URL="$DB" LECTERN_LOG=warn LECTERN_ADMIN_EMAIL=bench@example.com LECTERN_ADMIN_PASSWORD=bench-password-123
 if [[ "$DB" == postgres* ]]; then
   name="${DB##*/}"; name="${name%%\?*}"
+  # The run starts from an empty database, which it makes by dropping this one: only ever
+  # one whose name says it belongs to the benchmarks.
+  if [[ "$name" != lectern_bench* ]]; then
+    echo "$0 drops and recreates the database it runs on, so its name must start with lectern_bench (not $name): use DATABASE_URL=${DB%/*}/lectern_bench" >&2
+    exit 2
+  fi
   psql "${DB%/*}/postgres" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" >/dev/null
 fi
 

@@ -12,6 +12,7 @@ mod m20261120_000006_auth;
 mod m20261120_000007_editorial;
 mod m20261121_000008_webhooks;
 mod m20261121_000009_search;
+mod m20261201_000010_sort_case;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261120_000007_editorial::Migration),
             Box::new(m20261121_000008_webhooks::Migration),
             Box::new(m20261121_000009_search::Migration),
+            Box::new(m20261201_000010_sort_case::Migration),
         ]
     }
 }

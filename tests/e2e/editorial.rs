@@ -246,12 +246,31 @@ async fn revisions_list_show_and_restore() {
         .await
         .assert_problem(400, "invalid_parameter");
 
+    // Restoring changes the item, so it takes the precondition every write takes.
+    ed.send(
+        Method::POST,
+        &format!("{path}/revisions/1/restore"),
+        None,
+        &[],
+    )
+    .await
+    .assert_problem(428, "version_required");
+    let current = ed.get(&path).await;
+    let etag = current.header("etag").unwrap().to_owned();
+    ed.send(
+        Method::POST,
+        &format!("{path}/revisions/1/restore"),
+        None,
+        &[("if-match", "\"stale.1\"")],
+    )
+    .await
+    .assert_status(412);
     let restored = ed
         .send(
             Method::POST,
             &format!("{path}/revisions/1/restore"),
             None,
-            &[],
+            &[("if-match", &etag)],
         )
         .await;
     restored.assert_status(200);

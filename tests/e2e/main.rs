@@ -15,6 +15,7 @@ mod graphql;
 mod graphql_live;
 mod hardening;
 mod instances;
+mod leaks;
 mod matrix;
 mod operations;
 mod outage;

@@ -224,3 +224,38 @@ mod tests {
         assert!(Year::parse("y", 99999).is_err());
     }
 }
+
+/// A point in time as people type it in a filter: a date (`2023-07-01`, the start of that day
+/// in UTC) or an RFC 3339 time (`2023-07-01T09:00:00Z`).
+pub fn parse_instant(
+    field: &str,
+    raw: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, FieldError> {
+    let raw = raw.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                "must be a date (2023-07-01) or an RFC 3339 time (2023-07-01T09:00:00Z)",
+            )
+        })
+}
+
+#[cfg(test)]
+mod instant_tests {
+    #[test]
+    fn dates_and_times_both_parse() {
+        let day = super::parse_instant("f", "2023-07-01").unwrap();
+        assert_eq!(day.to_rfc3339(), "2023-07-01T00:00:00+00:00");
+        let t = super::parse_instant("f", "2023-07-01T09:30:00+02:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2023-07-01T07:30:00+00:00");
+        assert!(super::parse_instant("f", "2023-13-01").is_err());
+        assert!(super::parse_instant("f", "yesterday").is_err());
+    }
+}

@@ -165,11 +165,23 @@ impl GraphqlState {
 
     /// Runs one operation and returns its JSON. Published-only callers' query answers are
     /// cached like REST's public answers, and dropped on every committed change.
-    async fn run(&self, mut request: Request, viewer: &Viewer, get: bool) -> Arc<str> {
-        let fail = |e: ServerError| -> Arc<str> {
-            serde_json::to_string(&Response::from_errors(vec![e]))
+    async fn run(&self, request: Request, viewer: &Viewer, get: bool) -> Arc<str> {
+        self.run_cacheable(request, viewer, get).await.0
+    }
+
+    /// The answer, and whether it is a published-only caller's successful query answer
+    /// (which HTTP caches may keep, like REST's public answers).
+    async fn run_cacheable(
+        &self,
+        mut request: Request,
+        viewer: &Viewer,
+        get: bool,
+    ) -> (Arc<str>, bool) {
+        let fail = |e: ServerError| -> (Arc<str>, bool) {
+            let body: Arc<str> = serde_json::to_string(&Response::from_errors(vec![e]))
                 .unwrap_or_default()
-                .into()
+                .into();
+            (body, false)
         };
         if let Err(e) = self.persisted.resolve(&mut request) {
             return fail(e);
@@ -198,7 +210,7 @@ impl GraphqlState {
             _ => None,
         };
         if let Some(hit) = key.as_deref().and_then(|k| cache.get(k)) {
-            return hit.body;
+            return (hit.body, true);
         }
         let op = operation_type(&mut request);
         if get
@@ -212,7 +224,8 @@ impl GraphqlState {
                 "method_not_allowed",
             ));
         }
-        let key = key.filter(|_| op == Some(OperationType::Query));
+        let query = op == Some(OperationType::Query);
+        let key = key.filter(|_| query);
         let epoch = cache.epoch();
         request.data = request_data(&self.service, viewer.clone());
         let response = self.with_codes(self.schema.execute(request).await);
@@ -233,7 +246,7 @@ impl GraphqlState {
             };
             cache.put(key, value, epoch);
         }
-        body
+        (body, ok && query && class.is_some())
     }
 }
 
@@ -385,8 +398,34 @@ async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
         Ok(v) => v,
         Err(e) => return service_error(e),
     };
-    let body = state.run(request, &viewer, true).await;
-    answer(&viewer, body.to_string())
+    let (body, cacheable) = state.run_cacheable(request, &viewer, true).await;
+    if !cacheable || viewer.token.is_some() {
+        return answer(&viewer, body.to_string());
+    }
+    // A public query in the URL is as cacheable as a REST read: a validator for revalidation
+    // and the same max-age.
+    let tag = format!("\"g{}\"", &sha256_hex(&body)[..32]);
+    let matched = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == tag));
+    let mut response = if matched {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, tag))
+        .insert_header((header::VARY, "Authorization"))
+        .insert_header((
+            header::CACHE_CONTROL,
+            format!("public, max-age={}", state.config.cache_max_age),
+        ));
+    if matched {
+        return response.finish();
+    }
+    response.content_type("application/json").body(body.to_string())
 }
 
 /// Reads a token from a `connection_init` payload: `{"Authorization": "Bearer ..."}` (the

@@ -54,6 +54,8 @@ pub struct GraphqlConfig {
     /// Automatic persisted queries remembered per process.
     pub apq_entries: usize,
     pub trusted_proxies: TrustedProxies,
+    /// `max-age` of anonymous query answers fetched with GET.
+    pub cache_max_age: u32,
 }
 
 impl Default for GraphqlConfig {
@@ -73,6 +75,7 @@ impl Default for GraphqlConfig {
             allow_list: None,
             apq_entries: 1000,
             trusted_proxies: TrustedProxies::default(),
+            cache_max_age: 60,
         }
     }
 }

@@ -112,6 +112,75 @@ pub fn measure(doc: &ExecutableDocument) -> Size {
     })
 }
 
+fn forbidden(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Control characters never reach the service through GraphQL, as through REST: the path of
+/// the first string that holds one.
+fn control_in_const(value: &async_graphql::Value, at: String) -> Option<String> {
+    use async_graphql::Value as V;
+    match value {
+        V::String(s) if s.chars().any(forbidden) => Some(at),
+        V::List(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| control_in_const(v, format!("{at}[{i}]"))),
+        V::Object(map) => map
+            .iter()
+            .find_map(|(k, v)| control_in_const(v, format!("{at}.{k}"))),
+        _ => None,
+    }
+}
+
+fn control_in_variables(variables: &async_graphql::Variables) -> Option<String> {
+    variables
+        .iter()
+        .find_map(|(name, value)| control_in_const(value, format!("${name}")))
+}
+
+fn control_in_value(value: &async_graphql_value::Value, at: String) -> Option<String> {
+    use async_graphql_value::Value as V;
+    match value {
+        V::String(s) if s.chars().any(forbidden) => Some(at),
+        V::List(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| control_in_value(v, format!("{at}[{i}]"))),
+        V::Object(map) => map
+            .iter()
+            .find_map(|(k, v)| control_in_value(v, format!("{at}.{k}"))),
+        _ => None,
+    }
+}
+
+fn control_in_set(set: &SelectionSet) -> Option<String> {
+    set.items.iter().find_map(|item| match &item.node {
+        Selection::Field(f) => f
+            .node
+            .arguments
+            .iter()
+            .find_map(|(name, value)| {
+                control_in_value(&value.node, format!("{}.{}", f.node.name.node, name.node))
+            })
+            .or_else(|| control_in_set(&f.node.selection_set.node)),
+        Selection::InlineFragment(i) => control_in_set(&i.node.selection_set.node),
+        Selection::FragmentSpread(_) => None,
+    })
+}
+
+/// Each operation and fragment is visited once, unexpanded.
+fn control_in_arguments(doc: &ExecutableDocument) -> Option<String> {
+    doc.operations
+        .iter()
+        .find_map(|(_, op)| control_in_set(&op.node.selection_set.node))
+        .or_else(|| {
+            doc.fragments
+                .values()
+                .find_map(|f| control_in_set(&f.node.selection_set.node))
+        })
+}
+
 fn refuse(message: String, code: &str) -> ServerError {
     let mut e = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
@@ -128,6 +197,18 @@ impl Extension for ShapeLimit {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        if let Some(path) = control_in_variables(&request.variables) {
+            return Err(refuse(
+                format!("the variable {path} must not contain control characters"),
+                "validation_failed",
+            ));
+        }
+        if let Some(path) = control_in_arguments(request.parsed_query()?) {
+            return Err(refuse(
+                format!("the argument {path} must not contain control characters"),
+                "validation_failed",
+            ));
+        }
         let size = measure(request.parsed_query()?);
         if size.selections > self.max_selections {
             return Err(refuse(

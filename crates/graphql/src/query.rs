@@ -54,7 +54,7 @@ pub struct ArticleFilter {
     pub tag: Option<String>,
     /// A technology slug.
     pub technology: Option<String>,
-    /// The author's id.
+    /// The author's id, or their email (admins; anyone for their own).
     pub author: Option<ID>,
     pub published_after: Option<DateTime<Utc>>,
     pub published_before: Option<DateTime<Utc>>,
@@ -192,6 +192,10 @@ impl Query {
         let paging = paging(first, after, last, before)?;
         let filter = filter.unwrap_or_default();
         let author = match &filter.author {
+            // An email, for those who may look one up (as over REST).
+            Some(raw) if raw.contains('@') => {
+                Some(service(ctx).author_filter(&caller(ctx), raw).await.gql()?)
+            }
             Some(id) => Some(
                 key_for(NodeType::User, id)?
                     .parse()
@@ -364,7 +368,7 @@ impl Query {
         #[graphql(name = "type")] kind: Option<SearchType>,
         #[graphql(validator(minimum = 1, maximum = 50))] first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<SearchResults> {
+    ) -> async_graphql::Result<SearchConnection> {
         let kind = kind.map(|k| match k {
             SearchType::Article => "article",
             SearchType::Technology => "technology",
@@ -379,28 +383,39 @@ impl Query {
             )
             .await
             .gql()?;
-        Ok(SearchResults {
-            has_next_page: page.next_cursor.is_some(),
-            end_cursor: page.next_cursor,
-            nodes: page
-                .data
-                .into_iter()
-                .map(|h| {
-                    let (ty, node) = if h.entity_type == "article" {
-                        (SearchType::Article, NodeType::Article)
-                    } else {
-                        (SearchType::Technology, NodeType::Technology)
-                    };
-                    SearchHit {
+        let edges: Vec<SearchEdge> = page
+            .data
+            .into_iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let (ty, node) = if h.entity_type == "article" {
+                    (SearchType::Article, NodeType::Article)
+                } else {
+                    (SearchType::Technology, NodeType::Technology)
+                };
+                SearchEdge {
+                    cursor: lectern_service::search::cursor_at(page.offset + i as u64 + 1),
+                    node: SearchHit {
                         id: ids::global_id(node, h.id),
                         kind: ty,
                         slug: h.slug,
                         title: h.title,
                         snippet: h.snippet,
                         score: h.score,
-                    }
-                })
-                .collect(),
+                    },
+                }
+            })
+            .collect();
+        Ok(SearchConnection {
+            page_info: PageInfo {
+                has_next_page: page.next_cursor.is_some(),
+                has_previous_page: page.offset > 0,
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+            query,
+            kind,
         })
     }
 

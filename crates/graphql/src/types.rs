@@ -587,9 +587,34 @@ pub struct SearchHit {
 }
 
 #[derive(SimpleObject, Clone)]
-pub struct SearchResults {
-    pub nodes: Vec<SearchHit>,
-    pub has_next_page: bool,
-    /// Pass as `after` for the next page.
-    pub end_cursor: Option<String>,
+pub struct SearchEdge {
+    pub cursor: String,
+    pub node: SearchHit,
+}
+
+/// A page of search hits, best first: a connection like the others.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct SearchConnection {
+    pub edges: Vec<SearchEdge>,
+    pub page_info: PageInfo,
+    #[graphql(skip)]
+    pub query: String,
+    #[graphql(skip)]
+    pub kind: Option<&'static str>,
+}
+
+#[ComplexObject]
+impl SearchConnection {
+    /// The hits on this page, without cursors.
+    async fn nodes(&self) -> Vec<SearchHit> {
+        self.edges.iter().map(|e| e.node.clone()).collect()
+    }
+    /// How many items match, on every page together (only those the caller may read).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        service(ctx)
+            .search_count(&caller(ctx), &self.query, self.kind)
+            .await
+            .gql()
+    }
 }

@@ -43,9 +43,17 @@ pub struct ListParams {
     /// Only articles covering the technology with this slug.
     #[param(max_length = 200)]
     pub technology: Option<String>,
-    pub author: Option<Uuid>,
+    /// The author's id, or their email (admins; anyone for their own).
+    #[param(max_length = 320)]
+    pub author: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::instant")]
+    #[param(value_type = Option<String>)]
     pub published_after: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::extract::instant")]
+    #[param(value_type = Option<String>)]
     pub published_before: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::extract::instant")]
+    #[param(value_type = Option<String>)]
     pub updated_after: Option<DateTime<Utc>>,
     /// Case-insensitive text in the title (name) or summary.
     #[param(max_length = 200)]
@@ -65,7 +73,7 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn split(self) -> (ArticleQuery, Option<String>, Option<String>) {
+    fn split(self) -> (ArticleQuery, Option<String>, Option<String>, Option<String>) {
         let query = ArticleQuery {
             limit: self.limit,
             cursor: present(self.cursor),
@@ -73,13 +81,18 @@ impl ListParams {
             status: self.status,
             tag: present(self.tag),
             technology: present(self.technology),
-            author: self.author,
+            author: None,
             published_after: self.published_after,
             published_before: self.published_before,
             updated_after: self.updated_after,
             q: present(self.q),
         };
-        (query, present(self.fields), present(self.include))
+        (
+            query,
+            present(self.fields),
+            present(self.include),
+            present(self.author),
+        )
     }
 }
 
@@ -157,7 +170,10 @@ async fn list(
     Auth(caller): Auth,
     params: web::Query<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    let (query, fields, include) = params.into_inner().split();
+    let (mut query, fields, include, author) = params.into_inner().split();
+    if let Some(author) = author {
+        query.author = Some(service.author_filter(&caller, &author).await?);
+    }
     let shaping = SHAPE.parse(fields.as_deref(), include.as_deref())?;
     if caller.sees_only_published() && shaping.is_plain() {
         let page = service.public_articles(query).await?;
@@ -571,6 +587,7 @@ async fn revision(
         (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
     ),

@@ -129,3 +129,18 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T
         })
     }
 }
+
+/// Query-string times as people type them: a date (`2023-07-01`) or an RFC 3339 time.
+pub fn instant<'de, D>(d: D) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(raw) if raw.trim().is_empty() => Ok(None),
+        Some(raw) => lectern_domain::parse_instant("time", &raw)
+            .map(Some)
+            .map_err(|e| serde::de::Error::custom(format!("{raw:?} {}", e.message))),
+    }
+}

@@ -411,10 +411,85 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
+    closed_sets(&mut value);
     sparse_fieldsets(&mut value);
+    for_tools(&mut value);
     // The roundtrip fails only if a schema is one utoipa cannot read back (an untyped JSON
     // value, say): the drift and route tests below then catch the unpatched document.
     serde_json::from_value(value).unwrap_or(doc)
+}
+
+/// Views are built in the service, where `status` and `kind` are text checked against the
+/// domain's closed sets; the document says which values they take (the `StatusDoc` and
+/// `KindDoc` enums), so generated clients get enums, not strings.
+fn closed_sets(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let schemas = &mut doc["components"]["schemas"];
+    for (schema, field, set) in [
+        ("ArticleView", "status", "StatusDoc"),
+        ("TechnologyView", "status", "StatusDoc"),
+        ("TechnologyView", "kind", "KindDoc"),
+        ("TechnologyRef", "kind", "KindDoc"),
+    ] {
+        let property = &mut schemas[schema]["properties"][field];
+        if property.is_object() {
+            *property = json!({"$ref": format!("#/components/schemas/{set}")});
+        }
+    }
+}
+
+/// What standard tools look for: a server, a licence identifier, an optional publish body
+/// (a plain reference, which generators turn into an optional argument), and a 4XX answer on
+/// every operation.
+fn for_tools(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    doc["servers"] = json!([{"url": "http://localhost:8080", "description": "a Lectern on this machine, at the default address"}]);
+    doc["info"]["license"] = json!({"name": "Apache-2.0", "identifier": "Apache-2.0"});
+    for path in [
+        "/api/v1/articles/{key}/publish",
+        "/api/v1/technologies/{key}/publish",
+    ] {
+        doc["paths"][path]["post"]["requestBody"] = json!({
+            "description": "optional: `publish_at` schedules the publication; without a body it happens now",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PublishRequest"}}},
+            "required": false,
+        });
+    }
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for op in item.values_mut() {
+            // Time filters take a date as well as a date-time.
+            if let Some(params) = op.get_mut("parameters").and_then(|p| p.as_array_mut()) {
+                for param in params.iter_mut() {
+                    let name = param["name"].as_str().unwrap_or_default();
+                    if ["published_after", "published_before", "updated_after"].contains(&name) {
+                        param["schema"] = json!({"anyOf": [
+                            {"type": "string", "format": "date"},
+                            {"type": "string", "format": "date-time"},
+                        ]});
+                        param["description"] = json!("a date (`2023-07-01`, the start of that day in UTC) or an RFC 3339 time");
+                    }
+                }
+            }
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            if !responses.keys().any(|k| k.starts_with('4')) {
+                responses.insert(
+                    "4XX".into(),
+                    json!({
+                        "description": "the request was not understood (a problem says why)",
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    }),
+                );
+            }
+        }
+    }
 }
 
 /// With `fields`, reads return only the fields asked for. The derive cannot say "this view,

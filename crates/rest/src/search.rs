@@ -41,7 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     description = "Matches every word of `q` (the last one also as a prefix) in titles and names (weighted most), tags and summaries, then bodies. Each hit has an HTML-escaped `snippet` with the matches in `<mark>`. Anonymous callers and `read` tokens find published content only; authors also their own drafts; editors everything.",
     params(SearchParams),
     responses(
-        (status = 200, description = "the hits", body = lectern_service::search::SearchPage),
+        (status = 200, description = "the hits", body = SearchList),
         (status = 400, description = "malformed request: a bad parameter or cursor", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
@@ -63,5 +63,18 @@ async fn search(
             params.cursor.as_deref(),
         )
         .await?;
-    Ok(respond::write(StatusCode::OK, &page, None))
+    let list = SearchList {
+        data: page.data,
+        page: crate::openapi::PageInfo {
+            next_cursor: page.next_cursor,
+        },
+    };
+    Ok(respond::write(StatusCode::OK, &list, None))
+}
+
+/// A page of hits, shaped like every other list.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SearchList {
+    pub data: Vec<lectern_service::search::SearchHit>,
+    pub page: crate::openapi::PageInfo,
 }

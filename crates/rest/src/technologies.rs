@@ -39,8 +39,14 @@ pub struct ListParams {
     pub status: Option<String>,
     #[param(value_type = Option<crate::openapi::KindDoc>)]
     pub kind: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::instant")]
+    #[param(value_type = Option<String>)]
     pub published_after: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::extract::instant")]
+    #[param(value_type = Option<String>)]
     pub published_before: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::extract::instant")]
+    #[param(value_type = Option<String>)]
     pub updated_after: Option<DateTime<Utc>>,
     /// Case-insensitive text in the title (name) or summary.
     #[param(max_length = 200)]
@@ -568,6 +574,7 @@ async fn revision(
         (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
     ),

@@ -68,6 +68,12 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
                 }
             })
             .default_service(web::to(lectern_rest::not_found))
+            .wrap(actix_web::middleware::from_fn(
+                lectern_rest::control::reject_control_characters,
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                lectern_rest::semantics::http_semantics,
+            ))
             .wrap_fn(move |req, srv| {
                 let started = Instant::now();
                 let observed = observed.clone();

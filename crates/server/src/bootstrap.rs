@@ -42,7 +42,24 @@ pub async fn ensure_admin(service: &Service, config: &Config) -> BoxResult<Optio
             },
         )
         .await
-        .map_err(|e| format!("creating the first admin failed: {e:?}"))?;
+        .map_err(|e| match e {
+            lectern_service::Error::Validation(fields) => fields
+                .iter()
+                .map(|f| {
+                    let variable = match f.field.as_str() {
+                        "password" => "LECTERN_ADMIN_PASSWORD",
+                        "email" => "LECTERN_ADMIN_EMAIL",
+                        other => other,
+                    };
+                    format!(
+                        "{variable} is not accepted: it {}. Set another value, or unset both LECTERN_ADMIN_EMAIL and LECTERN_ADMIN_PASSWORD to have admin@localhost created with a random password",
+                        f.message
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => format!("creating the first admin failed: {other}"),
+        })?;
     Ok(Some(AdminLogin {
         email,
         generated_password: generated.then_some(password),

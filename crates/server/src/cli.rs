@@ -52,8 +52,10 @@ pub enum Command {
     /// Exit 0 when a running Lectern answers 200 at URL (for container health checks, where
     /// the image has no curl).
     Health {
-        #[arg(long, default_value = "http://127.0.0.1:8080/readyz")]
-        url: String,
+        /// A base URL (`http://host:port`) or a full one (`http://host:port/readyz`); by
+        /// default the address the server is configured to listen on.
+        #[arg(long)]
+        url: Option<String>,
     },
     /// Serve a fixed body of BYTES bytes on every path with a bare actix-web handler: the
     /// ceiling this machine allows, which the benchmarks compare Lectern with.
@@ -113,8 +115,11 @@ fn env_help() -> String {
 fn init_tracing(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colour only for a person at a terminal; files and log collectors get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     let _ = if config.log_format == "json" {
         builder.json().try_init()
@@ -123,24 +128,65 @@ fn init_tracing(config: &Config) {
     };
 }
 
-async fn open_database(config: &Config) -> BoxResult<Db> {
+/// Whether a command may create and migrate the database, or needs one that exists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// `serve` and `migrate`.
+    CreateOrMigrate,
+    /// Every other command: a missing or unmigrated database is an error, not a new one.
+    Existing,
+}
+
+/// The file a `sqlite://` URL names, if it does.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let file = rest.split('?').next().unwrap_or_default();
+    (!file.is_empty() && !file.starts_with(':')).then(|| std::path::PathBuf::from(file))
+}
+
+async fn open_database(config: &Config, open: Open) -> BoxResult<Db> {
+    let url = redact(&config.database_url);
+    let remedy = "run `lectern migrate` (or `lectern serve`) there first, or point DATABASE_URL at the right database";
+    if open == Open::Existing {
+        if let Some(file) = sqlite_file(&config.database_url).filter(|f| !f.exists()) {
+            let shown = std::path::absolute(&file).unwrap_or(file);
+            return Err(format!(
+                "there is no database at {url} ({} does not exist): {remedy}",
+                shown.display()
+            )
+            .into());
+        }
+    }
     let mut options = DbOptions::new(config.database_url.clone());
     options.max_connections = config.db_max_connections.max(1);
     options.statement_timeout = Some(Duration::from_millis(config.db_statement_timeout_ms));
+    options.create_if_missing = open == Open::CreateOrMigrate;
     let connecting = std::time::Instant::now();
     let db = Db::connect(&options).await.map_err(|e| {
         format!(
-            "cannot open the database {}: {e}",
-            redact(&config.database_url)
+            "cannot open the database {url}: {}; check that it exists and that DATABASE_URL is right",
+            e
         )
     })?;
     tracing::debug!(
         elapsed_ms = connecting.elapsed().as_millis() as u64,
         "connected"
     );
-    db.migrate()
-        .await
-        .map_err(|e| format!("migration failed: {e}"))?;
+    match open {
+        Open::CreateOrMigrate => db.migrate().await.map_err(|e| {
+            format!(
+                "bringing the database {url} up to date failed: {}",
+                e
+            )
+        })?,
+        Open::Existing if !db.is_up_to_date().await => {
+            return Err(format!(
+                "the database at {url} has no Lectern schema, or one from another release: {remedy}"
+            )
+            .into())
+        }
+        Open::Existing => {}
+    }
     Ok(db)
 }
 
@@ -200,8 +246,12 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
         Command::Export { out, format, since } => {
             init_tracing(&config);
             let format = crate::export::Format::parse(&format)?;
-            let db = open_database(&config).await?;
+            let db = open_database(&config, Open::Existing).await?;
             let service = Service::new(db, service_config(&config));
+            service
+                .init_signing_key(config.jwt_secret.as_deref())
+                .await
+                .map_err(|e| format!("setting up token signing failed: {e}"))?;
             let started = std::time::Instant::now();
             let done = crate::export::run(&service, &out, format, since.as_deref()).await?;
             let secs = started.elapsed().as_secs_f64();
@@ -224,17 +274,20 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
             Ok(())
         }
         Command::BareHandler { addr, bytes } => bare_handler(&addr, bytes, &config).await,
-        Command::Health { url } => health(&url).map_err(|e| format!("unhealthy: {e}").into()),
+        Command::Health { url } => {
+            let url = health_url(url.as_deref(), &config.addr);
+            health(&url).map_err(|e| format!("unhealthy: {url}: {e}").into())
+        }
         Command::Migrate => {
             init_tracing(&config);
-            let db = open_database(&config).await?;
+            let db = open_database(&config, Open::CreateOrMigrate).await?;
             db.close().await?;
             println!("database {} is up to date", redact(&config.database_url));
             Ok(())
         }
         Command::Seed { articles } => {
             init_tracing(&config);
-            let db = open_database(&config).await?;
+            let db = open_database(&config, Open::Existing).await?;
             let service = Service::new(db, service_config(&config));
             crate::seed::articles(&service, &config, articles).await
         }
@@ -249,7 +302,7 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
                 let mut password = String::new();
                 std::io::stdin().read_to_string(&mut password)?;
                 let password = password.trim_end_matches(['\n', '\r']).to_owned();
-                let db = open_database(&config).await?;
+                let db = open_database(&config, Open::Existing).await?;
                 let service = Service::new(db, service_config(&config));
                 let user = service
                     .create_user(
@@ -280,7 +333,7 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
 async fn serve(config: Config) -> BoxResult<()> {
     init_tracing(&config);
     let started = std::time::Instant::now();
-    let db = open_database(&config).await?;
+    let db = open_database(&config, Open::CreateOrMigrate).await?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "database open"
@@ -387,6 +440,28 @@ async fn serve(config: Config) -> BoxResult<()> {
 }
 
 /// A plain HTTP/1.0 GET with a short timeout; only `http://host:port/path` URLs.
+/// What `lectern health` checks: `/readyz` of the given base URL, or of the configured
+/// listen address (a wildcard address is checked on loopback).
+fn health_url(given: Option<&str>, addr: &str) -> String {
+    let base = match given {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => {
+            let addr = addr
+                .replace("0.0.0.0:", "127.0.0.1:")
+                .replace("[::]:", "[::1]:");
+            format!("http://{addr}")
+        }
+    };
+    let has_path = base
+        .strip_prefix("http://")
+        .is_some_and(|rest| rest.contains('/'));
+    if has_path {
+        base
+    } else {
+        format!("{base}/readyz")
+    }
+}
+
 fn health(url: &str) -> Result<(), String> {
     use std::net::ToSocketAddrs;
     let rest = url.strip_prefix("http://").ok_or("only http:// URLs")?;
@@ -411,6 +486,20 @@ fn health(url: &str) -> Result<(), String> {
     match &head[9..12] {
         b"200" => Ok(()),
         other => Err(format!("status {}", String::from_utf8_lossy(other))),
+    }
+}
+
+#[cfg(test)]
+mod health_tests {
+    #[test]
+    fn health_checks_what_the_user_means() {
+        use super::health_url;
+        assert_eq!(health_url(None, "127.0.0.1:8080"), "http://127.0.0.1:8080/readyz");
+        assert_eq!(health_url(None, "0.0.0.0:9000"), "http://127.0.0.1:9000/readyz");
+        assert_eq!(health_url(Some("http://h:1"), "x"), "http://h:1/readyz");
+        assert_eq!(health_url(Some("http://h:1/"), "x"), "http://h:1/readyz");
+        assert_eq!(health_url(Some("http://h:1/readyz"), "x"), "http://h:1/readyz");
+        assert_eq!(health_url(Some("http://h:1/healthz"), "x"), "http://h:1/healthz");
     }
 }
 

@@ -292,6 +292,7 @@ impl Config {
             max_bytes: self.graphql_max_bytes,
             allow_list,
             trusted_proxies: lectern_service::client::TrustedProxies(self.trusted_proxies.clone()),
+            cache_max_age: self.cache_max_age,
             ..Default::default()
         })
     }

@@ -42,6 +42,45 @@ pub struct Summary {
 
 const TOKEN_FILE: &str = ".lectern-sync-token";
 
+/// A full export that would replace a folder it did not write: nothing was touched.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// A full export replaces `out` whole: only when it is missing, empty, or an export of ours.
+fn may_replace(out: &Path) -> Result<(), Refused> {
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(Refused(format!(
+            "{} is a file, not a folder: choose a folder for the export",
+            out.display()
+        )));
+    }
+    let mut entries = std::fs::read_dir(out)
+        .map_err(|e| Refused(format!("cannot read {}: {e}", out.display())))?;
+    if entries.next().is_none() || out.join(TOKEN_FILE).is_file() {
+        return Ok(());
+    }
+    Err(Refused(format!(
+        "{} holds files that an earlier `lectern export` did not write, and a full export replaces the whole folder: export into an empty folder (such as your site's empty content/ folder) or a new one; nothing was changed",
+        out.display()
+    )))
+}
+
+/// Markdown goes under `content/`, unless the target is a site's `content/` folder itself.
+fn content_prefix(format: Format, out: &Path) -> bool {
+    format == Format::Markdown && out.file_name().and_then(|n| n.to_str()) != Some("content")
+}
+
 pub async fn run(
     service: &Service,
     out: &Path,
@@ -49,6 +88,10 @@ pub async fn run(
     since: Option<&str>,
 ) -> BoxResult<Summary> {
     let full = since.is_none();
+    if full {
+        may_replace(out)?;
+    }
+    let prefix = content_prefix(format, out);
     // A full export is built beside the target and swapped in only when complete.
     let work: PathBuf = if full {
         let name = format!(
@@ -82,7 +125,7 @@ pub async fn run(
             .sync(&Caller::Anonymous, token.as_deref(), Some(500))
             .await?;
         for entry in &page.items {
-            let indexed = apply(&work, format, entry, &mut summary)?;
+            let indexed = apply(&work, format, prefix, entry, &mut summary)?;
             if full {
                 if let Some(line) = indexed {
                     index.push(&line)?;
@@ -248,14 +291,17 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
-fn file_of(format: Format, kind: &str, slug: &str) -> PathBuf {
+fn file_of(format: Format, prefix: bool, kind: &str, slug: &str) -> PathBuf {
     let folder = if kind == "article" {
         "articles"
     } else {
         "technologies"
     };
     match format {
-        Format::Markdown => Path::new("content").join(folder).join(format!("{slug}.md")),
+        Format::Markdown if prefix => {
+            Path::new("content").join(folder).join(format!("{slug}.md"))
+        }
+        Format::Markdown => Path::new(folder).join(format!("{slug}.md")),
         Format::Json => Path::new(folder).join(format!("{slug}.json")),
     }
 }
@@ -264,11 +310,12 @@ fn file_of(format: Format, kind: &str, slug: &str) -> PathBuf {
 fn apply(
     dir: &Path,
     format: Format,
+    prefix: bool,
     entry: &SyncEntry,
     summary: &mut Summary,
 ) -> BoxResult<Option<Value>> {
     let kind = entry.entity_type;
-    let path = file_of(format, kind, &entry.slug);
+    let path = file_of(format, prefix, kind, &entry.slug);
     match &entry.item {
         Some(item) if entry.op == "upsert" => {
             let bytes = match format {

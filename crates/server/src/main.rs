@@ -8,7 +8,12 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("lectern: {e}");
-            std::process::ExitCode::FAILURE
+            // 2: refused before doing anything (a usage error), as clap does for bad flags.
+            if e.downcast_ref::<lectern_server::export::Refused>().is_some() {
+                std::process::ExitCode::from(2)
+            } else {
+                std::process::ExitCode::FAILURE
+            }
         }
     }
 }

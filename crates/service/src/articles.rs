@@ -154,6 +154,7 @@ impl Service {
             status: check_status_filter(caller, query.status.as_deref())?,
             tag: check_text_filter("tag", query.tag.as_deref())?.map(|t| t.to_lowercase()),
             technology: check_text_filter("technology", query.technology.as_deref())?,
+            technology_published_only: caller.technology_visibility() != Visibility::All,
             author_id: query.author,
             published_after: query.published_after,
             published_before: query.published_before,
@@ -502,6 +503,7 @@ impl Service {
         q::set_technologies(tx, article.id, &technology_ids).await?;
         let view = self.one_view(tx, &Caller::editor_view(), article).await?;
         q::set_public_json(tx, view.id, crate::public::article_json(&view)).await?;
+        self.index_article(tx, &view).await?;
         let announced = self
             .record(
                 tx,
@@ -636,6 +638,7 @@ impl Service {
     ) -> Result<ArticleView> {
         let view = self.one_view(&tx, &Caller::editor_view(), article).await?;
         q::set_public_json(&tx, view.id, crate::public::article_json(&view)).await?;
+        self.index_article(&tx, &view).await?;
         let after = snapshot(&view);
         let summary = match &before {
             Some(b) => {

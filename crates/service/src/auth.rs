@@ -54,6 +54,8 @@ impl Default for AuthConfig {
 pub(crate) struct Keys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Signs sync tokens; derived from the same secret, for a different purpose.
+    pub(crate) sync: Vec<u8>,
 }
 
 /// What a successful login or refresh returns.
@@ -171,15 +173,21 @@ impl Service {
                 })?
             }
         };
+        let sync = Sha256::new()
+            .chain_update(b"lectern sync tokens\0")
+            .chain_update(&secret)
+            .finalize()
+            .to_vec();
         let keys = Keys {
             encoding: EncodingKey::from_secret(&secret),
             decoding: DecodingKey::from_secret(&secret),
+            sync,
         };
         let _ = self.inner.keys.set(keys);
         Ok(())
     }
 
-    fn keys(&self) -> Result<&Keys> {
+    pub(crate) fn keys(&self) -> Result<&Keys> {
         self.inner
             .keys
             .get()

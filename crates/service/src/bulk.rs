@@ -162,8 +162,7 @@ impl Service {
             backend,
             views
                 .iter()
-                .zip(&snapshots)
-                .map(|(v, s)| crate::search::document("article", v.id, s))
+                .map(crate::search::article_document)
                 .collect(),
         )
         .await?;

@@ -316,6 +316,7 @@ impl Service {
                 .map(AuthorRef::from),
             None => None,
         };
+        let snapshot = self.shape_snapshot(caller, row.snapshot).await?;
         Ok(RevisionSnapshot {
             revision: RevisionView {
                 version: row.version,
@@ -323,8 +324,43 @@ impl Service {
                 created_at: row.created_at,
                 actor,
             },
-            snapshot: row.snapshot,
+            snapshot,
         })
+    }
+
+    /// A recorded snapshot, trimmed as the live item would be for `caller`: related
+    /// technologies that the caller may not read now are left out.
+    async fn shape_snapshot(
+        &self,
+        caller: &Caller,
+        mut snapshot: serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        if caller.technology_visibility() == Visibility::All {
+            return Ok(snapshot);
+        }
+        for key in ["technologies", "related_technologies"] {
+            let Some(list) = snapshot.get_mut(key).and_then(|v| v.as_array_mut()) else {
+                continue;
+            };
+            let ids: Vec<Uuid> = list
+                .iter()
+                .filter_map(|t| t.get("id").and_then(|v| v.as_str()))
+                .filter_map(|s| Uuid::parse_str(s).ok())
+                .collect();
+            let published: std::collections::HashSet<Uuid> = tq::find_many(self.db().conn(), &ids)
+                .await?
+                .into_iter()
+                .filter(|t| t.status == "published")
+                .map(|t| t.id)
+                .collect();
+            list.retain(|t| {
+                t.get("id")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| Uuid::parse_str(s).ok())
+                    .is_some_and(|id| published.contains(&id))
+            });
+        }
+        Ok(snapshot)
     }
 
     /// Makes an old revision's content current again, as a new version. The status is not
@@ -384,7 +420,7 @@ impl Service {
                 .map(Some),
             ..Default::default()
         };
-        let expected = if_match.unwrap_or(current.version);
+        let expected = crate::articles::expected_version(if_match, None)?;
         self.update_article_noted(
             caller,
             &current.id.to_string(),
@@ -443,7 +479,7 @@ impl Service {
             )),
             ..Default::default()
         };
-        let expected = if_match.unwrap_or(current.version);
+        let expected = crate::articles::expected_version(if_match, None)?;
         self.update_technology_noted(
             caller,
             &current.id.to_string(),

@@ -34,14 +34,85 @@ impl PasswordParams {
     }
 }
 
-/// Passwords must be 12 to 1024 characters (length beats composition rules; the upper
-/// bound stops hashing from being used to burn CPU).
+/// New passwords, as NIST SP 800-63B 5.1.1.2 and OWASP ASVS 2.1.7 ask: 12 to 1024
+/// characters (length beats composition rules; the upper bound stops hashing from being
+/// used to burn CPU), not a common or breached password (nor one with digits or symbols
+/// added at its ends), and not one character or a short pattern repeated, nor a run such as
+/// `123456789012` or `abcdefghijkl`. No composition rules.
 pub fn check_password_policy(field: &str, password: &str) -> Result<()> {
     let n = password.chars().count();
     if !(12..=1024).contains(&n) {
         return Err(Error::field(field, "must be 12 to 1024 characters"));
     }
+    if let Some(why) = weakness(password) {
+        return Err(Error::field(field, why));
+    }
     Ok(())
+}
+
+static COMMON: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    include_str!("../data/common-passwords.txt")
+        .lines()
+        .collect()
+});
+
+fn is_common(candidate: &str) -> bool {
+    COMMON.binary_search(&candidate).is_ok()
+}
+
+/// Why a password of acceptable length is still easy to guess, if it is.
+fn weakness(password: &str) -> Option<&'static str> {
+    let lower = password.to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    if is_common(&lower) {
+        return Some("is a common password (it appears in lists of breached passwords): choose another");
+    }
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    if core.chars().count() >= 4 && (is_common(core) || repeats(core).is_some_and(is_common)) {
+        return Some("is a common password with digits or symbols added: choose another");
+    }
+    if let Some(unit) = repeats(&lower) {
+        if unit.chars().count() <= 4 || is_common(unit) {
+            return Some("repeats a short pattern: choose a longer phrase instead");
+        }
+    }
+    const KEYBOARD: &str = "1234567890qwertyuiopasdfghjklzxcvbnm";
+    let reversed: String = KEYBOARD.chars().rev().collect();
+    if is_run(&chars) || KEYBOARD.contains(&lower) || reversed.contains(&lower) {
+        return Some("is a run of consecutive characters (like 123456789012): choose another");
+    }
+    None
+}
+
+/// The shortest unit the text is made of, when it is that unit repeated at least twice.
+fn repeats(text: &str) -> Option<&str> {
+    let n = text.len();
+    (1..=n / 2)
+        .filter(|len| n % len == 0 && text.is_char_boundary(*len))
+        .map(|len| &text[..len])
+        .find(|unit| unit.repeat(n / unit.len()) == text)
+}
+
+/// Every character one up (or one down) from the one before; digits wrap from 9 to 0.
+fn is_run(chars: &[char]) -> bool {
+    let step = |a: char, b: char| -> Option<i32> {
+        if a.is_ascii_digit() && b.is_ascii_digit() {
+            let d = (b as i32 - a as i32).rem_euclid(10);
+            return match d {
+                1 => Some(1),
+                9 => Some(-1),
+                _ => None,
+            };
+        }
+        match b as i32 - a as i32 {
+            d @ (1 | -1) => Some(d),
+            _ => None,
+        }
+    };
+    let Some(first) = chars.get(..2).and_then(|p| step(p[0], p[1])) else {
+        return false;
+    };
+    chars.windows(2).all(|w| step(w[0], w[1]) == Some(first))
 }
 
 pub async fn hash(params: PasswordParams, password: String) -> Result<String> {
@@ -124,5 +195,49 @@ mod tests {
                 .unwrap(),
             Verified::YesRehash
         );
+    }
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::check_password_policy as check;
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        for weak in [
+            "password1234",
+            "Password1234!",
+            "aaaaaaaaaaaa",
+            "            ",
+            "123456789012",
+            "abcdefghijkl",
+            "zyxwvutsrqpo",
+            "abcabcabcabc",
+            "passwordpassword",
+            "qwertyuiopasdfgh",
+            "!!monkey123456",
+            "short",
+        ] {
+            assert!(check("password", weak).is_err(), "{weak:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn ordinary_long_passwords_pass() {
+        for fine in [
+            "a-long-test-password",
+            "correct horse battery staple",
+            "admin-password-for-tests",
+            "Tr0ub4dor&3-but-longer",
+            "mañana-en-la-playa",
+        ] {
+            assert!(check("password", fine).is_ok(), "{fine:?} was refused");
+        }
+    }
+
+    #[test]
+    fn the_list_is_sorted_for_binary_search() {
+        assert!(super::COMMON.windows(2).all(|w| w[0] < w[1]));
+        assert!(super::COMMON.len() > 40_000);
     }
 }

@@ -73,6 +73,7 @@ impl Service {
                 .await?
             {
                 aq::set_public_json(conn, view.id, article_json(&view)).await?;
+                self.index_article(conn, &view).await?;
             }
         }
         Ok(())
@@ -90,6 +91,7 @@ impl Service {
                 .await?
             {
                 tq::set_public_json(conn, view.id, technology_json(&view)).await?;
+                self.index_technology(conn, &view).await?;
             }
         }
         Ok(())

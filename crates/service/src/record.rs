@@ -24,17 +24,10 @@ pub(crate) struct Record<'a> {
 impl Service {
     /// Appends the revision and the feed row; returns the change to announce after commit.
     pub(crate) async fn record(&self, tx: &Tx, r: Record<'_>) -> Result<Change> {
-        let backend = self.db().backend();
-        match &r.snapshot {
-            Some(snapshot) => {
-                search::upsert(
-                    tx,
-                    backend,
-                    crate::search::document(r.entity_type, r.entity_id, snapshot),
-                )
-                .await?
-            }
-            None => search::remove(tx, backend, r.entity_id).await?,
+        // The search document is written beside the public JSON (it leaves out what a
+        // published-only reader may not see); a delete removes it here.
+        if r.snapshot.is_none() {
+            search::remove(tx, self.db().backend(), r.entity_id).await?;
         }
         if let Some(snapshot) = r.snapshot {
             revisions::insert(

@@ -1,7 +1,8 @@
 //! Full-text search over articles and technology profiles. The index is written by every
-//! change in its own transaction (see `record`), from the same snapshot as the revision, and
-//! read with the caller's visibility applied in SQL, so a draft can match only for those who
-//! may read it.
+//! change in its own transaction, beside the stored public JSON and from the same view, with
+//! related items a published-only reader could not see left out (and rewritten when one of
+//! them changes status or name); it is read with the caller's visibility applied in SQL, so a
+//! draft can match only for those who may read it.
 
 use crate::{Caller, Error, Result, Service};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -15,7 +16,8 @@ use uuid::Uuid;
 pub const MAX_QUERY_CHARS: usize = 200;
 const MAX_TERMS: usize = 12;
 const INDEX_VERSION_SETTING: &str = "search.index_version";
-const INDEX_VERSION: &str = "1";
+// 2: documents leave out related technologies that are not published.
+const INDEX_VERSION: &str = "2";
 
 /// One match.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -33,11 +35,15 @@ pub struct SearchHit {
     pub score: f64,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// A page of hits; the adapters shape it as their lists (REST `data` and `page`, a GraphQL
+/// connection).
+#[derive(Debug, Clone)]
 pub struct SearchPage {
     pub data: Vec<SearchHit>,
-    /// Pass as `cursor` for the next page; null on the last.
+    /// Pass as `cursor` for the next page; none on the last.
     pub next_cursor: Option<String>,
+    /// How many hits come before this page: the first hit's cursor is `cursor_at(offset + 1)`.
+    pub offset: u64,
 }
 
 /// The words of a query: letters and digits only, so nothing in it is ever read as query
@@ -71,8 +77,39 @@ fn strings(v: &Value, key: &str, field: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The search document of an item, from its revision snapshot (the editor's view).
-pub(crate) fn document(entity_type: &str, id: Uuid, snapshot: &Value) -> SearchDoc {
+/// The search document of an article, naming only the technologies anyone may see.
+pub(crate) fn article_document(view: &crate::views::ArticleView) -> SearchDoc {
+    let mut public = view.clone();
+    public.technologies.retain(|t| t.published);
+    document("article", view.id, &crate::articles::snapshot(&public))
+}
+
+pub(crate) fn technology_document(view: &crate::views::TechnologyView) -> SearchDoc {
+    let mut public = view.clone();
+    public.related_technologies.retain(|t| t.published);
+    document("technology", view.id, &crate::articles::snapshot(&public))
+}
+
+impl Service {
+    pub(crate) async fn index_article<C: lectern_storage::Conn>(
+        &self,
+        conn: &C,
+        view: &crate::views::ArticleView,
+    ) -> Result<()> {
+        Ok(sq::upsert(conn, self.db().backend(), article_document(view)).await?)
+    }
+
+    pub(crate) async fn index_technology<C: lectern_storage::Conn>(
+        &self,
+        conn: &C,
+        view: &crate::views::TechnologyView,
+    ) -> Result<()> {
+        Ok(sq::upsert(conn, self.db().backend(), technology_document(view)).await?)
+    }
+}
+
+/// The search document of an item, from a snapshot of its view.
+fn document(entity_type: &str, id: Uuid, snapshot: &Value) -> SearchDoc {
     let published = snapshot.get("status").and_then(Value::as_str) == Some("published");
     let slug = text(snapshot, "slug");
     if entity_type == "article" {
@@ -151,30 +188,7 @@ impl Service {
         limit: Option<i64>,
         cursor: Option<&str>,
     ) -> Result<SearchPage> {
-        let mut errors = lectern_domain::ValidationErrors::new();
-        if query.chars().count() > MAX_QUERY_CHARS {
-            errors.push(lectern_domain::FieldError::new(
-                "q",
-                format!("must be at most {MAX_QUERY_CHARS} characters"),
-            ));
-        }
-        // Punctuation alone finds nothing (an empty page); only an empty query is an error.
-        let terms = terms(query);
-        if query.is_empty() {
-            errors.push(lectern_domain::FieldError::new("q", "must not be empty"));
-        }
-        let entity_type = match entity_type {
-            None => None,
-            Some(t @ ("article" | "technology")) => Some(t),
-            Some(_) => {
-                errors.push(lectern_domain::FieldError::new(
-                    "type",
-                    "must be article or technology",
-                ));
-                None
-            }
-        };
-        errors.into_result()?;
+        let (terms, entity_type, visibility) = plan(caller, query, entity_type)?;
         let limit = match limit {
             None => 20,
             Some(n) if (1..=50).contains(&n) => n as u64,
@@ -188,10 +202,6 @@ impl Service {
         let offset = match cursor.filter(|c| !c.is_empty()) {
             None => 0,
             Some(raw) => decode_offset(raw)?,
-        };
-        let visibility = match entity_type {
-            Some("technology") => caller.technology_visibility(),
-            _ => caller.article_visibility(),
         };
         let db = self.db();
         let mut hits = sq::search(
@@ -211,6 +221,7 @@ impl Service {
         let has_more = hits.len() as u64 > limit;
         hits.truncate(limit as usize);
         Ok(SearchPage {
+            offset,
             next_cursor: has_more.then(|| encode_offset(offset + limit)),
             data: hits
                 .into_iter()
@@ -224,6 +235,29 @@ impl Service {
                 })
                 .collect(),
         })
+    }
+
+    /// How many items a search finds for this caller, on every page together.
+    pub async fn search_count(
+        &self,
+        caller: &Caller,
+        query: &str,
+        entity_type: Option<&str>,
+    ) -> Result<u64> {
+        let (terms, entity_type, visibility) = plan(caller, query, entity_type)?;
+        let db = self.db();
+        Ok(sq::count_matches(
+            db.conn(),
+            db.backend(),
+            SearchQuery {
+                terms: &terms,
+                entity_type,
+                visibility,
+                limit: 0,
+                offset: 0,
+            },
+        )
+        .await?)
     }
 
     /// Builds the search index from the content when it was made by an older Lectern (or
@@ -247,26 +281,20 @@ impl Service {
                 };
                 after = Some(last);
                 let tx = self.db().begin().await?;
-                let snapshots: Vec<(Uuid, serde_json::Value)> = match kind {
+                let docs: Vec<SearchDoc> = match kind {
                     "article" => {
                         let rows = aq::find_many(&tx, &ids).await?;
                         let views = self.article_views(&tx, &editor, rows).await?;
-                        views
-                            .iter()
-                            .map(|v| (v.id, crate::articles::snapshot(v)))
-                            .collect()
+                        views.iter().map(article_document).collect()
                     }
                     _ => {
                         let rows = tq::find_many(&tx, &ids).await?;
                         let views = self.technology_views(&tx, &editor, rows).await?;
-                        views
-                            .iter()
-                            .map(|v| (v.id, crate::articles::snapshot(v)))
-                            .collect()
+                        views.iter().map(technology_document).collect()
                     }
                 };
-                for (id, snapshot) in &snapshots {
-                    sq::upsert(&tx, self.db().backend(), document(kind, *id, snapshot)).await?;
+                for doc in docs {
+                    sq::upsert(&tx, self.db().backend(), doc).await?;
                     indexed += 1;
                 }
                 tx.commit()
@@ -282,6 +310,50 @@ impl Service {
         .await?;
         Ok(indexed)
     }
+}
+
+/// A query checked: its words, the type asked for, and what the caller may find.
+fn plan<'a>(
+    caller: &Caller,
+    query: &str,
+    entity_type: Option<&'a str>,
+) -> Result<(Vec<String>, Option<&'a str>, lectern_storage::queries::Visibility)> {
+    let mut errors = lectern_domain::ValidationErrors::new();
+    if query.chars().count() > MAX_QUERY_CHARS {
+        errors.push(lectern_domain::FieldError::new(
+            "q",
+            format!("must be at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    // Punctuation alone finds nothing (an empty page); only an empty query is an error.
+    let terms = terms(query);
+    if query.is_empty() {
+        errors.push(lectern_domain::FieldError::new("q", "must not be empty"));
+    }
+    let entity_type = match entity_type {
+        None => None,
+        Some(t @ ("article" | "technology")) => Some(t),
+        Some(_) => {
+            errors.push(lectern_domain::FieldError::new(
+                "type",
+                "must be article or technology",
+            ));
+            None
+        }
+    };
+    errors.into_result()?;
+    // Technology drafts have no author, so an author's visibility lets only published ones
+    // through; editors and up see all either way.
+    let visibility = match entity_type {
+        Some("technology") => caller.technology_visibility(),
+        _ => caller.article_visibility(),
+    };
+    Ok((terms, entity_type, visibility))
+}
+
+/// The cursor of the hit at `offset` (the next page starts after it).
+pub fn cursor_at(offset: u64) -> String {
+    encode_offset(offset)
 }
 
 fn encode_offset(offset: u64) -> String {

@@ -62,8 +62,38 @@ struct Token {
     i: Option<Uuid>,
 }
 
-fn encode(token: &Token) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(token).unwrap_or_default())
+/// What a caller may see, bound into each token so that a token works only for callers
+/// who see the same content (a published-only mirror cannot replay an editor's token).
+fn audience(caller: &Caller) -> String {
+    match caller.article_visibility() {
+        lectern_storage::queries::Visibility::PublishedOnly => "published".into(),
+        lectern_storage::queries::Visibility::PublishedOrAuthoredBy(id) => format!("author:{id}"),
+        lectern_storage::queries::Visibility::All => "all".into(),
+    }
+}
+
+fn mac(key: &[u8], payload: &[u8], audience: &str) -> Result<hmac::Hmac<sha2::Sha256>> {
+    use hmac::Mac;
+    let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(key)
+        .map_err(|e| Error::Internal(format!("sync token key: {e}")))?;
+    m.update(payload);
+    m.update(b"\0");
+    m.update(audience.as_bytes());
+    Ok(m)
+}
+
+const SIGNATURE_BYTES: usize = 16;
+
+/// `payload.signature`, both base64url: tamper-evident, so a forged position is refused.
+fn encode(key: &[u8], caller: &Caller, token: &Token) -> Result<String> {
+    let payload = serde_json::to_vec(token).map_err(|e| Error::Internal(e.to_string()))?;
+    let signature = hmac::Mac::finalize(mac(key, &payload, &audience(caller))?).into_bytes();
+    let signature = &signature[..SIGNATURE_BYTES];
+    Ok(format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(&payload),
+        URL_SAFE_NO_PAD.encode(signature)
+    ))
 }
 
 fn invalid() -> Error {
@@ -73,11 +103,19 @@ fn invalid() -> Error {
     )
 }
 
-fn decode(raw: &str) -> Result<Token> {
+fn decode(key: &[u8], caller: &Caller, raw: &str) -> Result<Token> {
     if raw.len() > 512 {
         return Err(invalid());
     }
-    let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;
+    let (payload, signature) = raw.split_once('.').ok_or_else(invalid)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid())?;
+    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| invalid())?;
+    if signature.len() != SIGNATURE_BYTES
+        || hmac::Mac::verify_truncated_left(mac(key, &bytes, &audience(caller))?, &signature)
+            .is_err()
+    {
+        return Err(invalid());
+    }
     let token: Token = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     let phase_ok = match token.t.as_deref() {
         None => token.c.is_none() && token.i.is_none(),
@@ -123,7 +161,7 @@ impl Service {
                 c: None,
                 i: None,
             },
-            Some(raw) => decode(raw)?,
+            Some(raw) => decode(&self.keys()?.sync, caller, raw)?,
         };
         if token.s > head {
             return Err(invalid());
@@ -222,7 +260,7 @@ impl Service {
         Ok(SyncPage {
             items,
             has_more: next.t.is_some(),
-            next_sync_token: encode(&next),
+            next_sync_token: encode(&self.keys()?.sync, caller, &next)?,
         })
     }
 
@@ -291,14 +329,17 @@ impl Service {
                 continue;
             }
             // Gone, or no longer readable: say so only to a caller who could see it at the
-            // token's point, so a draft's existence never reaches a published-only mirror.
-            let before = feed::state_at(conn, row.entity_id, since).await?;
-            if crate::live::could_see(caller, kind, before) {
+            // token's point, so a draft's existence never reaches a published-only mirror,
+            // and name it by the slug that caller saw then (a later rename of a draft is not
+            // theirs to know).
+            let seen = feed::seen_at(conn, row.entity_id, since).await?;
+            if crate::live::could_see(caller, kind, seen.as_ref().map(|(p, _)| *p)) {
+                let slug = seen.map(|(_, slug)| slug).unwrap_or(row.slug);
                 items.push(SyncEntry {
                     entity_type: kind,
                     op: "delete",
                     id: row.entity_id,
-                    slug: row.slug,
+                    slug,
                     item: None,
                     deleted_at: Some(row.changed_at),
                 });
@@ -307,13 +348,17 @@ impl Service {
         Ok(SyncPage {
             items,
             has_more,
-            next_sync_token: encode(&Token {
-                v: 1,
-                s: next,
-                t: None,
-                c: None,
-                i: None,
-            }),
+            next_sync_token: encode(
+                &self.keys()?.sync,
+                caller,
+                &Token {
+                    v: 1,
+                    s: next,
+                    t: None,
+                    c: None,
+                    i: None,
+                },
+            )?,
         })
     }
 }
@@ -388,9 +433,28 @@ mod tests {
             c: None,
             i: None,
         };
-        assert_eq!(decode(&encode(&t)).unwrap(), t);
-        for bad in ["", "!!", "e30", "eyJ2IjoyLCJzIjoxfQ", &"a".repeat(600)] {
-            assert_eq!(decode(bad).unwrap_err().code(), "invalid_sync_token");
+        let key = b"a key of some length for the tests";
+        let anonymous = Caller::Anonymous;
+        let signed = encode(key, &anonymous, &t).unwrap();
+        assert_eq!(decode(key, &anonymous, &signed).unwrap(), t);
+        // Unsigned, forged, re-signed with another key, or replayed by another audience.
+        let (payload, _) = signed.split_once('.').unwrap();
+        let forged = URL_SAFE_NO_PAD.encode(br#"{"v":1,"s":41}"#);
+        let editor = Caller::editor_view();
+        for bad in [
+            "".to_owned(),
+            "!!".to_owned(),
+            payload.to_owned(),
+            format!("{forged}.{}", signed.split_once('.').unwrap().1),
+            encode(b"another key entirely, also long", &anonymous, &t).unwrap(),
+            "a".repeat(600),
+        ] {
+            assert_eq!(
+                decode(key, &anonymous, &bad).unwrap_err().code(),
+                "invalid_sync_token",
+                "{bad}"
+            );
         }
+        assert!(decode(key, &editor, &signed).is_err());
     }
 }

@@ -205,8 +205,7 @@ impl Service {
         if let Some(d) = display {
             user.display_name = d.into_inner();
         }
-        self.save_user(&tx, user.clone(), sessions_end, renamed)
-            .await?;
+        let user = self.save_user(&tx, user, sessions_end, renamed).await?;
         tx.commit()
             .await
             .map_err(lectern_storage::StorageError::from)?;
@@ -222,7 +221,7 @@ impl Service {
         mut user: row::Model,
         end_sessions: bool,
         renamed: bool,
-    ) -> Result<()> {
+    ) -> Result<row::Model> {
         let at = now();
         user.updated_at = at;
         if end_sessions {
@@ -238,7 +237,7 @@ impl Service {
                 self.cache().clear();
             }
         }
-        Ok(())
+        Ok(user)
     }
 
     pub async fn list_users(
@@ -344,8 +343,7 @@ impl Service {
         if let Some(d) = display {
             user.display_name = d.into_inner();
         }
-        self.save_user(&tx, user.clone(), end_sessions, renamed)
-            .await?;
+        let user = self.save_user(&tx, user, end_sessions, renamed).await?;
         tx.commit()
             .await
             .map_err(lectern_storage::StorageError::from)?;
@@ -390,6 +388,27 @@ impl Service {
 }
 
 impl Service {
+    /// The user an `author` filter names: an id, or an email for those who may see emails
+    /// (admins; anyone for their own). An email the caller may not look up matches nothing,
+    /// exactly as an unknown one does, so the filter never tells whether an account exists.
+    pub async fn author_filter(&self, caller: &Caller, raw: &str) -> Result<Uuid> {
+        let raw = raw.trim();
+        if let Ok(id) = Uuid::parse_str(raw) {
+            return Ok(id);
+        }
+        let email = lectern_domain::Email::parse(raw).map_err(|_| {
+            Error::bad_request(
+                "invalid_parameter",
+                "author must be a user id or an email address",
+            )
+        })?;
+        let found = q::find_by_email(self.db().conn(), email.as_str()).await?;
+        let visible = |u: &row::Model| {
+            caller.role() == Some(Role::Admin) || caller.user_id().map(|me| me.0) == Some(u.id)
+        };
+        Ok(found.filter(visible).map_or(Uuid::nil(), |u| u.id))
+    }
+
     /// A user's private fields (email, role) for those allowed to see them: the user themself
     /// and admins. None for everyone else, and for users that do not exist.
     pub async fn private_profile(&self, caller: &Caller, id: Uuid) -> Result<Option<UserView>> {

@@ -26,6 +26,8 @@ pub struct DbOptions {
     pub acquire_timeout: Duration,
     /// PostgreSQL `statement_timeout`; none on SQLite.
     pub statement_timeout: Option<Duration>,
+    /// Whether a missing SQLite file is created (only `serve` and `migrate` do that).
+    pub create_if_missing: bool,
 }
 
 impl DbOptions {
@@ -35,6 +37,7 @@ impl DbOptions {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(5),
             statement_timeout: Some(Duration::from_secs(15)),
+            create_if_missing: true,
         }
     }
 }
@@ -75,12 +78,13 @@ impl Db {
             // trip per query. Broken connections surface as errors and are replaced anyway.
             .test_before_acquire(false)
             .sqlx_logging(false);
+        let create = options.create_if_missing;
         match backend {
             Backend::Sqlite => {
                 // WAL lets readers run beside the writer; FULL sync makes an acknowledged
                 // commit survive power loss, not only a crash of the process.
-                connect.map_sqlx_sqlite_opts(|o| {
-                    o.create_if_missing(true)
+                connect.map_sqlx_sqlite_opts(move |o| {
+                    o.create_if_missing(create)
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Full)
                         .foreign_keys(true)
@@ -207,6 +211,11 @@ impl Db {
     }
 
     /// How many migrations the database records as applied; None before the first.
+    /// Whether every migration this build knows is recorded: the schema is this release's.
+    pub async fn is_up_to_date(&self) -> bool {
+        self.migrations_applied().await == Some(Migrator::migrations().len() as i64)
+    }
+
     async fn migrations_applied(&self) -> Option<i64> {
         let db = match self.backend {
             Backend::Postgres => DbBackend::Postgres,

@@ -16,19 +16,49 @@ pub enum StorageError {
 impl From<DbErr> for StorageError {
     fn from(error: DbErr) -> Self {
         if let Some(SqlErr::UniqueConstraintViolation(detail)) = error.sql_err() {
-            return StorageError::Conflict(detail);
+            return StorageError::Conflict(without_source_lines(&detail));
         }
+        let text = without_source_lines(&error.to_string());
         match &error {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
-                StorageError::Unavailable(error.to_string())
-            }
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => StorageError::Unavailable(text),
             DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))
                 if lost_connection(e) =>
             {
-                StorageError::Unavailable(error.to_string())
+                StorageError::Unavailable(text)
             }
-            _ => StorageError::Other(error.to_string()),
+            _ => StorageError::Other(text),
         }
+    }
+}
+
+/// PostgreSQL's errors name the line of its own C source that raised them (`... does not
+/// exist at line 948`): noise to a user, so it goes.
+fn without_source_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" at line ") {
+        let after = &rest[at + " at line ".len()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 {
+            out.push_str(&rest[..at + 1]);
+            rest = &rest[at + 1..];
+            continue;
+        }
+        out.push_str(&rest[..at]);
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn source_lines_are_dropped() {
+        assert_eq!(
+            super::without_source_lines("database \"x\" does not exist at line 948; at line one"),
+            "database \"x\" does not exist; at line one"
+        );
     }
 }
 

@@ -24,7 +24,7 @@ impl Sort {
             Sort::PublishedAt => "published_at",
             Sort::CreatedAt => "created_at",
             Sort::UpdatedAt => "updated_at",
-            Sort::Title => "title",
+            Sort::Title => "LOWER(title)",
         }
     }
 
@@ -64,6 +64,9 @@ pub struct Filter {
     pub tag: Option<String>,
     /// A technology slug.
     pub technology: Option<String>,
+    /// Whether only published technologies may be matched by `technology`: for a caller who
+    /// cannot read drafts, a filter on a draft behaves exactly as one on a missing slug.
+    pub technology_published_only: bool,
     pub author_id: Option<Uuid>,
     pub published_after: Option<DateTime<Utc>>,
     pub published_before: Option<DateTime<Utc>>,
@@ -120,6 +123,11 @@ fn filter_condition(filter: &Filter) -> Condition {
                                 .column(technologies::Column::Id)
                                 .from(technologies::Entity)
                                 .and_where(technologies::Column::Slug.eq(slug.as_str()))
+                                .and_where_option(
+                                    filter
+                                        .technology_published_only
+                                        .then(|| technologies::Column::Status.eq("published")),
+                                )
                                 .to_owned(),
                         ),
                     )
@@ -173,13 +181,17 @@ fn list_query(
         query = query.filter(keyset::after(
             backend,
             sort.column(),
+            sort == Sort::Title,
             articles::Column::Id,
             dir,
             after,
         ));
     }
     query
-        .order_by(sort.column(), dir.order())
+        .order_by(
+            keyset::sort_expr(sort.column(), sort == Sort::Title),
+            dir.order(),
+        )
         .order_by(articles::Column::Id, dir.order())
         .limit(limit)
 }
@@ -239,7 +251,8 @@ pub async fn list_public<C: ConnectionTrait>(
             .text(")");
     }
     if let Some(slug) = &filter.technology {
-        q.text(" AND id IN (SELECT at.article_id FROM article_technologies at JOIN technologies t ON t.id = at.technology_id WHERE t.slug = ")
+        // Public readers never match through a technology they could not read.
+        q.text(" AND id IN (SELECT at.article_id FROM article_technologies at JOIN technologies t ON t.id = at.technology_id WHERE t.status = 'published' AND t.slug = ")
             .bind(slug.clone())
             .text(")");
     }

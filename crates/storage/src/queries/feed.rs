@@ -119,6 +119,31 @@ pub async fn state_at<C: ConnectionTrait>(
     })
 }
 
+/// An item as a reader synced up to `seq` last saw it: whether it was published and its slug
+/// then; None when it did not exist (or was deleted) at that point.
+pub async fn seen_at<C: ConnectionTrait>(
+    conn: &C,
+    entity_id: Uuid,
+    seq: i64,
+) -> Result<Option<(bool, String)>> {
+    let last: Option<(String, bool, String)> = change_feed::Entity::find()
+        .select_only()
+        .column(change_feed::Column::Operation)
+        .column(change_feed::Column::Published)
+        .column(change_feed::Column::Slug)
+        .filter(change_feed::Column::EntityId.eq(entity_id))
+        .filter(change_feed::Column::Seq.lte(seq))
+        .order_by_desc(change_feed::Column::Seq)
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(match last {
+        Some((op, published, slug)) if op != "delete" => Some((published, slug)),
+        _ => None,
+    })
+}
+
 /// Forgets changes made before `before`, except each item's latest (which later changes
 /// still compare against), and returns the newest sequence forgotten, if any. Sync tokens up
 /// to that sequence can no longer be served.

@@ -3,6 +3,7 @@
 
 use crate::Backend;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, Order, Value};
 use uuid::Uuid;
 
@@ -53,12 +54,24 @@ pub struct Keyset {
     pub id: Uuid,
 }
 
+/// The sort expression: the column, or its lower-cased text for sorts a person expects to
+/// ignore case (names and titles). Cursors hold the raw value and the database lowers both
+/// sides, so a page boundary is exact whatever the characters.
+pub fn sort_expr<C: ColumnTrait>(col: C, fold_case: bool) -> SimpleExpr {
+    if fold_case {
+        Func::lower(Expr::col(col)).into()
+    } else {
+        Expr::col(col).into()
+    }
+}
+
 /// The condition "comes after `after`" in the order (`col` `dir`, `id` `dir`), using each
 /// backend's own NULL placement (PostgreSQL sorts NULL as largest, SQLite as smallest) so
 /// that the ORDER BY stays a plain index scan.
 pub fn after<C: ColumnTrait, I: ColumnTrait>(
     backend: Backend,
     col: C,
+    fold_case: bool,
     id_col: I,
     dir: SortDir,
     after: Keyset,
@@ -69,15 +82,21 @@ pub fn after<C: ColumnTrait, I: ColumnTrait>(
         SortDir::Asc => id_col.gt(after.id),
         SortDir::Desc => id_col.lt(after.id),
     };
+    let lhs = sort_expr(col, fold_case);
     match after.value.into_value() {
         Some(value) => {
+            let value: SimpleExpr = if fold_case {
+                Func::lower(Expr::val(value)).into()
+            } else {
+                Expr::val(value).into()
+            };
             let beyond = match dir {
-                SortDir::Asc => col.gt(value.clone()),
-                SortDir::Desc => col.lt(value.clone()),
+                SortDir::Asc => lhs.clone().gt(value.clone()),
+                SortDir::Desc => lhs.clone().lt(value.clone()),
             };
             let mut any = Condition::any()
                 .add(beyond)
-                .add(Condition::all().add(col.eq(value)).add(id_beyond));
+                .add(Condition::all().add(lhs.eq(value)).add(id_beyond));
             if nulls_after {
                 any = any.add(col.is_null());
             }

@@ -63,11 +63,14 @@ impl Sql {
                 return self;
             }
         };
-        self.text(" AND (").text(column).text(op);
+        // A case-folded sort compares with the cursor's value folded the same way.
+        let folded = column.starts_with("LOWER(");
+        let (open, close) = if folded { ("LOWER(", ")") } else { ("", "") };
+        self.text(" AND (").text(column).text(op).text(open);
         self.bind(value.clone());
-        self.text(" OR (").text(column).text(" = ");
+        self.text(close).text(" OR (").text(column).text(" = ").text(open);
         self.bind(value);
-        self.text(" AND id").text(op);
+        self.text(close).text(" AND id").text(op);
         self.bind(after.id);
         self.text("))")
     }

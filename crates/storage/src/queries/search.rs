@@ -131,8 +131,9 @@ fn filters(sql: &mut Sql, q: &SearchQuery<'_>) {
     }
 }
 
-fn sqlite_statement(q: &SearchQuery<'_>) -> Statement {
-    // Every term quoted (FTS5 syntax in user input is never interpreted), all required.
+/// Every term quoted (FTS5 syntax in user input is never interpreted), all required, the last
+/// also as a prefix.
+fn sqlite_match(q: &SearchQuery<'_>) -> String {
     let last = q.terms.len() - 1;
     let expression: Vec<String> = q
         .terms
@@ -147,25 +148,11 @@ fn sqlite_statement(q: &SearchQuery<'_>) -> Statement {
             }
         })
         .collect();
-    let mut sql = Sql::new(
-        Backend::Sqlite,
-        "SELECT d.entity_type, d.entity_id, d.slug, d.title, \
-         snippet(search_fts, -1, char(57344), char(57345), '…', 18) AS snippet, \
-         -bm25(search_fts, 25.0, 4.0, 1.0, 2.0) AS score \
-         FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid \
-         WHERE search_fts MATCH ",
-    );
-    sql.bind(expression.join(" "));
-    filters(&mut sql, q);
-    sql.text(" ORDER BY score DESC, d.entity_id LIMIT ");
-    sql.bind(q.limit as i64);
-    sql.text(" OFFSET ");
-    sql.bind(q.offset as i64);
-    sql.statement()
+    expression.join(" ")
 }
 
-fn postgres_statement(q: &SearchQuery<'_>) -> Statement {
-    // Terms ANDed, the last also as a prefix; built from plain words, so always valid.
+/// Terms ANDed, the last also as a prefix; built from plain words, so always valid.
+fn postgres_match(q: &SearchQuery<'_>) -> String {
     let last = q.terms.len() - 1;
     let expression: Vec<String> = q
         .terms
@@ -180,11 +167,71 @@ fn postgres_statement(q: &SearchQuery<'_>) -> Statement {
             }
         })
         .collect();
+    expression.join(" & ")
+}
+
+/// How many documents match, with the same filters as `search`.
+pub async fn count_matches<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    q: SearchQuery<'_>,
+) -> Result<u64> {
+    #[derive(FromQueryResult)]
+    struct N {
+        n: i64,
+    }
+    if q.terms.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = match backend {
+        Backend::Sqlite => {
+            let mut sql = Sql::new(
+                backend,
+                "SELECT COUNT(*) AS n FROM search_fts JOIN search_documents d \
+                 ON d.rowid = search_fts.rowid WHERE search_fts MATCH ",
+            );
+            sql.bind(sqlite_match(&q));
+            sql
+        }
+        Backend::Postgres => {
+            let mut sql = Sql::new(
+                backend,
+                "SELECT COUNT(*) AS n FROM search_documents d WHERE d.document @@ to_tsquery('english', ",
+            );
+            sql.bind(postgres_match(&q));
+            sql.text(")");
+            sql
+        }
+    };
+    filters(&mut sql, &q);
+    let row = N::find_by_statement(sql.statement()).one(conn).await?;
+    Ok(row.map_or(0, |r| r.n.max(0) as u64))
+}
+
+fn sqlite_statement(q: &SearchQuery<'_>) -> Statement {
+    let mut sql = Sql::new(
+        Backend::Sqlite,
+        "SELECT d.entity_type, d.entity_id, d.slug, d.title, \
+         snippet(search_fts, -1, char(57344), char(57345), '…', 18) AS snippet, \
+         -bm25(search_fts, 25.0, 4.0, 1.0, 2.0) AS score \
+         FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid \
+         WHERE search_fts MATCH ",
+    );
+    sql.bind(sqlite_match(q));
+    filters(&mut sql, q);
+    sql.text(" ORDER BY score DESC, d.entity_id LIMIT ");
+    sql.bind(q.limit as i64);
+    sql.text(" OFFSET ");
+    sql.bind(q.offset as i64);
+    sql.statement()
+}
+
+fn postgres_statement(q: &SearchQuery<'_>) -> Statement {
     let mut sql = Sql::new(
         Backend::Postgres,
         "WITH q AS (SELECT to_tsquery('english', ",
     );
-    sql.bind(expression.join(" & "));
+    sql.bind(postgres_match(q));
     sql.text(
         ") AS q), page AS (SELECT d.entity_type, d.entity_id, d.slug, d.title, d.summary, \
          d.body, ts_rank_cd(d.document, q.q, 1)::float8 AS score \

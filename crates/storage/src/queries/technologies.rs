@@ -22,7 +22,7 @@ pub enum Sort {
 impl Sort {
     fn column_name(self) -> &'static str {
         match self {
-            Sort::Name => "name",
+            Sort::Name => "LOWER(name)",
             Sort::PublishedAt => "published_at",
             Sort::CreatedAt => "created_at",
             Sort::UpdatedAt => "updated_at",
@@ -128,13 +128,17 @@ fn list_query(
         query = query.filter(keyset::after(
             backend,
             sort.column(),
+            sort == Sort::Name,
             technologies::Column::Id,
             dir,
             after,
         ));
     }
     query
-        .order_by(sort.column(), dir.order())
+        .order_by(
+            keyset::sort_expr(sort.column(), sort == Sort::Name),
+            dir.order(),
+        )
         .order_by(technologies::Column::Id, dir.order())
         .limit(limit)
 }
