@@ -216,3 +216,53 @@ async fn http_export_streams_published_ndjson_and_then_only_changes() {
         .await
         .assert_problem(400, "invalid_sync_token");
 }
+
+/// A full export replaces its folder whole, so it refuses one it did not write (exit 2,
+/// nothing touched), and writes straight into a site's empty `content/` folder.
+#[tokio::test]
+async fn export_never_replaces_what_it_did_not_write() {
+    let ctx = Ctx::with(crate::support::ServerOptions {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("hugo.toml"), "title = 'mine'\n").unwrap();
+    std::fs::create_dir_all(site.path().join("layouts")).unwrap();
+    std::fs::write(site.path().join("layouts/index.html"), "<h1>mine</h1>").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .args(["export", "--format", "markdown", "--out"])
+        .arg(site.path())
+        .env_clear()
+        .env("DATABASE_URL", ctx.db.url())
+        .env("LECTERN_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("hugo.toml")).unwrap(),
+        "title = 'mine'\n"
+    );
+    assert!(site.path().join("layouts/index.html").exists());
+    // Into the site's content folder: articles/ and technologies/ directly under it.
+    let content = site.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    let (ok, output) = export(
+        &ctx.db.url(),
+        &["--out", content.to_str().unwrap(), "--format", "markdown"],
+    );
+    assert!(ok, "{output}");
+    assert!(content.join("articles").is_dir(), "{output}");
+    assert!(content.join("technologies/django.md").is_file());
+    assert!(!content.join("content").exists());
+    // A second full export may replace it: it is ours now.
+    let (ok, output) = export(
+        &ctx.db.url(),
+        &["--out", content.to_str().unwrap(), "--format", "markdown"],
+    );
+    assert!(ok, "{output}");
+    assert!(site.path().join("hugo.toml").exists());
+    let _: &Path = site.path();
+}

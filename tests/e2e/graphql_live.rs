@@ -205,10 +205,22 @@ async fn persisted_queries_get_and_graphiql() {
         .await;
     page.assert_status(200);
     assert!(page.text.to_lowercase().contains("graphiql"));
-    assert!(page
-        .header("content-security-policy")
+    // Served from the binary: the page may load Lectern's own files only.
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        !csp.contains("https:") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    let script = ctx
+        .client
+        .get("/graphql/assets/graphiql-3.8.3.min.js")
+        .await;
+    script.assert_status(200);
+    assert!(script
+        .header("cache-control")
         .unwrap()
-        .contains("https://unpkg.com"));
+        .contains("immutable"));
 
     // Introspection is on by default, so code generators can read the schema.
     let r = ctx

@@ -34,16 +34,16 @@ async fn fragment_expansion_is_refused_before_it_runs_on_every_transport() {
         let query = fragment_bomb(levels);
         // POST
         let started = Instant::now();
-        let r = ctx.client.post("/graphql", &json!({ "query": query })).await;
+        let r = ctx
+            .client
+            .post("/graphql", &json!({ "query": query }))
+            .await;
         let took = started.elapsed();
         assert_eq!(code(&r.body), "query_too_complex", "{}", r.text);
         // Generous for a loaded CI machine; unbounded work took seconds here.
         assert!(took < Duration::from_millis(500), "POST took {took:?}");
         // GET
-        let url = format!(
-            "/graphql?query={}",
-            url_escape(&query)
-        );
+        let url = format!("/graphql?query={}", url_escape(&query));
         let r = ctx.client.get(&url).await;
         assert_eq!(code(&r.body), "query_too_complex", "{}", r.text);
         // A batch: every member is measured.
@@ -150,7 +150,10 @@ async fn websockets_are_bounded_per_address_and_subscriptions_per_socket() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(again.is_some(), "a closed socket's place was not given back");
+    assert!(
+        again.is_some(),
+        "a closed socket's place was not given back"
+    );
     // One subscription per socket: the second is refused with a code.
     let sub = "subscription { contentChanged { seq } }";
     send(
@@ -163,7 +166,9 @@ async fn websockets_are_bounded_per_address_and_subscriptions_per_socket() {
         json!({"id": "2", "type": "subscribe", "payload": {"query": sub}}),
     )
     .await;
-    let m = next(&mut first, Duration::from_secs(5)).await.expect("answer");
+    let m = next(&mut first, Duration::from_secs(5))
+        .await
+        .expect("answer");
     assert_eq!(m["id"], "2", "{m}");
     assert_eq!(
         m["payload"]["errors"][0]["extensions"]["code"], "too_many_subscriptions",
@@ -207,7 +212,10 @@ async fn concurrent_wrong_logins_get_at_most_the_allowed_checks() {
     let checked = statuses.iter().filter(|s| **s == 401).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!(checked + refused, 40, "{statuses:?}");
-    assert!(checked <= 5, "{checked} passwords were checked: {statuses:?}");
+    assert!(
+        checked <= 5,
+        "{checked} passwords were checked: {statuses:?}"
+    );
     // The attacker's address stays locked out of the account, even with the password...
     let r = ctx
         .client
@@ -243,7 +251,10 @@ async fn concurrent_wrong_logins_get_at_most_the_allowed_checks() {
     });
     let statuses = futures_util::future::join_all(spread).await;
     let checked = statuses.iter().filter(|s| **s == 401).count();
-    assert!(checked <= 20, "{checked} checks from one address: {statuses:?}");
+    assert!(
+        checked <= 20,
+        "{checked} checks from one address: {statuses:?}"
+    );
 }
 
 #[tokio::test]
@@ -286,7 +297,9 @@ async fn api_tokens_die_with_their_owners_rights() {
         .assert_problem(401, "unauthenticated");
     read.get("/api/v1/articles").await.assert_status(200);
     // GraphQL takes the same tokens and refuses them the same way.
-    let r = write.gql("{ articles(first: 1) { totalCount } }", json!({})).await;
+    let r = write
+        .gql("{ articles(first: 1) { totalCount } }", json!({}))
+        .await;
     assert_eq!(r.status, 401, "{}", r.text);
     // Disabled: every token of the owner stops at once.
     ctx.service

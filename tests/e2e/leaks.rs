@@ -54,7 +54,11 @@ async fn search_never_matches_through_a_related_draft() {
     // unpublished again nobody but editors.
     let editor = ctx.admin_client().await;
     let r = editor.get("/api/v1/search?q=zorblaxdb").await;
-    assert!(hits(&r.body).contains(&"zorblaxdb".to_owned()), "{}", r.text);
+    assert!(
+        hits(&r.body).contains(&"zorblaxdb".to_owned()),
+        "{}",
+        r.text
+    );
     let tech = editor.get("/api/v1/technologies/zorblaxdb").await;
     let etag = tech.header("etag").unwrap().to_owned();
     let r = editor
@@ -110,7 +114,11 @@ async fn a_filter_on_a_draft_relation_is_a_filter_on_nothing() {
         let draft = caller.gql(query, json!({"t": "hiddenlang"})).await;
         let missing = caller.gql(query, json!({"t": "no-such-slug"})).await;
         assert_eq!(draft.body, missing.body, "{}", draft.text);
-        assert_eq!(draft.body["data"]["articles"]["totalCount"], 0, "{}", draft.text);
+        assert_eq!(
+            draft.body["data"]["articles"]["totalCount"], 0,
+            "{}",
+            draft.text
+        );
     }
     // Editors see the link, as they see the draft.
     let editor = ctx.admin_client().await;
@@ -209,15 +217,15 @@ async fn revision_snapshots_are_shaped_like_the_live_item() {
         .update_article(
             &admin,
             &article.id.to_string(),
-            serde_json::from_value(
-                json!({"technologies": ["unreleased-engine", "public-engine"]}),
-            )
-            .unwrap(),
+            serde_json::from_value(json!({"technologies": ["unreleased-engine", "public-engine"]}))
+                .unwrap(),
             Some(article.version),
         )
         .await
         .unwrap();
-    let live = author.get(&format!("/api/v1/articles/{}", article.id)).await;
+    let live = author
+        .get(&format!("/api/v1/articles/{}", article.id))
+        .await;
     live.assert_status(200);
     assert!(!live.text.contains("unreleased"), "{}", live.text);
     let r = author
@@ -246,7 +254,9 @@ fn string_fields(schema: &str) -> Vec<(String, bool)> {
             let text = p.to_string();
             let is_list = text.contains("\"array\"") && text.contains("\"string\"");
             let is_text = p["type"] == "string"
-                || p["type"].as_array().is_some_and(|t| t.contains(&json!("string")));
+                || p["type"]
+                    .as_array()
+                    .is_some_and(|t| t.contains(&json!("string")));
             let is_enum = text.contains("\"enum\"") || text.contains("$ref");
             (is_text || is_list)
                 .then_some((name.clone(), is_list))
@@ -261,14 +271,21 @@ async fn control_characters_are_refused_everywhere_and_store_nothing() {
     let editor = ctx.admin_client().await;
     let nul = "a\u{0}b";
     for (schema, path, base) in [
-        ("ArticleCreate", "/api/v1/articles", json!({"title": "Control test"})),
+        (
+            "ArticleCreate",
+            "/api/v1/articles",
+            json!({"title": "Control test"}),
+        ),
         (
             "TechnologyCreate",
             "/api/v1/technologies",
             json!({"name": "Control test", "kind": "framework"}),
         ),
     ] {
-        let before = editor.get(&format!("{path}?limit=100&status=draft")).await.body["data"]
+        let before = editor
+            .get(&format!("{path}?limit=100&status=draft"))
+            .await
+            .body["data"]
             .as_array()
             .map(Vec::len);
         let fields = string_fields(schema);
@@ -288,13 +305,15 @@ async fn control_characters_are_refused_everywhere_and_store_nothing() {
         // Nested: a trend figure's metric.
         if schema == "TechnologyCreate" {
             let mut body = base.clone();
-            body["trend_signals"] =
-                json!([{"metric": nul, "value": 1.0, "unit": "%", "period": "2023", "source": "x"}]);
+            body["trend_signals"] = json!([{"metric": nul, "value": 1.0, "unit": "%", "period": "2023", "source": "x"}]);
             let r = editor.post(path, &body).await;
             assert_eq!(r.status, 422, "{}", r.text);
             assert!(r.text.contains("trend_signals[0].metric"), "{}", r.text);
         }
-        let after = editor.get(&format!("{path}?limit=100&status=draft")).await.body["data"]
+        let after = editor
+            .get(&format!("{path}?limit=100&status=draft"))
+            .await
+            .body["data"]
             .as_array()
             .map(Vec::len);
         assert_eq!(before, after, "{schema}: something was stored");

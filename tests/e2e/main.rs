@@ -7,6 +7,7 @@ mod support;
 
 mod auth;
 mod cli;
+mod contract;
 mod durability;
 mod editorial;
 mod export;

@@ -110,7 +110,12 @@ async fn search_ranks_marks_and_respects_visibility() {
         .map(|e| e["node"]["slug"].as_str().unwrap())
         .collect();
     assert_eq!(gql, found.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(r.body["data"]["search"]["totalCount"], found.len(), "{}", r.text);
+    assert_eq!(
+        r.body["data"]["search"]["totalCount"],
+        found.len(),
+        "{}",
+        r.text
+    );
     assert_eq!(r.body["data"]["search"]["pageInfo"]["hasNextPage"], false);
     // Paging through a connection: one hit at a time, each after the last edge's cursor.
     let mut after: Option<String> = None;

@@ -227,10 +227,7 @@ mod tests {
 
 /// A point in time as people type it in a filter: a date (`2023-07-01`, the start of that day
 /// in UTC) or an RFC 3339 time (`2023-07-01T09:00:00Z`).
-pub fn parse_instant(
-    field: &str,
-    raw: &str,
-) -> Result<chrono::DateTime<chrono::Utc>, FieldError> {
+pub fn parse_instant(field: &str, raw: &str) -> Result<chrono::DateTime<chrono::Utc>, FieldError> {
     let raw = raw.trim();
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
         return Ok(t.with_timezone(&chrono::Utc));

@@ -34,6 +34,9 @@ pub fn configure(state: web::Data<GraphqlState>) -> impl FnOnce(&mut web::Servic
                 .route(web::get().to(get)),
         )
         .service(
+            web::resource("/graphql/assets/{name}").route(web::get().to(crate::graphiql::asset)),
+        )
+        .service(
             web::resource("/graphql/ws")
                 .app_data(state)
                 .route(web::get().to(websocket)),
@@ -329,25 +332,6 @@ struct GetParams {
     extensions: Option<String>,
 }
 
-/// GraphiQL, from a CDN; the page gets a CSP that allows exactly that.
-fn graphiql() -> HttpResponse {
-    let page = async_graphql::http::GraphiQLSource::build()
-        .endpoint("/graphql")
-        .subscription_endpoint("/graphql/ws")
-        .title("Lectern GraphQL")
-        .finish();
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' https://unpkg.com; \
-             style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https://graphql.org; \
-             font-src 'self' data: https://unpkg.com; connect-src 'self' ws: wss:; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ))
-        .body(page)
-}
-
 async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
     let params = match web::Query::<GetParams>::from_query(req.query_string()) {
         Ok(p) => p.into_inner(),
@@ -360,7 +344,7 @@ async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"));
         if wants_html && state.config.graphiql {
-            return graphiql();
+            return crate::graphiql::page_response();
         }
         return http_error(
             StatusCode::BAD_REQUEST,
@@ -409,7 +393,10 @@ async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == tag));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == tag)
+        });
     let mut response = if matched {
         HttpResponse::NotModified()
     } else {
@@ -425,7 +412,9 @@ async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
     if matched {
         return response.finish();
     }
-    response.content_type("application/json").body(body.to_string())
+    response
+        .content_type("application/json")
+        .body(body.to_string())
 }
 
 /// Reads a token from a `connection_init` payload: `{"Authorization": "Bearer ..."}` (the

@@ -5,6 +5,7 @@
 
 mod context;
 mod error;
+mod graphiql;
 mod http;
 mod ids;
 mod limits;
@@ -81,14 +82,15 @@ impl Default for GraphqlConfig {
 }
 
 fn builder(config: &GraphqlConfig) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
+    // Depth is checked by `limits::ShapeLimit`, which tells introspection apart.
     let builder = Schema::build(Query, Mutation, Subscription)
-        .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_directives(config.max_directives)
         .limit_recursive_depth(64)
         .extension(limits::ShapeLimit {
             max_selections: config.max_selections as u64,
             max_aliases: config.max_aliases as u64,
+            max_depth: config.max_depth as u64,
         });
     if config.introspection {
         builder

@@ -6,18 +6,29 @@
 //! twice is refused in time linear in its size instead of being walked exponentially (by
 //! async-graphql's own validation and complexity visitors, which expand every spread).
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
-use async_graphql::parser::types::{ExecutableDocument, FragmentDefinition, Selection, SelectionSet};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
+use async_graphql::parser::types::{
+    ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+};
 use async_graphql::{Name, Positioned, Request, ServerError, ServerResult};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The most fields (counted after fragment expansion) and aliases one document may hold.
+/// The most fields (counted after fragment expansion) and aliases one document may hold, and
+/// how deep it may nest. Introspection (`__schema`, `__type`) has a depth of its own: tools
+/// such as GraphiQL and codegen send a standard query that nests type references deeper than
+/// any content query needs, and it stays bounded by the field count all the same.
 #[derive(Debug, Clone, Copy)]
 pub struct ShapeLimit {
     pub max_selections: u64,
     pub max_aliases: u64,
+    pub max_depth: u64,
 }
+
+/// How deep an introspection query may nest (the standard one needs 13).
+const INTROSPECTION_DEPTH: u64 = 20;
 
 impl ExtensionFactory for ShapeLimit {
     fn create(&self) -> Arc<dyn Extension> {
@@ -30,6 +41,10 @@ impl ExtensionFactory for ShapeLimit {
 pub struct Size {
     pub selections: u64,
     pub aliases: u64,
+    /// Levels of nested fields outside introspection.
+    pub depth: u64,
+    /// Levels of nested fields under `__schema` or `__type`.
+    pub meta_depth: u64,
 }
 
 impl Size {
@@ -37,6 +52,8 @@ impl Size {
         Size {
             selections: self.selections.saturating_add(other.selections),
             aliases: self.aliases.saturating_add(other.aliases),
+            depth: self.depth.max(other.depth),
+            meta_depth: self.meta_depth.max(other.meta_depth),
         }
     }
 }
@@ -46,6 +63,8 @@ impl Size {
 const CYCLE: Size = Size {
     selections: u64::MAX,
     aliases: u64::MAX,
+    depth: u64::MAX,
+    meta_depth: u64::MAX,
 };
 
 struct Walk<'a> {
@@ -58,11 +77,26 @@ impl<'a> Walk<'a> {
     fn set(&mut self, set: &'a SelectionSet) -> Size {
         set.items.iter().fold(Size::default(), |total, item| {
             let size = match &item.node {
-                Selection::Field(f) => Size {
-                    selections: 1,
-                    aliases: u64::from(f.node.alias.is_some()),
+                Selection::Field(f) => {
+                    let inner = self.set(&f.node.selection_set.node);
+                    let meta = matches!(f.node.name.node.as_str(), "__schema" | "__type");
+                    Size {
+                        selections: inner.selections.saturating_add(1),
+                        aliases: inner
+                            .aliases
+                            .saturating_add(u64::from(f.node.alias.is_some())),
+                        depth: if meta {
+                            0
+                        } else {
+                            inner.depth.saturating_add(1)
+                        },
+                        meta_depth: if meta {
+                            inner.depth.max(inner.meta_depth).saturating_add(1)
+                        } else {
+                            inner.meta_depth
+                        },
+                    }
                 }
-                .add(self.set(&f.node.selection_set.node)),
                 Selection::InlineFragment(i) => self.set(&i.node.selection_set.node),
                 Selection::FragmentSpread(s) => self.fragment(s.node.fragment_name.node.as_str()),
             };
@@ -108,6 +142,8 @@ pub fn measure(doc: &ExecutableDocument) -> Size {
         Size {
             selections: largest.selections.max(size.selections),
             aliases: largest.aliases.max(size.aliases),
+            depth: largest.depth.max(size.depth),
+            meta_depth: largest.meta_depth.max(size.meta_depth),
         }
     })
 }
@@ -220,6 +256,15 @@ impl Extension for ShapeLimit {
                 "query_too_complex",
             ));
         }
+        if size.depth > self.max_depth || size.meta_depth > INTROSPECTION_DEPTH {
+            return Err(refuse(
+                format!(
+                    "the query is nested too deep: at most {} levels are allowed ({INTROSPECTION_DEPTH} under __schema and __type)",
+                    self.max_depth
+                ),
+                "query_too_deep",
+            ));
+        }
         if size.aliases > self.max_aliases {
             return Err(refuse(
                 format!(
@@ -249,7 +294,10 @@ mod tests {
     fn doubling(levels: usize) -> String {
         let mut q = String::from("fragment F0 on Query { __typename }\n");
         for i in 1..=levels {
-            q.push_str(&format!("fragment F{i} on Query {{ ...F{p} ...F{p} }}\n", p = i - 1));
+            q.push_str(&format!(
+                "fragment F{i} on Query {{ ...F{p} ...F{p} }}\n",
+                p = i - 1
+            ));
         }
         q.push_str(&format!("query {{ ...F{levels} }}"));
         q
@@ -271,20 +319,26 @@ mod tests {
 
     #[test]
     fn aliases_count_once_per_expansion() {
-        let q = "fragment A on Query { a: __typename b: __typename } query { ...A ...A x: __typename }";
+        let q =
+            "fragment A on Query { a: __typename b: __typename } query { ...A ...A x: __typename }";
         let doc = async_graphql::parser::parse_query(q).unwrap();
-        assert_eq!(
-            measure(&doc),
-            Size {
-                selections: 5,
-                aliases: 5
-            }
-        );
+        let size = measure(&doc);
+        assert_eq!((size.selections, size.aliases, size.depth), (5, 5, 1));
+    }
+
+    #[test]
+    fn depth_counts_fields_and_introspection_apart() {
+        let q = "fragment T on Article { technologies { name } } { articles { edges { node { ...T } } } __schema { types { fields { type { ofType { name } } } } } }";
+        let doc = async_graphql::parser::parse_query(q).unwrap();
+        let size = measure(&doc);
+        assert_eq!(size.depth, 5);
+        assert_eq!(size.meta_depth, 6);
     }
 
     #[test]
     fn cycles_and_unknown_fragments_end() {
-        let q = "fragment A on Query { ...B } fragment B on Query { ...A } query { ...A ...Missing }";
+        let q =
+            "fragment A on Query { ...B } fragment B on Query { ...A } query { ...A ...Missing }";
         let doc = async_graphql::parser::parse_query(q).unwrap();
         assert_eq!(measure(&doc).selections, u64::MAX);
     }

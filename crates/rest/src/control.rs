@@ -163,7 +163,10 @@ pub async fn reject_control_characters(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
             "the request has invalid fields".into(),
-            vec![FieldError::new(field, "must not contain control characters")],
+            vec![FieldError::new(
+                field,
+                "must not contain control characters",
+            )],
         );
         return Ok(req.into_response(response));
     }
@@ -187,11 +190,26 @@ mod tests {
 
     #[test]
     fn parameters_with_control_characters_are_named() {
-        assert_eq!(bad_parameter("/api/v1/articles", "tag=a%00b"), Some("tag".into()));
-        assert_eq!(bad_parameter("/api/v1/articles", "q=x&technology=%1F"), Some("technology".into()));
-        assert_eq!(bad_parameter("/api/v1/articles/a%00", ""), Some("path".into()));
-        assert_eq!(bad_parameter("/api/v1/articles", "q=two%0Alines&tag=%E2%82%AC"), None);
-        assert_eq!(bad_parameter("/api/v1/articles", "q=%C2%85"), Some("q".into()));
+        assert_eq!(
+            bad_parameter("/api/v1/articles", "tag=a%00b"),
+            Some("tag".into())
+        );
+        assert_eq!(
+            bad_parameter("/api/v1/articles", "q=x&technology=%1F"),
+            Some("technology".into())
+        );
+        assert_eq!(
+            bad_parameter("/api/v1/articles/a%00", ""),
+            Some("path".into())
+        );
+        assert_eq!(
+            bad_parameter("/api/v1/articles", "q=two%0Alines&tag=%E2%82%AC"),
+            None
+        );
+        assert_eq!(
+            bad_parameter("/api/v1/articles", "q=%C2%85"),
+            Some("q".into())
+        );
         assert_eq!(bad_parameter("/x", "bad%"), None);
     }
 
@@ -200,7 +218,10 @@ mod tests {
         let body = br#"{"title":"ok","trend_signals":[{"metric":"a\u0000b"}]}"#;
         assert!(json_has_control(body));
         let v: serde_json::Value = serde_json::from_slice(body).unwrap();
-        assert_eq!(json_path(&v, "").as_deref(), Some("trend_signals[0].metric"));
+        assert_eq!(
+            json_path(&v, "").as_deref(),
+            Some("trend_signals[0].metric")
+        );
         assert!(!json_has_control(br#"{"body":"a\nb\tc \\u0000 literal"}"#));
         assert!(json_has_control(br#"{"x":"\u007f"}"#));
         assert!(json_has_control("{\"x\":\"\u{85}\"}".as_bytes()));

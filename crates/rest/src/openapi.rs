@@ -443,7 +443,8 @@ fn closed_sets(doc: &mut serde_json::Value) {
 /// every operation.
 fn for_tools(doc: &mut serde_json::Value) {
     use serde_json::json;
-    doc["servers"] = json!([{"url": "http://localhost:8080", "description": "a Lectern on this machine, at the default address"}]);
+    // Relative: whichever Lectern serves the document (at /openapi.json) is the server.
+    doc["servers"] = json!([{"url": "/", "description": "the Lectern that serves this document"}]);
     doc["info"]["license"] = json!({"name": "Apache-2.0", "identifier": "Apache-2.0"});
     for path in [
         "/api/v1/articles/{key}/publish",

@@ -139,7 +139,9 @@ enum Open {
 
 /// The file a `sqlite://` URL names, if it does.
 fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let file = rest.split('?').next().unwrap_or_default();
     (!file.is_empty() && !file.starts_with(':')).then(|| std::path::PathBuf::from(file))
 }
@@ -173,12 +175,10 @@ async fn open_database(config: &Config, open: Open) -> BoxResult<Db> {
         "connected"
     );
     match open {
-        Open::CreateOrMigrate => db.migrate().await.map_err(|e| {
-            format!(
-                "bringing the database {url} up to date failed: {}",
-                e
-            )
-        })?,
+        Open::CreateOrMigrate => db
+            .migrate()
+            .await
+            .map_err(|e| format!("bringing the database {url} up to date failed: {}", e))?,
         Open::Existing if !db.is_up_to_date().await => {
             return Err(format!(
                 "the database at {url} has no Lectern schema, or one from another release: {remedy}"
@@ -494,12 +494,24 @@ mod health_tests {
     #[test]
     fn health_checks_what_the_user_means() {
         use super::health_url;
-        assert_eq!(health_url(None, "127.0.0.1:8080"), "http://127.0.0.1:8080/readyz");
-        assert_eq!(health_url(None, "0.0.0.0:9000"), "http://127.0.0.1:9000/readyz");
+        assert_eq!(
+            health_url(None, "127.0.0.1:8080"),
+            "http://127.0.0.1:8080/readyz"
+        );
+        assert_eq!(
+            health_url(None, "0.0.0.0:9000"),
+            "http://127.0.0.1:9000/readyz"
+        );
         assert_eq!(health_url(Some("http://h:1"), "x"), "http://h:1/readyz");
         assert_eq!(health_url(Some("http://h:1/"), "x"), "http://h:1/readyz");
-        assert_eq!(health_url(Some("http://h:1/readyz"), "x"), "http://h:1/readyz");
-        assert_eq!(health_url(Some("http://h:1/healthz"), "x"), "http://h:1/healthz");
+        assert_eq!(
+            health_url(Some("http://h:1/readyz"), "x"),
+            "http://h:1/readyz"
+        );
+        assert_eq!(
+            health_url(Some("http://h:1/healthz"), "x"),
+            "http://h:1/healthz"
+        );
     }
 }
 

@@ -197,7 +197,9 @@ fn relative_to(url: &str, dir: &Path) -> String {
     let Some(rest) = url.strip_prefix("sqlite://") else {
         return url.to_owned();
     };
-    let (file, query) = rest.split_once('?').map_or((rest, None), |(f, q)| (f, Some(q)));
+    let (file, query) = rest
+        .split_once('?')
+        .map_or((rest, None), |(f, q)| (f, Some(q)));
     if file.is_empty() || file.starts_with(':') || Path::new(file).is_absolute() {
         return url.to_owned();
     }
@@ -618,11 +620,17 @@ mod tests {
         let c = Config::load_from(Some(&path), env(&[])).unwrap();
         assert_eq!(c.trusted_proxies.len(), 2);
         assert_eq!(c.cors_origins, ["https://a.example", "https://b.example"]);
-        std::fs::write(&path, "cors_origins = \"https://a.example,https://b.example\"\n").unwrap();
+        std::fs::write(
+            &path,
+            "cors_origins = \"https://a.example,https://b.example\"\n",
+        )
+        .unwrap();
         let c = Config::load_from(Some(&path), env(&[])).unwrap();
         assert_eq!(c.cors_origins, ["https://a.example", "https://b.example"]);
         std::fs::write(&path, "trusted_proxies = \"not-an-ip\"\n").unwrap();
-        let e = Config::load_from(Some(&path), env(&[])).unwrap_err().to_string();
+        let e = Config::load_from(Some(&path), env(&[]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not-an-ip"), "{e}");
     }
 
@@ -640,8 +648,14 @@ mod tests {
         // The environment's and absolute paths are left alone.
         let c = Config::load_from(Some(&path), env(&[("DATABASE_URL", "sqlite://x.db")])).unwrap();
         assert_eq!(c.database_url, "sqlite://x.db");
-        assert_eq!(relative_to("sqlite:///abs/x.db", dir.as_path()), "sqlite:///abs/x.db");
-        assert_eq!(relative_to("postgres://h/db", dir.as_path()), "postgres://h/db");
+        assert_eq!(
+            relative_to("sqlite:///abs/x.db", dir.as_path()),
+            "sqlite:///abs/x.db"
+        );
+        assert_eq!(
+            relative_to("postgres://h/db", dir.as_path()),
+            "postgres://h/db"
+        );
     }
 
     #[test]
@@ -673,8 +687,22 @@ mod tests {
     #[test]
     fn compose_file_matches_the_server() {
         use clap::Parser;
-        let compose: serde_yaml::Value =
-            serde_yaml::from_str(include_str!("../../../docker-compose.yml")).unwrap();
+        let text = include_str!("../../../docker-compose.yml");
+        let mut compose: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        compose.apply_merge().unwrap();
+        // No known admin password to fall back on, one image build, no open metrics port.
+        assert!(
+            text.contains("LECTERN_ADMIN_PASSWORD: ${LECTERN_ADMIN_PASSWORD:?"),
+            "the admin password must be required"
+        );
+        let builds: Vec<&str> = compose["services"]
+            .as_mapping()
+            .unwrap()
+            .iter()
+            .filter(|(_, s)| !s["build"].is_null())
+            .filter_map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(builds, ["lectern-1"], "the image is built once");
         let services = compose["services"].as_mapping().unwrap();
         let names: Vec<&str> = services.keys().filter_map(|k| k.as_str()).collect();
         for wanted in ["postgres", "lectern-1", "lectern-2", "lb"] {
@@ -719,6 +747,15 @@ mod tests {
                 service["depends_on"]["postgres"]["condition"].as_str(),
                 Some("service_healthy")
             );
+            assert_eq!(service["image"].as_str(), Some("lectern:local"));
+            let metrics = env[&serde_yaml::Value::from("LECTERN_METRICS_ADDR")]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                metrics.is_empty() || metrics.starts_with("127.0.0.1:"),
+                "{instance} serves metrics without a token beyond the container: {metrics}"
+            );
+            assert!(service["ports"].is_null(), "{instance} publishes a port");
         }
     }
 }

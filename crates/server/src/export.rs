@@ -298,9 +298,7 @@ fn file_of(format: Format, prefix: bool, kind: &str, slug: &str) -> PathBuf {
         "technologies"
     };
     match format {
-        Format::Markdown if prefix => {
-            Path::new("content").join(folder).join(format!("{slug}.md"))
-        }
+        Format::Markdown if prefix => Path::new("content").join(folder).join(format!("{slug}.md")),
         Format::Markdown => Path::new(folder).join(format!("{slug}.md")),
         Format::Json => Path::new(folder).join(format!("{slug}.json")),
     }

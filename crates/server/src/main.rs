@@ -9,7 +9,9 @@ async fn main() -> std::process::ExitCode {
         Err(e) => {
             eprintln!("lectern: {e}");
             // 2: refused before doing anything (a usage error), as clap does for bad flags.
-            if e.downcast_ref::<lectern_server::export::Refused>().is_some() {
+            if e.downcast_ref::<lectern_server::export::Refused>()
+                .is_some()
+            {
                 std::process::ExitCode::from(2)
             } else {
                 std::process::ExitCode::FAILURE

@@ -160,10 +160,7 @@ impl Service {
         sq::insert_many(
             &tx,
             backend,
-            views
-                .iter()
-                .map(crate::search::article_document)
-                .collect(),
+            views.iter().map(crate::search::article_document).collect(),
         )
         .await?;
         tx.commit()

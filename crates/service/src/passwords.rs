@@ -65,7 +65,9 @@ fn weakness(password: &str) -> Option<&'static str> {
     let lower = password.to_lowercase();
     let chars: Vec<char> = lower.chars().collect();
     if is_common(&lower) {
-        return Some("is a common password (it appears in lists of breached passwords): choose another");
+        return Some(
+            "is a common password (it appears in lists of breached passwords): choose another",
+        );
     }
     let core = lower.trim_matches(|c: char| !c.is_alphabetic());
     if core.chars().count() >= 4 && (is_common(core) || repeats(core).is_some_and(is_common)) {

@@ -317,7 +317,11 @@ fn plan<'a>(
     caller: &Caller,
     query: &str,
     entity_type: Option<&'a str>,
-) -> Result<(Vec<String>, Option<&'a str>, lectern_storage::queries::Visibility)> {
+) -> Result<(
+    Vec<String>,
+    Option<&'a str>,
+    lectern_storage::queries::Visibility,
+)> {
     let mut errors = lectern_domain::ValidationErrors::new();
     if query.chars().count() > MAX_QUERY_CHARS {
         errors.push(lectern_domain::FieldError::new(

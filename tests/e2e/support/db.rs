@@ -112,6 +112,19 @@ impl TestDb {
         }
     }
 
+    /// A database with no schema at all (PostgreSQL: not from the migrated template).
+    pub async fn empty() -> Self {
+        match postgres_url() {
+            None => Self::new().await,
+            Some(admin_url) => {
+                let name = format!("lectern_test_{}", uuid::Uuid::new_v4().simple());
+                let _guard = CREATE_LOCK.lock().await;
+                admin_exec(&admin_url, &format!("CREATE DATABASE {name}")).await;
+                TestDb::Postgres { admin_url, name }
+            }
+        }
+    }
+
     pub fn url(&self) -> String {
         match self {
             TestDb::Sqlite { path, .. } => format!("sqlite://{}?mode=rwc", path.display()),

@@ -17,7 +17,8 @@ pub fn forbidden(ip: IpAddr) -> bool {
 
 fn forbidden_v6(v6: Ipv6Addr) -> bool {
     let s = v6.segments();
-    let embedded = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    let embedded =
+        |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
     if let Some(v4) = v6.to_ipv4_mapped() {
         return forbidden_v4(v4);
     }
@@ -77,8 +78,8 @@ pub async fn check_url(raw: &str, allow_private: bool) -> Result<(), String> {
     // the resolver enforces the same rule on every delivery (the refusal is logged there).
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let literal = host.parse::<IpAddr>().ok();
-    let local_name = host.eq_ignore_ascii_case("localhost")
-        || host.to_ascii_lowercase().ends_with(".localhost");
+    let local_name =
+        host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost");
     if local_name || literal.is_some_and(forbidden) {
         return Err(
             "names a loopback, private, link-local or reserved address, which webhooks may not reach (set LECTERN_WEBHOOK_ALLOW_PRIVATE=true to allow it)".into(),
@@ -182,8 +183,10 @@ mod tests {
         assert!(check_url("http://[::127.0.0.1]/hook", false).await.is_err());
         assert!(check_url("http://app.localhost/hook", false).await.is_err());
         // Names are left to delivery time: one that does not resolve yet is accepted.
-        assert!(check_url("https://hooks.not-yet-registered.invalid/x", false)
-            .await
-            .is_ok());
+        assert!(
+            check_url("https://hooks.not-yet-registered.invalid/x", false)
+                .await
+                .is_ok()
+        );
     }
 }

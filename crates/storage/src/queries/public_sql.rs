@@ -68,7 +68,11 @@ impl Sql {
         let (open, close) = if folded { ("LOWER(", ")") } else { ("", "") };
         self.text(" AND (").text(column).text(op).text(open);
         self.bind(value.clone());
-        self.text(close).text(" OR (").text(column).text(" = ").text(open);
+        self.text(close)
+            .text(" OR (")
+            .text(column)
+            .text(" = ")
+            .text(open);
         self.bind(value);
         self.text(close).text(" AND id").text(op);
         self.bind(after.id);
