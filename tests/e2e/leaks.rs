@@ -429,7 +429,11 @@ async fn weak_passwords_are_refused_wherever_a_password_is_set() {
 
 #[tokio::test]
 async fn webhook_urls_with_disguised_internal_addresses_are_refused() {
-    let ctx = Ctx::new().await;
+    let ctx = Ctx::with(crate::support::ServerOptions {
+        env: vec![("LECTERN_WEBHOOK_POLL_MS".into(), "50".into())],
+        ..Default::default()
+    })
+    .await;
     let admin = ctx.admin_client().await;
     for url in [
         "http://[::127.0.0.1]/hook",
@@ -448,7 +452,8 @@ async fn webhook_urls_with_disguised_internal_addresses_are_refused() {
     }
     let list = admin.get("/api/v1/webhooks").await;
     assert_eq!(list.body["data"], json!([]), "{}", list.text);
-    // A name that does not resolve yet is saved; delivery enforces the guard.
+    // A name that does not resolve yet is saved; delivery enforces the guard, and the
+    // delivery log says why nothing was sent.
     let r = admin
         .post(
             "/api/v1/webhooks",
@@ -456,4 +461,27 @@ async fn webhook_urls_with_disguised_internal_addresses_are_refused() {
         )
         .await;
     r.assert_status(201);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    admin
+        .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}))
+        .await;
+    let mut logged = None;
+    for _ in 0..100 {
+        let r = admin
+            .get(&format!("/api/v1/webhooks/{id}/deliveries"))
+            .await;
+        let first = r.body["data"][0].clone();
+        // Claimed first (attempts counts it), then the outcome is written.
+        if first["last_error"].is_string() {
+            logged = Some(first);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let logged = logged.expect("the delivery was never attempted");
+    assert!(
+        logged["last_error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{logged}"
+    );
+    assert_ne!(logged["status"], "delivered", "{logged}");
 }

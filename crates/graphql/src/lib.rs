@@ -13,6 +13,7 @@ mod loaders;
 mod mutation;
 pub mod persisted;
 mod query;
+mod scalars;
 mod sockets;
 mod subscription;
 mod types;

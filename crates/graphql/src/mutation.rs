@@ -6,9 +6,9 @@
 use crate::context::{caller, service, viewer};
 use crate::error::Gql;
 use crate::ids::{global_id, key_for, NodeType};
+use crate::scalars::Timestamp;
 use crate::types::*;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
-use chrono::{DateTime, Utc};
 use lectern_service::inputs::{ArticleInput, Patch, TechnologyInput};
 use lectern_service::StatusAction;
 
@@ -34,7 +34,7 @@ pub struct CreateArticleInput {
     /// Slugs of the technologies the article covers.
     pub technologies: Option<Vec<String>>,
     /// Editors only.
-    pub published_at: Option<DateTime<Utc>>,
+    pub published_at: Option<Timestamp>,
 }
 
 impl From<CreateArticleInput> for ArticleInput {
@@ -47,7 +47,7 @@ impl From<CreateArticleInput> for ArticleInput {
             cover_image_url: i.cover_image_url.map(Some),
             tags: i.tags.map(Some),
             technologies: i.technologies.map(Some),
-            published_at: i.published_at.map(Some),
+            published_at: i.published_at.map(|t| Some(t.0)),
             ..Default::default()
         }
     }
@@ -66,7 +66,7 @@ pub struct UpdateArticleInput {
     /// Editors only.
     pub author_id: MaybeUndefined<ID>,
     /// Editors only.
-    pub published_at: MaybeUndefined<DateTime<Utc>>,
+    pub published_at: MaybeUndefined<Timestamp>,
 }
 
 impl UpdateArticleInput {
@@ -89,7 +89,7 @@ impl UpdateArticleInput {
             tags: patch(self.tags),
             technologies: patch(self.technologies),
             author_id,
-            published_at: patch(self.published_at),
+            published_at: patch(self.published_at.map_value(|t| t.0)),
             ..Default::default()
         })
     }
@@ -284,11 +284,16 @@ impl Mutation {
         ctx: &Context<'_>,
         id: ID,
         expected_version: i64,
-        publish_at: Option<DateTime<Utc>>,
+        publish_at: Option<Timestamp>,
     ) -> async_graphql::Result<Article> {
         let key = key_for(NodeType::Article, &id)?;
         let view = service(ctx)
-            .publish_article(&caller(ctx), &key, publish_at, Some(expected_version))
+            .publish_article(
+                &caller(ctx),
+                &key,
+                publish_at.map(|t| t.0),
+                Some(expected_version),
+            )
             .await
             .gql()?;
         Ok(view.into())
@@ -378,11 +383,16 @@ impl Mutation {
         ctx: &Context<'_>,
         id: ID,
         expected_version: i64,
-        publish_at: Option<DateTime<Utc>>,
+        publish_at: Option<Timestamp>,
     ) -> async_graphql::Result<Technology> {
         let key = key_for(NodeType::Technology, &id)?;
         let view = service(ctx)
-            .publish_technology(&caller(ctx), &key, publish_at, Some(expected_version))
+            .publish_technology(
+                &caller(ctx),
+                &key,
+                publish_at.map(|t| t.0),
+                Some(expected_version),
+            )
             .await
             .gql()?;
         Ok(view.into())

@@ -3,9 +3,9 @@
 use crate::context::{caller, service};
 use crate::error::{bad_input, to_gql, Gql};
 use crate::ids::{self, key_for, NodeType};
+use crate::scalars::Timestamp;
 use crate::types::*;
 use async_graphql::{Context, Enum, InputObject, Object, ID};
-use chrono::{DateTime, Utc};
 use lectern_service::{ArticleQuery, Edges, Error, TechnologyQuery};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +56,9 @@ pub struct ArticleFilter {
     pub technology: Option<String>,
     /// The author's id, or their email (admins; anyone for their own).
     pub author: Option<ID>,
-    pub published_after: Option<DateTime<Utc>>,
-    pub published_before: Option<DateTime<Utc>>,
-    pub updated_after: Option<DateTime<Utc>>,
+    pub published_after: Option<Timestamp>,
+    pub published_before: Option<Timestamp>,
+    pub updated_after: Option<Timestamp>,
     /// Text to find in the title or summary.
     pub q: Option<String>,
 }
@@ -68,9 +68,9 @@ pub struct ArticleFilter {
 pub struct TechnologyFilter {
     pub status: Option<ContentStatus>,
     pub kind: Option<TechnologyKind>,
-    pub published_after: Option<DateTime<Utc>>,
-    pub published_before: Option<DateTime<Utc>>,
-    pub updated_after: Option<DateTime<Utc>>,
+    pub published_after: Option<Timestamp>,
+    pub published_before: Option<Timestamp>,
+    pub updated_after: Option<Timestamp>,
     pub q: Option<String>,
 }
 
@@ -219,9 +219,9 @@ impl Query {
             tag: filter.tag,
             technology: filter.technology,
             author,
-            published_after: filter.published_after,
-            published_before: filter.published_before,
-            updated_after: filter.updated_after,
+            published_after: filter.published_after.map(|t| t.0),
+            published_before: filter.published_before.map(|t| t.0),
+            updated_after: filter.updated_after.map(|t| t.0),
             q: filter.q,
         };
         let edges = service(ctx)
@@ -301,9 +301,9 @@ impl Query {
             }),
             status: filter.status.map(|s| s.as_str().to_owned()),
             kind: filter.kind.map(|k| k.as_str().to_owned()),
-            published_after: filter.published_after,
-            published_before: filter.published_before,
-            updated_after: filter.updated_after,
+            published_after: filter.published_after.map(|t| t.0),
+            published_before: filter.published_before.map(|t| t.0),
+            updated_after: filter.updated_after.map(|t| t.0),
             q: filter.q,
         };
         let edges = service(ctx)

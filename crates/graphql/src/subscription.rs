@@ -69,8 +69,8 @@ impl ContentChange {
     async fn version(&self) -> i64 {
         self.version
     }
-    async fn changed_at(&self) -> DateTime<Utc> {
-        self.at
+    async fn changed_at(&self) -> crate::scalars::Timestamp {
+        crate::scalars::Timestamp(self.at)
     }
     /// The article as it is now, for an upsert of an article.
     async fn article(&self) -> Option<&Article> {

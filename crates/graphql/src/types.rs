@@ -4,9 +4,9 @@ use crate::context::{caller, service};
 use crate::error::Gql;
 use crate::ids::{global_id, NodeType};
 use crate::loaders::{CoveringLoader, TechnologyLoader};
+use crate::scalars::Timestamp;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, Enum, Interface, Object, SimpleObject, ID};
-use chrono::{DateTime, Utc};
 use lectern_service::views::{ArticleView, AuthorRef, TechnologyRef, TechnologyView};
 use lectern_service::{Kind, RevisionView};
 use std::sync::Arc;
@@ -152,7 +152,7 @@ pub struct Revision {
     pub version: i64,
     /// What changed, e.g. "updated title, body".
     pub summary: String,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
     /// Who made the change (null for the scheduler or a deleted user).
     pub actor: Option<User>,
 }
@@ -162,7 +162,7 @@ impl From<RevisionView> for Revision {
         Self {
             version: r.version,
             summary: r.summary,
-            created_at: r.created_at,
+            created_at: Timestamp(r.created_at),
             actor: r.actor.as_ref().map(User::from),
         }
     }
@@ -253,18 +253,18 @@ impl Article {
     async fn status(&self) -> ContentStatus {
         ContentStatus::parse(&self.0.status)
     }
-    async fn published_at(&self) -> Option<DateTime<Utc>> {
-        self.0.published_at
+    async fn published_at(&self) -> Option<Timestamp> {
+        self.0.published_at.map(Timestamp)
     }
     /// When a scheduled publication will happen; null when none is scheduled.
-    async fn publish_at(&self) -> Option<DateTime<Utc>> {
-        self.0.publish_at
+    async fn publish_at(&self) -> Option<Timestamp> {
+        self.0.publish_at.map(Timestamp)
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// Goes up by one with every change; pass it back as `expectedVersion`.
     async fn version(&self) -> i64 {
@@ -443,20 +443,17 @@ impl Technology {
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ContentStatus> {
         Ok(ContentStatus::parse(&self.full(ctx).await?.status))
     }
-    async fn published_at(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<DateTime<Utc>>> {
-        Ok(self.full(ctx).await?.published_at)
+    async fn published_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
+        Ok(self.full(ctx).await?.published_at.map(Timestamp))
     }
-    async fn publish_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
-        Ok(self.full(ctx).await?.publish_at)
+    async fn publish_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
+        Ok(self.full(ctx).await?.publish_at.map(Timestamp))
     }
-    async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
-        Ok(self.full(ctx).await?.created_at)
+    async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Timestamp> {
+        Ok(Timestamp(self.full(ctx).await?.created_at))
     }
-    async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
-        Ok(self.full(ctx).await?.updated_at)
+    async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Timestamp> {
+        Ok(Timestamp(self.full(ctx).await?.updated_at))
     }
     async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         Ok(self.full(ctx).await?.version)
