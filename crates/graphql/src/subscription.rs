@@ -112,7 +112,7 @@ impl Subscription {
             Some(held) => Some(held.take().ok_or_else(|| {
                 crate::error::bad_input(
                     "too_many_subscriptions",
-                    &format!(
+                    format!(
                         "this connection already holds {} subscriptions: complete one first",
                         held.max
                     ),

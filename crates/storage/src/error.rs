@@ -51,17 +51,6 @@ fn without_source_lines(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn source_lines_are_dropped() {
-        assert_eq!(
-            super::without_source_lines("database \"x\" does not exist at line 948; at line one"),
-            "database \"x\" does not exist; at line one"
-        );
-    }
-}
-
 /// Whether a driver error means the database went away or could not answer (so the request
 /// may succeed later: a 503), rather than that the statement was wrong.
 fn lost_connection(error: &sea_orm::sqlx::Error) -> bool {
@@ -81,5 +70,16 @@ fn lost_connection(error: &sea_orm::sqlx::Error) -> bool {
                 || code == "6"
         }),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn source_lines_are_dropped() {
+        assert_eq!(
+            super::without_source_lines("database \"x\" does not exist at line 948; at line one"),
+            "database \"x\" does not exist; at line one"
+        );
     }
 }

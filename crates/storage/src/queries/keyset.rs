@@ -61,7 +61,7 @@ pub fn sort_expr<C: ColumnTrait>(col: C, fold_case: bool) -> SimpleExpr {
     if fold_case {
         Func::lower(Expr::col(col)).into()
     } else {
-        Expr::col(col).into()
+        Expr::col(col)
     }
 }
 
@@ -88,7 +88,7 @@ pub fn after<C: ColumnTrait, I: ColumnTrait>(
             let value: SimpleExpr = if fold_case {
                 Func::lower(Expr::val(value)).into()
             } else {
-                Expr::val(value).into()
+                Expr::val(value)
             };
             let beyond = match dir {
                 SortDir::Asc => lhs.clone().gt(value.clone()),
