@@ -485,3 +485,54 @@ async fn webhook_urls_with_disguised_internal_addresses_are_refused() {
     );
     assert_ne!(logged["status"], "delivered", "{logged}");
 }
+
+#[tokio::test]
+async fn a_subscriber_hears_a_departure_under_the_slug_it_saw() {
+    use crate::graphql_live::{connect, event, subscribe};
+    let ctx = Ctx::new().await;
+    let editor = ctx.admin_client().await;
+    let r = editor
+        .post(
+            "/api/v1/articles",
+            &json!({"title": "Public for now", "status": "published"}),
+        )
+        .await;
+    r.assert_status(201);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let etag = r.header("etag").unwrap().to_owned();
+    let mut ws = connect(&ctx.server.base, json!({})).await;
+    subscribe(&mut ws).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Unpublished and renamed in one change.
+    editor
+        .patch(
+            &format!("/api/v1/articles/{id}"),
+            &json!({"status": "draft", "slug": "secret-merger-codename"}),
+            Some(&etag),
+        )
+        .await
+        .assert_status(200);
+    let m = event(&mut ws).await;
+    let text = m.to_string();
+    assert_eq!(m["operation"], "DELETE", "{text}");
+    assert_eq!(m["slug"], "public-for-now", "{text}");
+    assert!(!text.contains("secret"), "{text}");
+}
+
+#[tokio::test]
+async fn search_scores_do_not_count_hidden_documents() {
+    let ctx = Ctx::new().await;
+    let admin = ctx.admin().await;
+    ctx.article(&admin, "Public wombat notes", "published")
+        .await;
+    let read = |c: crate::support::Client| async move {
+        c.get("/api/v1/search?q=wombat").await.body["data"].clone()
+    };
+    let before = read(ctx.client.clone()).await;
+    for i in 0..3 {
+        ctx.article(&admin, &format!("Hidden wombat draft {i}"), "draft")
+            .await;
+    }
+    let after = read(ctx.client.clone()).await;
+    assert_eq!(before, after, "drafts changed what a public search shows");
+}

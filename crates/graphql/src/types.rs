@@ -579,7 +579,7 @@ pub struct SearchHit {
     pub title: String,
     /// A passage around the matches, HTML-escaped, with matches in `<mark>`.
     pub snippet: String,
-    /// Relevance, higher is better; comparable within one answer only.
+    /// Relevance by rank: 1 for the best match, 1/2 for the second, and so on across pages.
     pub score: f64,
 }
 

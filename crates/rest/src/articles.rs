@@ -61,13 +61,13 @@ pub struct ListParams {
     /// Comma-separated fields to return, e.g. `id,slug,title`.
     #[param(
         max_length = 1000,
-        pattern = r"^\s*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?(\s*,\s*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?)*\s*$"
+        pattern = r"^[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
     )]
     pub fields: Option<String>,
     /// Comma-separated relations to embed in full: `author`, `technologies`.
     #[param(
         max_length = 200,
-        pattern = r"^\s*(author|technologies)?(\s*,\s*(author|technologies)?)*\s*$"
+        pattern = r"^[ \t]*(author|technologies)?([ \t]*,[ \t]*(author|technologies)?)*[ \t]*$"
     )]
     pub include: Option<String>,
 }
@@ -104,13 +104,13 @@ pub struct ItemParams {
     /// Comma-separated fields to return.
     #[param(
         max_length = 1000,
-        pattern = r"^\s*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?(\s*,\s*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?)*\s*$"
+        pattern = r"^[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
     )]
     pub fields: Option<String>,
     /// Comma-separated relations to embed in full.
     #[param(
         max_length = 200,
-        pattern = r"^\s*(author|technologies)?(\s*,\s*(author|technologies)?)*\s*$"
+        pattern = r"^[ \t]*(author|technologies)?([ \t]*,[ \t]*(author|technologies)?)*[ \t]*$"
     )]
     pub include: Option<String>,
 }

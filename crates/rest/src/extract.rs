@@ -138,7 +138,6 @@ where
     use serde::Deserialize;
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(raw) if raw.trim().is_empty() => Ok(None),
         Some(raw) => lectern_domain::parse_instant("time", &raw)
             .map(Some)
             .map_err(|e| serde::de::Error::custom(format!("{raw:?} {}", e.message))),

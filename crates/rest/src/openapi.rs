@@ -17,7 +17,7 @@ pub const SLUG: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
 /// Multi-line text: no control characters except tab and line breaks.
 pub const TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
 pub const URL: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$";
-pub const TAG: &str = r"^\s*[A-Za-z0-9.+#-]{1,50}\s*$";
+pub const TAG: &str = r"^[ \t]*[A-Za-z0-9.+#-]{1,50}[ \t]*$";
 
 /// An RFC 9457 problem: the body of every error.
 #[derive(Serialize, ToSchema)]
@@ -172,7 +172,7 @@ pub struct ArticleUpdate {
 #[schema(
     min_length = 1,
     max_length = 60,
-    pattern = r"^\s*[A-Za-z0-9.+#-]{1,50}\s*$"
+    pattern = r"^[ \t]*[A-Za-z0-9.+#-]{1,50}[ \t]*$"
 )]
 pub struct TagDoc(String);
 
@@ -456,6 +456,7 @@ fn for_tools(doc: &mut serde_json::Value) {
             "required": false,
         });
     }
+    no_control_characters(doc);
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
     };
@@ -489,6 +490,86 @@ fn for_tools(doc: &mut serde_json::Value) {
                     }),
                 );
             }
+        }
+    }
+}
+
+/// Control characters are refused in every parameter and request string (`control.rs`), so
+/// the document says so wherever a string has no stricter pattern, format or set: generated
+/// clients and contract tests then send what the server accepts.
+fn no_control_characters(doc: &mut serde_json::Value) {
+    use serde_json::Value;
+    const LINE_TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
+    fn open_string(schema: &Value) -> bool {
+        let is_string = schema["type"] == "string"
+            || schema["type"]
+                .as_array()
+                .is_some_and(|t| t.contains(&Value::from("string")));
+        is_string
+            && schema.get("pattern").is_none()
+            && schema.get("enum").is_none()
+            && schema.get("format").is_none()
+    }
+    fn patch(schema: &mut Value, refs: &mut Vec<String>) {
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            refs.push(r.trim_start_matches("#/components/schemas/").to_owned());
+            return;
+        }
+        if open_string(schema) {
+            schema["pattern"] = Value::from(LINE_TEXT);
+        }
+        for key in ["items", "additionalProperties"] {
+            if let Some(inner) = schema.get_mut(key) {
+                patch(inner, refs);
+            }
+        }
+        for key in ["oneOf", "anyOf", "allOf"] {
+            if let Some(list) = schema.get_mut(key).and_then(Value::as_array_mut) {
+                list.iter_mut().for_each(|s| patch(s, refs));
+            }
+        }
+        if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            props.values_mut().for_each(|s| patch(s, refs));
+        }
+    }
+    let mut refs = vec![];
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for op in item.values_mut() {
+                if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                    // Headers are not text Lectern stores: a bad If-Match is a 412, not a 400.
+                    for param in params.iter_mut().filter(|p| p["in"] != "header") {
+                        if let Some(schema) = param.get_mut("schema") {
+                            patch(schema, &mut refs);
+                        }
+                    }
+                }
+                if let Some(content) = op
+                    .get_mut("requestBody")
+                    .and_then(|b| b.get_mut("content"))
+                    .and_then(Value::as_object_mut)
+                {
+                    for media in content.values_mut() {
+                        if let Some(schema) = media.get_mut("schema") {
+                            patch(schema, &mut refs);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Request-body components and everything they refer to.
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = refs.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let schema = &mut doc["components"]["schemas"][&name];
+        if schema.is_object() {
+            patch(schema, &mut refs);
         }
     }
 }

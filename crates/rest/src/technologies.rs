@@ -54,13 +54,13 @@ pub struct ListParams {
     /// Comma-separated fields to return, e.g. `id,slug,name`.
     #[param(
         max_length = 1000,
-        pattern = r"^\s*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?(\s*,\s*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*\s*$"
+        pattern = r"^[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
     )]
     pub fields: Option<String>,
     /// Comma-separated relations to embed in full: `related_technologies`.
     #[param(
         max_length = 200,
-        pattern = r"^\s*(related_technologies)?(\s*,\s*(related_technologies)?)*\s*$"
+        pattern = r"^[ \t]*(related_technologies)?([ \t]*,[ \t]*(related_technologies)?)*[ \t]*$"
     )]
     pub include: Option<String>,
 }
@@ -90,13 +90,13 @@ pub struct ItemParams {
     /// Comma-separated fields to return.
     #[param(
         max_length = 1000,
-        pattern = r"^\s*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?(\s*,\s*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*\s*$"
+        pattern = r"^[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
     )]
     pub fields: Option<String>,
     /// Comma-separated relations to embed in full.
     #[param(
         max_length = 200,
-        pattern = r"^\s*(related_technologies)?(\s*,\s*(related_technologies)?)*\s*$"
+        pattern = r"^[ \t]*(related_technologies)?([ \t]*,[ \t]*(related_technologies)?)*[ \t]*$"
     )]
     pub include: Option<String>,
 }

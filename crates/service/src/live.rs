@@ -63,6 +63,20 @@ impl Service {
             }
         }
         let visible_before = could_see(caller, &event.entity_type, event.before);
-        Ok(visible_before.then_some(LiveChange { event, item: None }))
+        if !visible_before {
+            return Ok(None);
+        }
+        // Named as the subscriber last saw it: a rename made with the unpublish is not theirs.
+        let mut event = event;
+        if let Some((_, slug)) = lectern_storage::queries::feed::seen_at(
+            self.db().conn(),
+            event.entity_id,
+            event.seq - 1,
+        )
+        .await?
+        {
+            event.slug = slug;
+        }
+        Ok(Some(LiveChange { event, item: None }))
     }
 }

@@ -31,7 +31,9 @@ pub struct SearchHit {
     pub title: String,
     /// A passage around the matches, HTML-escaped, with matches in `<mark>`.
     pub snippet: String,
-    /// Relevance; higher is better. Comparable within one answer only.
+    /// Relevance by rank: 1 for the best match, 1/2 for the second, and so on across pages.
+    /// (The engines' own scores weigh the whole index, drafts included, so they would tell a
+    /// reader how many hidden documents hold a word.)
     pub score: f64,
 }
 
@@ -225,13 +227,14 @@ impl Service {
             next_cursor: has_more.then(|| encode_offset(offset + limit)),
             data: hits
                 .into_iter()
-                .map(|h| SearchHit {
+                .enumerate()
+                .map(|(i, h)| SearchHit {
                     entity_type: h.entity_type,
                     id: h.entity_id,
                     slug: h.slug,
                     title: h.title,
                     snippet: snippet_html(&h.snippet),
-                    score: h.score,
+                    score: 1.0 / (offset + i as u64 + 1) as f64,
                 })
                 .collect(),
         })

@@ -22,6 +22,10 @@ fn forbidden_v6(v6: Ipv6Addr) -> bool {
     if let Some(v4) = v6.to_ipv4_mapped() {
         return forbidden_v4(v4);
     }
+    // ::ffff:0:0/96, IPv4-translated (SIIT).
+    if s[..4].iter().all(|x| *x == 0) && s[4] == 0xffff && s[5] == 0 {
+        return forbidden_v4(embedded(s[6], s[7]));
+    }
     // ::/96, IPv4-compatible (deprecated, never routed), with :: and ::1 among them.
     if s[..6].iter().all(|x| *x == 0) {
         return true;
@@ -141,6 +145,7 @@ mod tests {
             "::ffff:127.0.0.1",
             "64:ff9b::a9fe:a9fe",
             "::127.0.0.1",
+            "::ffff:0:7f00:1",
             "::a9fe:a9fe",
             "::8.8.8.8",
             "64:ff9b:1::1",
