@@ -536,3 +536,52 @@ async fn search_scores_do_not_count_hidden_documents() {
     let after = read(ctx.client.clone()).await;
     assert_eq!(before, after, "drafts changed what a public search shows");
 }
+
+#[tokio::test]
+async fn a_draft_cannot_take_over_a_public_redirect() {
+    let ctx = Ctx::new().await;
+    let editor = ctx.admin_client().await;
+    let r = editor
+        .post(
+            "/api/v1/articles",
+            &json!({"title": "Heron old", "status": "published"}),
+        )
+        .await;
+    let etag = r.header("etag").unwrap().to_owned();
+    editor
+        .patch(
+            "/api/v1/articles/heron-old",
+            &json!({"slug": "heron-new"}),
+            Some(&etag),
+        )
+        .await
+        .assert_status(200);
+    // An author reuses the old slug for a draft, then moves the draft elsewhere.
+    let (author, _, _) = ctx.user_client("author").await;
+    let r = author
+        .post(
+            "/api/v1/articles",
+            &json!({"title": "Mine", "slug": "heron-old"}),
+        )
+        .await;
+    r.assert_status(201);
+    let etag = r.header("etag").unwrap().to_owned();
+    author
+        .patch(
+            "/api/v1/articles/heron-old",
+            &json!({"slug": "heron-hidden-elsewhere"}),
+            Some(&etag),
+        )
+        .await
+        .assert_status(200);
+    // The public redirect still leads to the published article, in both APIs.
+    let r = ctx.client.get("/api/v1/articles/heron-old").await;
+    assert_eq!(r.status, 301, "{}", r.text);
+    assert!(r.header("location").unwrap().ends_with("heron-new"));
+    let r = ctx
+        .client
+        .gql("{ article(slug: \"heron-old\") { slug } }", json!({}))
+        .await;
+    assert_eq!(r.body["data"]["article"]["slug"], "heron-new", "{}", r.text);
+    assert!(!r.text.contains("hidden"), "{}", r.text);
+}

@@ -10,7 +10,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// Remembers that `old_slug` now means `entity_id` (replacing an older meaning).
+/// Remembers that `old_slug` meant `entity_id`. An older meaning is kept: a slug that
+/// redirected readers to a published item must not be taken over by whoever reuses the slug
+/// for a while (an author's draft would otherwise end a public redirect, and show by doing so
+/// that a hidden item held it). The slug's current holder, if any, still wins on lookup.
 pub async fn remember_slug<C: ConnectionTrait>(
     conn: &C,
     entity_type: &str,
@@ -30,10 +33,7 @@ pub async fn remember_slug<C: ConnectionTrait>(
                 slug_history::Column::EntityType,
                 slug_history::Column::OldSlug,
             ])
-            .update_columns([
-                slug_history::Column::EntityId,
-                slug_history::Column::CreatedAt,
-            ])
+            .do_nothing()
             .to_owned(),
         )
         .exec_without_returning(conn)
