@@ -277,6 +277,18 @@ async fn every_event_arrives_once_by_delivery_id_across_a_sigkill() {
         })
         .await;
     ctx.server.kill_hard();
+    // Requests the dead process had already written may still be in the receiver's socket
+    // buffers: let it read them (and refuse them) before it starts acknowledging, or one
+    // would be acknowledged once for the dead sender and again for its successor.
+    let mut seen = receiver.hits().len();
+    for _ in 0..20 {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        let now = receiver.hits().len();
+        if now == seen {
+            break;
+        }
+        seen = now;
+    }
     receiver.answer_from_now(200);
     ctx.server.restart();
     // One more change after the restart, delivered by the new process.
