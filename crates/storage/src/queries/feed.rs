@@ -102,21 +102,9 @@ pub async fn state_at<C: ConnectionTrait>(
     entity_id: Uuid,
     seq: i64,
 ) -> Result<Option<bool>> {
-    let last: Option<(String, bool)> = change_feed::Entity::find()
-        .select_only()
-        .column(change_feed::Column::Operation)
-        .column(change_feed::Column::Published)
-        .filter(change_feed::Column::EntityId.eq(entity_id))
-        .filter(change_feed::Column::Seq.lte(seq))
-        .order_by_desc(change_feed::Column::Seq)
-        .limit(1)
-        .into_tuple()
-        .one(conn)
-        .await?;
-    Ok(match last {
-        Some((op, published)) if op != "delete" => Some(published),
-        _ => None,
-    })
+    Ok(seen_at(conn, entity_id, seq)
+        .await?
+        .map(|(published, _)| published))
 }
 
 /// An item as a reader synced up to `seq` last saw it: whether it was published and its slug

@@ -131,43 +131,44 @@ fn filters(sql: &mut Sql, q: &SearchQuery<'_>) {
     }
 }
 
-/// Every term quoted (FTS5 syntax in user input is never interpreted), all required, the last
-/// also as a prefix.
-fn sqlite_match(q: &SearchQuery<'_>) -> String {
-    let last = q.terms.len() - 1;
-    let expression: Vec<String> = q
+/// The terms, each quoted by `quote`, the last marked as a prefix by `prefix`, joined by
+/// `join`: built from plain words, so user input is never read as query syntax.
+fn match_expression(
+    q: &SearchQuery<'_>,
+    quote: impl Fn(&str) -> String,
+    prefix: &str,
+    join: &str,
+) -> String {
+    let last = q.terms.len().saturating_sub(1);
+    let parts: Vec<String> = q
         .terms
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let quoted = format!("\"{}\"", t.replace('"', "\"\""));
+            let quoted = quote(t);
             if i == last {
-                quoted + "*"
+                quoted + prefix
             } else {
                 quoted
             }
         })
         .collect();
-    expression.join(" ")
+    parts.join(join)
 }
 
-/// Terms ANDed, the last also as a prefix; built from plain words, so always valid.
+/// FTS5: every term quoted and required, the last also as a prefix.
+fn sqlite_match(q: &SearchQuery<'_>) -> String {
+    match_expression(q, |t| format!("\"{}\"", t.replace('"', "\"\"")), "*", " ")
+}
+
+/// tsquery: terms ANDed, the last also as a prefix.
 fn postgres_match(q: &SearchQuery<'_>) -> String {
-    let last = q.terms.len() - 1;
-    let expression: Vec<String> = q
-        .terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let quoted = format!("'{}'", t.replace('\'', "''").replace('\\', "\\\\"));
-            if i == last {
-                quoted + ":*"
-            } else {
-                quoted
-            }
-        })
-        .collect();
-    expression.join(" & ")
+    match_expression(
+        q,
+        |t| format!("'{}'", t.replace('\'', "''").replace('\\', "\\\\")),
+        ":*",
+        " & ",
+    )
 }
 
 /// How many documents match, with the same filters as `search`.
