@@ -502,8 +502,7 @@ impl Service {
         q::set_tags(tx, article.id, &tags).await?;
         q::set_technologies(tx, article.id, &technology_ids).await?;
         let view = self.one_view(tx, &Caller::editor_view(), article).await?;
-        q::set_public_json(tx, view.id, crate::public::article_json(&view)).await?;
-        self.index_article(tx, &view).await?;
+        self.store_public_article(tx, &view).await?;
         let announced = self
             .record(
                 tx,
@@ -637,8 +636,7 @@ impl Service {
         note: Option<&str>,
     ) -> Result<ArticleView> {
         let view = self.one_view(&tx, &Caller::editor_view(), article).await?;
-        q::set_public_json(&tx, view.id, crate::public::article_json(&view)).await?;
-        self.index_article(&tx, &view).await?;
+        self.store_public_article(&tx, &view).await?;
         let after = snapshot(&view);
         let summary = match &before {
             Some(b) => {

@@ -116,7 +116,8 @@ impl Service {
                 publish_at: None,
             };
             let view = ArticleView::new(article.clone(), article_tags, Some(author.clone()), refs);
-            article.public_json = crate::public::article_json(&view);
+            article.public_json =
+                crate::public::article_json(&crate::public::public_article(&view));
             rows.push(article);
             views.push(view);
         }
@@ -160,7 +161,13 @@ impl Service {
         sq::insert_many(
             &tx,
             backend,
-            views.iter().map(crate::search::article_document).collect(),
+            views
+                .iter()
+                .map(|v| {
+                    let public = crate::public::public_article(v);
+                    crate::search::document("article", v.id, &crate::articles::snapshot(&public))
+                })
+                .collect(),
         )
         .await?;
         tx.commit()

@@ -33,23 +33,31 @@ fn join(items: Vec<String>) -> Arc<str> {
     Arc::from(items.join(",").as_str())
 }
 
-/// The anonymous view of an article built for an editor, as JSON; none unless published.
-pub(crate) fn article_json(view: &ArticleView) -> Option<String> {
-    if view.status != "published" {
-        return None;
-    }
+/// What a published-only reader may see of a view built for an editor: its relations to
+/// published items only. The stored public JSON and the search document are both made from it.
+pub(crate) fn public_article(view: &ArticleView) -> ArticleView {
     let mut public = view.clone();
     public.technologies.retain(|t| t.published);
-    serde_json::to_string(&public).ok()
+    public
 }
 
-pub(crate) fn technology_json(view: &TechnologyView) -> Option<String> {
-    if view.status != "published" {
-        return None;
-    }
+pub(crate) fn public_technology(view: &TechnologyView) -> TechnologyView {
     let mut public = view.clone();
     public.related_technologies.retain(|t| t.published);
-    serde_json::to_string(&public).ok()
+    public
+}
+
+/// The anonymous view as JSON; none unless published.
+pub(crate) fn article_json(public: &ArticleView) -> Option<String> {
+    (public.status == "published")
+        .then(|| serde_json::to_string(public).ok())
+        .flatten()
+}
+
+fn technology_json(public: &TechnologyView) -> Option<String> {
+    (public.status == "published")
+        .then(|| serde_json::to_string(public).ok())
+        .flatten()
 }
 
 fn split_key(key: &str) -> Option<(Option<Uuid>, Option<String>)> {
@@ -60,6 +68,32 @@ fn split_key(key: &str) -> Option<(Option<Uuid>, Option<String>)> {
 }
 
 impl Service {
+    /// Writes what published-only readers are served of an article (its stored JSON) and what
+    /// they can find it by (its search document), from one trimmed view, in the caller's
+    /// transaction.
+    pub(crate) async fn store_public_article<C: Conn>(
+        &self,
+        conn: &C,
+        view: &ArticleView,
+    ) -> Result<()> {
+        let public = public_article(view);
+        aq::set_public_json(conn, view.id, article_json(&public)).await?;
+        let doc = crate::search::document("article", view.id, &crate::articles::snapshot(&public));
+        Ok(lectern_storage::queries::search::upsert(conn, self.db().backend(), doc).await?)
+    }
+
+    pub(crate) async fn store_public_technology<C: Conn>(
+        &self,
+        conn: &C,
+        view: &TechnologyView,
+    ) -> Result<()> {
+        let public = public_technology(view);
+        tq::set_public_json(conn, view.id, technology_json(&public)).await?;
+        let doc =
+            crate::search::document("technology", view.id, &crate::articles::snapshot(&public));
+        Ok(lectern_storage::queries::search::upsert(conn, self.db().backend(), doc).await?)
+    }
+
     /// Rewrites the stored public JSON of these articles, in the caller's transaction.
     pub(crate) async fn refresh_public_articles<C: Conn>(
         &self,
@@ -72,8 +106,7 @@ impl Service {
                 .article_views(conn, &Caller::editor_view(), rows)
                 .await?
             {
-                aq::set_public_json(conn, view.id, article_json(&view)).await?;
-                self.index_article(conn, &view).await?;
+                self.store_public_article(conn, &view).await?;
             }
         }
         Ok(())
@@ -90,8 +123,7 @@ impl Service {
                 .technology_views(conn, &Caller::editor_view(), rows)
                 .await?
             {
-                tq::set_public_json(conn, view.id, technology_json(&view)).await?;
-                self.index_technology(conn, &view).await?;
+                self.store_public_technology(conn, &view).await?;
             }
         }
         Ok(())

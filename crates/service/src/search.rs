@@ -79,39 +79,9 @@ fn strings(v: &Value, key: &str, field: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The search document of an article, naming only the technologies anyone may see.
-pub(crate) fn article_document(view: &crate::views::ArticleView) -> SearchDoc {
-    let mut public = view.clone();
-    public.technologies.retain(|t| t.published);
-    document("article", view.id, &crate::articles::snapshot(&public))
-}
-
-pub(crate) fn technology_document(view: &crate::views::TechnologyView) -> SearchDoc {
-    let mut public = view.clone();
-    public.related_technologies.retain(|t| t.published);
-    document("technology", view.id, &crate::articles::snapshot(&public))
-}
-
-impl Service {
-    pub(crate) async fn index_article<C: lectern_storage::Conn>(
-        &self,
-        conn: &C,
-        view: &crate::views::ArticleView,
-    ) -> Result<()> {
-        Ok(sq::upsert(conn, self.db().backend(), article_document(view)).await?)
-    }
-
-    pub(crate) async fn index_technology<C: lectern_storage::Conn>(
-        &self,
-        conn: &C,
-        view: &crate::views::TechnologyView,
-    ) -> Result<()> {
-        Ok(sq::upsert(conn, self.db().backend(), technology_document(view)).await?)
-    }
-}
-
-/// The search document of an item, from a snapshot of its view.
-fn document(entity_type: &str, id: Uuid, snapshot: &Value) -> SearchDoc {
+/// The search document of an item, from a snapshot of the view a published-only reader gets
+/// (`public::public_article`), so it never names a draft relation.
+pub(crate) fn document(entity_type: &str, id: Uuid, snapshot: &Value) -> SearchDoc {
     let published = snapshot.get("status").and_then(Value::as_str) == Some("published");
     let slug = text(snapshot, "slug");
     if entity_type == "article" {
@@ -288,12 +258,24 @@ impl Service {
                     "article" => {
                         let rows = aq::find_many(&tx, &ids).await?;
                         let views = self.article_views(&tx, &editor, rows).await?;
-                        views.iter().map(article_document).collect()
+                        views
+                            .iter()
+                            .map(|v| {
+                                let public = crate::public::public_article(v);
+                                document("article", v.id, &crate::articles::snapshot(&public))
+                            })
+                            .collect()
                     }
                     _ => {
                         let rows = tq::find_many(&tx, &ids).await?;
                         let views = self.technology_views(&tx, &editor, rows).await?;
-                        views.iter().map(technology_document).collect()
+                        views
+                            .iter()
+                            .map(|v| {
+                                let public = crate::public::public_technology(v);
+                                document("technology", v.id, &crate::articles::snapshot(&public))
+                            })
+                            .collect()
                     }
                 };
                 for doc in docs {

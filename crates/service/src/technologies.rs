@@ -506,8 +506,7 @@ impl Service {
         let view = self
             .one_technology_view(&tx, &Caller::editor_view(), t)
             .await?;
-        q::set_public_json(&tx, view.id, crate::public::technology_json(&view)).await?;
-        self.index_technology(&tx, &view).await?;
+        self.store_public_technology(&tx, &view).await?;
         let after = snapshot(&view);
         let summary = match &before {
             Some(b) => {
@@ -609,8 +608,7 @@ impl Service {
         let view = self
             .one_technology_view(tx, &Caller::editor_view(), t)
             .await?;
-        q::set_public_json(tx, view.id, crate::public::technology_json(&view)).await?;
-        self.index_technology(tx, &view).await?;
+        self.store_public_technology(tx, &view).await?;
         let change = self
             .record(
                 tx,
