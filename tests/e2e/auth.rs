@@ -582,7 +582,7 @@ async fn users_api_never_shows_secrets_or_other_peoples_emails() {
     let draft = ctx.article(&caller, "By the author", "draft").await;
     let article = ctx
         .service
-        .set_article_status(
+        .set_status::<lectern_service::Article>(
             &ctx.admin().await,
             &draft.slug,
             lectern_service::StatusAction::Publish,

@@ -212,7 +212,7 @@ async fn filters_take_dates_and_emails_as_people_type_them() {
     let admin = ctx.admin().await;
     let (author_client, author, author_email) = ctx.user_client("author").await;
     ctx.service
-        .create_article(
+        .create::<lectern_service::Article>(
             &admin,
             serde_json::from_value(json!({
                 "title": "Mid-2023 piece", "status": "published",

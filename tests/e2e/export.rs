@@ -34,10 +34,17 @@ async fn markdown_export_then_incremental_export() {
     let input = serde_json::from_value(serde_json::json!({"name": "Elixir", "kind": "language", "steward": "José Valim",
         "first_released": 2012, "trend_signals": [{"metric": "most admired", "value": 73.0, "unit": "percent", "period": "2023", "source": "Stack Overflow survey"}],
         "status": "published"})).unwrap();
-    ctx.service.create_technology(&admin, input).await.unwrap();
+    ctx.service
+        .create::<lectern_service::Technology>(&admin, input)
+        .await
+        .unwrap();
     let input = serde_json::from_value(serde_json::json!({"title": "Why \"Elixir\": a note", "body": "## Why\n\nThe BEAM.", "tags": ["elixir"],
         "technologies": ["elixir"], "status": "published"})).unwrap();
-    let post = ctx.service.create_article(&admin, input).await.unwrap();
+    let post = ctx
+        .service
+        .create::<lectern_service::Article>(&admin, input)
+        .await
+        .unwrap();
     let draft = ctx.article(&admin, "Secret draft", "draft").await;
     let gone = ctx.article(&admin, "Soon gone", "published").await;
 
@@ -73,7 +80,7 @@ async fn markdown_export_then_incremental_export() {
 
     // Changes since: one unpublished, one new, one updated.
     ctx.service
-        .set_article_status(
+        .set_status::<lectern_service::Article>(
             &admin,
             &gone.slug,
             lectern_service::StatusAction::Unpublish,
@@ -84,7 +91,7 @@ async fn markdown_export_then_incremental_export() {
     let fresh = ctx.article(&admin, "Fresh piece", "published").await;
     let renamed = serde_json::from_value(serde_json::json!({"slug": "elixir-note"})).unwrap();
     ctx.service
-        .update_article(&admin, &post.slug, renamed, Some(post.version))
+        .update::<lectern_service::Article>(&admin, &post.slug, renamed, Some(post.version))
         .await
         .unwrap();
     let (ok, second) = export(
@@ -189,7 +196,7 @@ async fn http_export_streams_published_ndjson_and_then_only_changes() {
 
     let token = end["next_sync_token"].as_str().unwrap().to_owned();
     ctx.service
-        .set_article_status(
+        .set_status::<lectern_service::Article>(
             &admin,
             &gone.id.to_string(),
             lectern_service::StatusAction::Unpublish,

@@ -292,7 +292,7 @@ async fn cached_answers_follow_changes_from_other_processes() {
     ctx.article(&admin, "Second", "published").await;
     let input = serde_json::from_value(serde_json::json!({"title": "First, renamed"})).unwrap();
     ctx.service
-        .update_article(&admin, &first.slug, input, Some(first.version))
+        .update::<lectern_service::Article>(&admin, &first.slug, input, Some(first.version))
         .await
         .unwrap();
     let started = std::time::Instant::now();

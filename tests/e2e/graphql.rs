@@ -16,7 +16,10 @@ async fn seed_parity(ctx: &Ctx) -> (Caller, String) {
     let admin = ctx.admin().await;
     for name in ["Go", "Elixir"] {
         let input = serde_json::from_value(json!({"name": name, "kind": "language", "summary": format!("{name}."), "status": "published"})).unwrap();
-        ctx.service.create_technology(&admin, input).await.unwrap();
+        ctx.service
+            .create::<lectern_service::Technology>(&admin, input)
+            .await
+            .unwrap();
     }
     for i in 0..5 {
         let input = serde_json::from_value(json!({
@@ -25,7 +28,10 @@ async fn seed_parity(ctx: &Ctx) -> (Caller, String) {
             "technologies": ["go", "elixir"], "status": "published",
         }))
         .unwrap();
-        ctx.service.create_article(&admin, input).await.unwrap();
+        ctx.service
+            .create::<lectern_service::Article>(&admin, input)
+            .await
+            .unwrap();
     }
     (admin, "parity-2".to_owned())
 }
@@ -269,7 +275,10 @@ async fn a_page_of_articles_with_its_relations_costs_a_fixed_number_of_statement
             "related_technologies": if i > 0 { vec![format!("framework-{}", i - 1)] } else { vec![] },
         }))
         .unwrap();
-        ctx.service.create_technology(&admin, input).await.unwrap();
+        ctx.service
+            .create::<lectern_service::Technology>(&admin, input)
+            .await
+            .unwrap();
     }
     for i in 0..50 {
         let input = serde_json::from_value(json!({
@@ -277,7 +286,10 @@ async fn a_page_of_articles_with_its_relations_costs_a_fixed_number_of_statement
             "technologies": ["framework-1", format!("framework-{}", i % 4)], "status": "published",
         }))
         .unwrap();
-        ctx.service.create_article(&admin, input).await.unwrap();
+        ctx.service
+            .create::<lectern_service::Article>(&admin, input)
+            .await
+            .unwrap();
     }
     let mut costs = vec![];
     for first in [5, 50] {
@@ -394,11 +406,22 @@ async fn drafts_never_leak_through_nested_fields_node_or_counts() {
     let hidden = ctx.technology(&admin, "Hidden Tech", "draft").await;
     let shown = ctx.technology(&admin, "Shown Tech", "published").await;
     let input = serde_json::from_value(json!({"title": "Secret plans", "tags": ["secret"], "technologies": [hidden.slug, shown.slug]})).unwrap();
-    let draft = ctx.service.create_article(&admin, input).await.unwrap();
+    let draft = ctx
+        .service
+        .create::<lectern_service::Article>(&admin, input)
+        .await
+        .unwrap();
     let input = serde_json::from_value(json!({"title": "Public piece", "tags": ["public"], "technologies": [hidden.slug, shown.slug], "status": "published"})).unwrap();
-    let public = ctx.service.create_article(&admin, input).await.unwrap();
+    let public = ctx
+        .service
+        .create::<lectern_service::Article>(&admin, input)
+        .await
+        .unwrap();
     let input = serde_json::from_value(json!({"name": "Public Tech", "kind": "tool", "related_technologies": [hidden.slug], "status": "published"})).unwrap();
-    ctx.service.create_technology(&admin, input).await.unwrap();
+    ctx.service
+        .create::<lectern_service::Technology>(&admin, input)
+        .await
+        .unwrap();
 
     let draft_gid = {
         let r = ctx

@@ -24,7 +24,7 @@ async fn search_never_matches_through_a_related_draft() {
     ctx.technology(&admin, "Zorblaxdb", "draft").await;
     let article = ctx
         .service
-        .create_article(
+        .create::<lectern_service::Article>(
             &admin,
             serde_json::from_value(json!({
                 "title": "A published piece", "status": "published",
@@ -92,7 +92,7 @@ async fn a_filter_on_a_draft_relation_is_a_filter_on_nothing() {
     let admin = ctx.admin().await;
     ctx.technology(&admin, "Hiddenlang", "draft").await;
     ctx.service
-        .create_article(
+        .create::<lectern_service::Article>(
             &admin,
             serde_json::from_value(json!({
                 "title": "Uses the hidden one", "status": "published",
@@ -214,7 +214,7 @@ async fn revision_snapshots_are_shaped_like_the_live_item() {
     let article = ctx.article(&author_caller, "Mine", "draft").await;
     // An editor links both technologies to the author's article.
     ctx.service
-        .update_article(
+        .update::<lectern_service::Article>(
             &admin,
             &article.id.to_string(),
             serde_json::from_value(json!({"technologies": ["unreleased-engine", "public-engine"]}))

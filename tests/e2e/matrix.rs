@@ -117,7 +117,7 @@ pub async fn fixtures(ctx: &Ctx, a: &Actors, n: usize) -> Fixtures {
         .await;
     let published = ctx
         .service
-        .set_article_status(
+        .set_status::<lectern_service::Article>(
             &a.admin,
             &draft.slug,
             lectern_service::StatusAction::Publish,

@@ -109,7 +109,10 @@ async fn filters_by_tag_and_technology() {
         "title": "Realtime with Phoenix", "tags": ["Elixir", "realtime"], "technologies": ["phoenix"], "status": "published"
     }))
     .unwrap();
-    ctx.service.create_article(&admin, input).await.unwrap();
+    ctx.service
+        .create::<lectern_service::Article>(&admin, input)
+        .await
+        .unwrap();
     ctx.article(&admin, "Unrelated", "published").await;
     let by_tag = ctx.client.get("/api/v1/articles?tag=elixir").await;
     assert_eq!(by_tag.body["data"].as_array().unwrap().len(), 1);
@@ -137,7 +140,10 @@ async fn list_queries_are_bounded_whatever_the_page_size() {
             "status": "published",
         }))
         .unwrap();
-        ctx.service.create_article(&admin, input).await.unwrap();
+        ctx.service
+            .create::<lectern_service::Article>(&admin, input)
+            .await
+            .unwrap();
     }
     let anonymous = lectern_service::Caller::Anonymous;
     let mut costs = vec![];
@@ -145,7 +151,7 @@ async fn list_queries_are_bounded_whatever_the_page_size() {
         let before = ctx.service.db().statements_run();
         let page = ctx
             .service
-            .list_articles(
+            .list::<lectern_service::Article>(
                 &anonymous,
                 ArticleQuery {
                     limit: Some(limit),

@@ -40,14 +40,26 @@ async fn drafts_never_leak_to_published_only_callers() {
         "title": "Secret plans", "tags": ["secret-tag"], "technologies": [hidden_tech.slug, shown_tech.slug]
     }))
     .unwrap();
-    let draft = ctx.service.create_article(&admin, input).await.unwrap();
+    let draft = ctx
+        .service
+        .create::<lectern_service::Article>(&admin, input)
+        .await
+        .unwrap();
     let input = serde_json::from_value(serde_json::json!({
         "title": "Public piece", "tags": ["public"], "technologies": [hidden_tech.slug, shown_tech.slug], "status": "published"
     }))
     .unwrap();
-    let public = ctx.service.create_article(&admin, input).await.unwrap();
+    let public = ctx
+        .service
+        .create::<lectern_service::Article>(&admin, input)
+        .await
+        .unwrap();
     let input = serde_json::from_value(serde_json::json!({"name": "Public Tech", "kind": "tool", "related_technologies": [hidden_tech.slug], "status": "published"})).unwrap();
-    let related = ctx.service.create_technology(&admin, input).await.unwrap();
+    let related = ctx
+        .service
+        .create::<lectern_service::Technology>(&admin, input)
+        .await
+        .unwrap();
 
     let readers = [ctx.client.anonymous(), ctx.api_token("read").await];
     for c in &readers {

@@ -20,7 +20,7 @@ async fn search_ranks_marks_and_respects_visibility() {
     let title_hit = ctx.article(&admin, "Quokka deployments", "published").await;
     let body_hit = ctx
         .service
-        .create_article(
+        .create::<lectern_service::Article>(
             &admin,
             serde_json::from_value(json!({
                 "title": "Notes from the field",
@@ -154,7 +154,7 @@ async fn the_index_follows_every_change_in_its_transaction() {
     assert_eq!(search("wombat").await, vec![article.slug.clone()]);
     let updated = ctx
         .service
-        .update_article(
+        .update::<lectern_service::Article>(
             &admin,
             &article.id.to_string(),
             serde_json::from_value(json!({"title": "Numbat wrangling", "summary": "Numbats", "body": "All about numbats."})).unwrap(),
@@ -166,7 +166,7 @@ async fn the_index_follows_every_change_in_its_transaction() {
     assert_eq!(search("numbat").await.len(), 1);
     let unpublished = ctx
         .service
-        .set_article_status(
+        .set_status::<lectern_service::Article>(
             &admin,
             &updated.id.to_string(),
             lectern_service::StatusAction::Unpublish,
@@ -179,7 +179,7 @@ async fn the_index_follows_every_change_in_its_transaction() {
         "unpublished content is not found anonymously"
     );
     ctx.service
-        .delete_article(
+        .delete::<lectern_service::Article>(
             &admin,
             &unpublished.id.to_string(),
             Some(unpublished.version),

@@ -20,7 +20,7 @@ async fn every_change_writes_a_revision_and_a_feed_row() {
     assert_eq!(a.version, 1);
     let a = ctx
         .service
-        .update_article(
+        .update::<lectern_service::Article>(
             &admin,
             &a.slug,
             input(json!({"title": "Versioned twice"})),
@@ -31,7 +31,7 @@ async fn every_change_writes_a_revision_and_a_feed_row() {
     assert_eq!(a.version, 2);
     let a = ctx
         .service
-        .set_article_status(&admin, &a.slug, StatusAction::Publish, Some(2))
+        .set_status::<lectern_service::Article>(&admin, &a.slug, StatusAction::Publish, Some(2))
         .await
         .unwrap();
     assert_eq!((a.version, a.status.as_str()), (3, "published"));
@@ -46,7 +46,7 @@ async fn every_change_writes_a_revision_and_a_feed_row() {
     assert_eq!(revs[1].snapshot["title"], "Versioned twice");
 
     ctx.service
-        .delete_article(&admin, &a.slug, Some(3))
+        .delete::<lectern_service::Article>(&admin, &a.slug, Some(3))
         .await
         .unwrap();
     let changes = feed::since(conn, start, 100).await.unwrap();
@@ -73,18 +73,18 @@ async fn optimistic_concurrency() {
     let a = ctx.article(&admin, "Contended", "draft").await;
     let missing = ctx
         .service
-        .update_article(&admin, &a.slug, input(json!({"title": "x"})), None)
+        .update::<lectern_service::Article>(&admin, &a.slug, input(json!({"title": "x"})), None)
         .await;
     assert!(matches!(missing, Err(Error::PreconditionRequired)));
     let stale = ctx
         .service
-        .update_article(&admin, &a.slug, input(json!({"title": "x"})), Some(7))
+        .update::<lectern_service::Article>(&admin, &a.slug, input(json!({"title": "x"})), Some(7))
         .await;
     assert!(matches!(stale, Err(Error::PreconditionFailed)));
     // The version may also come in the body.
     let ok = ctx
         .service
-        .update_article(
+        .update::<lectern_service::Article>(
             &admin,
             &a.slug,
             input(json!({"title": "y", "version": 1})),
@@ -101,7 +101,7 @@ async fn optimistic_concurrency() {
         let slug = ok.slug.clone();
         tasks.push(tokio::spawn(async move {
             service
-                .update_article(
+                .update::<lectern_service::Article>(
                     &admin,
                     &slug,
                     input(json!({"summary": format!("writer {i}")})),
@@ -135,7 +135,7 @@ async fn slugs_are_derived_and_unique() {
     assert_eq!(b.slug, "elixir-phoenix-in-2023-2");
     let taken = ctx
         .service
-        .create_article(
+        .create::<lectern_service::Article>(
             &admin,
             input(json!({"title": "x", "slug": "elixir-phoenix-in-2023"})),
         )
@@ -152,7 +152,7 @@ async fn bodies_are_rendered_and_sanitised() {
     let admin = ctx.admin().await;
     let a = ctx
         .service
-        .create_article(
+        .create::<lectern_service::Article>(
             &admin,
             input(json!({
                 "title": "XSS attempt",
@@ -177,7 +177,7 @@ async fn validation_reports_every_bad_field() {
     let admin = ctx.admin().await;
     let bad = ctx
         .service
-        .create_article(
+        .create::<lectern_service::Article>(
             &admin,
             input(json!({"title": "", "cover_image_url": "ftp://x", "tags": ["ok", "no spaces"], "technologies": ["nope"]})),
         )
@@ -189,7 +189,7 @@ async fn validation_reports_every_bad_field() {
     assert_eq!(fields, ["title", "cover_image_url", "tags[1]"]);
     let unknown_tech = ctx
         .service
-        .create_article(
+        .create::<lectern_service::Article>(
             &admin,
             input(json!({"title": "t", "technologies": ["nope"]})),
         )
@@ -209,37 +209,49 @@ async fn authors_write_drafts_and_only_their_own() {
     let mine = ctx.article(&author, "Mine", "draft").await;
     let published = ctx
         .service
-        .create_article(
+        .create::<lectern_service::Article>(
             &author,
             input(json!({"title": "Sneaky", "status": "published"})),
         )
         .await;
     assert!(matches!(published, Err(Error::Forbidden(_))));
     assert!(matches!(
-        ctx.service.get_article(&other, &mine.slug).await,
-        Err(Error::NotFound(_))
-    ));
-    assert!(matches!(
         ctx.service
-            .update_article(&other, &mine.slug, input(json!({"title": "x"})), Some(1))
+            .get::<lectern_service::Article>(&other, &mine.slug)
             .await,
         Err(Error::NotFound(_))
     ));
     assert!(matches!(
         ctx.service
-            .set_article_status(&author, &mine.slug, StatusAction::Publish, Some(1))
+            .update::<lectern_service::Article>(
+                &other,
+                &mine.slug,
+                input(json!({"title": "x"})),
+                Some(1)
+            )
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        ctx.service
+            .set_status::<lectern_service::Article>(
+                &author,
+                &mine.slug,
+                StatusAction::Publish,
+                Some(1)
+            )
             .await,
         Err(Error::Forbidden(_))
     ));
     let published = ctx
         .service
-        .set_article_status(&editor, &mine.slug, StatusAction::Publish, Some(1))
+        .set_status::<lectern_service::Article>(&editor, &mine.slug, StatusAction::Publish, Some(1))
         .await
         .unwrap();
     // Once published, the author can no longer edit it.
     assert!(matches!(
         ctx.service
-            .update_article(
+            .update::<lectern_service::Article>(
                 &author,
                 &mine.slug,
                 input(json!({"title": "x"})),
@@ -250,13 +262,13 @@ async fn authors_write_drafts_and_only_their_own() {
     ));
     assert!(matches!(
         ctx.service
-            .create_technology(&author, Default::default())
+            .create::<lectern_service::Technology>(&author, Default::default())
             .await,
         Err(Error::Forbidden(_))
     ));
     assert!(matches!(
         ctx.service
-            .create_article(&Caller::Anonymous, Default::default())
+            .create::<lectern_service::Article>(&Caller::Anonymous, Default::default())
             .await,
         Err(Error::Unauthenticated(_))
     ));
@@ -273,7 +285,7 @@ async fn public_json_tracks_everything_it_shows() {
     let elixir = ctx.technology(&admin, "Elixir", "published").await;
     let a = ctx
         .service
-        .create_article(&admin, input(json!({"title": "Realtime", "technologies": ["phoenix", "elixir"], "status": "published"})))
+        .create::<lectern_service::Article>(&admin, input(json!({"title": "Realtime", "technologies": ["phoenix", "elixir"], "status": "published"})))
         .await
         .unwrap();
     let same = |view: serde_json::Value, stored: std::sync::Arc<str>| {
@@ -281,11 +293,20 @@ async fn public_json_tracks_everything_it_shows() {
         assert_eq!(view, stored);
     };
     let check = || async {
-        let fresh =
-            serde_json::to_value(ctx.service.get_article(&anon, &a.slug).await.unwrap()).unwrap();
+        let fresh = serde_json::to_value(
+            ctx.service
+                .get::<lectern_service::Article>(&anon, &a.slug)
+                .await
+                .unwrap(),
+        )
+        .unwrap();
         same(
             fresh.clone(),
-            ctx.service.public_article(&a.slug).await.unwrap().json,
+            ctx.service
+                .public_item::<lectern_service::Article>(&a.slug)
+                .await
+                .unwrap()
+                .json,
         );
         stored_is_set(&ctx.service, &a.slug).await;
         fresh
@@ -295,7 +316,7 @@ async fn public_json_tracks_everything_it_shows() {
     let tech_input =
         |v| serde_json::from_value::<lectern_service::inputs::TechnologyInput>(v).unwrap();
     ctx.service
-        .update_technology(
+        .update::<lectern_service::Technology>(
             &admin,
             "phoenix",
             tech_input(json!({"name": "Phoenix Framework"})),
@@ -308,7 +329,7 @@ async fn public_json_tracks_everything_it_shows() {
 
     let e = ctx
         .service
-        .set_technology_status(
+        .set_status::<lectern_service::Technology>(
             &admin,
             "elixir",
             StatusAction::Unpublish,
@@ -322,9 +343,13 @@ async fn public_json_tracks_everything_it_shows() {
         "an unpublished technology leaked: {view}"
     );
 
-    let p = ctx.service.get_technology(&admin, "phoenix").await.unwrap();
+    let p = ctx
+        .service
+        .get::<lectern_service::Technology>(&admin, "phoenix")
+        .await
+        .unwrap();
     ctx.service
-        .delete_technology(&admin, "phoenix", Some(p.version))
+        .delete::<lectern_service::Technology>(&admin, "phoenix", Some(p.version))
         .await
         .unwrap();
     let view = check().await;
@@ -334,12 +359,16 @@ async fn public_json_tracks_everything_it_shows() {
     let go = ctx.technology(&admin, "Go", "published").await;
     let hugo = ctx
         .service
-        .create_technology(&admin, tech_input(json!({"name": "Hugo", "kind": "tool", "related_technologies": ["go"], "status": "published"})))
+        .create::<lectern_service::Technology>(&admin, tech_input(json!({"name": "Hugo", "kind": "tool", "related_technologies": ["go"], "status": "published"})))
         .await
         .unwrap();
-    let go = ctx.service.get_technology(&admin, &go.slug).await.unwrap();
+    let go = ctx
+        .service
+        .get::<lectern_service::Technology>(&admin, &go.slug)
+        .await
+        .unwrap();
     ctx.service
-        .update_technology(
+        .update::<lectern_service::Technology>(
             &admin,
             "go",
             tech_input(json!({"name": "Golang"})),
@@ -347,13 +376,18 @@ async fn public_json_tracks_everything_it_shows() {
         )
         .await
         .unwrap();
-    let fresh =
-        serde_json::to_value(ctx.service.get_technology(&anon, &hugo.slug).await.unwrap()).unwrap();
+    let fresh = serde_json::to_value(
+        ctx.service
+            .get::<lectern_service::Technology>(&anon, &hugo.slug)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(fresh["related_technologies"][0]["name"], "Golang");
     same(
         fresh,
         ctx.service
-            .public_technology(&hugo.slug)
+            .public_item::<lectern_service::Technology>(&hugo.slug)
             .await
             .unwrap()
             .json,
@@ -363,21 +397,28 @@ async fn public_json_tracks_everything_it_shows() {
 
 /// Every published item has its public JSON stored (no silent fallback to a slow path).
 async fn stored_is_set(service: &lectern_service::Service, slug: &str) {
-    use lectern_storage::queries::{articles, technologies, SortDir};
+    use lectern_storage::entities::{articles, technologies};
+    use lectern_storage::queries::content::{list_public, public_one, Page, Sort};
+    use lectern_storage::queries::SortDir;
     let conn = service.db().conn();
-    let a = articles::public_one(conn, None, Some(slug)).await.unwrap();
+    let a = public_one::<articles::Entity, _>(conn, None, Some(slug))
+        .await
+        .unwrap();
     assert!(
         a.is_none_or(|r| r.public_json.is_some()),
         "published article {slug} has no stored JSON"
     );
-    let techs = technologies::list_public(
+    let page = Page {
+        sort: Sort::Label,
+        dir: SortDir::Asc,
+        after: None,
+        limit: 100,
+    };
+    let techs = list_public::<technologies::Entity, _>(
         conn,
         service.db().backend(),
         &Default::default(),
-        technologies::Sort::Name,
-        SortDir::Asc,
-        None,
-        100,
+        page,
     )
     .await
     .unwrap();
@@ -385,7 +426,7 @@ async fn stored_is_set(service: &lectern_service::Service, slug: &str) {
         assert!(
             t.public_json.is_some(),
             "published technology {} has no stored JSON",
-            t.name
+            t.label
         );
     }
 }

@@ -69,7 +69,7 @@ async fn incremental_sync_returns_exactly_the_changes_and_no_drafts() {
     use lectern_service::StatusAction::*;
     let s = &ctx.service;
     let updated = s
-        .update_article(
+        .update::<lectern_service::Article>(
             &admin,
             &to_update.slug,
             serde_json::from_value(serde_json::json!({"summary": "new"})).unwrap(),
@@ -77,7 +77,7 @@ async fn incremental_sync_returns_exactly_the_changes_and_no_drafts() {
         )
         .await
         .unwrap();
-    s.update_article(
+    s.update::<lectern_service::Article>(
         &admin,
         &to_update.slug,
         serde_json::from_value(serde_json::json!({"summary": "newer"})).unwrap(),
@@ -85,7 +85,7 @@ async fn incremental_sync_returns_exactly_the_changes_and_no_drafts() {
     )
     .await
     .unwrap();
-    s.set_article_status(
+    s.set_status::<lectern_service::Article>(
         &admin,
         &to_unpublish.slug,
         Unpublish,
@@ -93,15 +93,15 @@ async fn incremental_sync_returns_exactly_the_changes_and_no_drafts() {
     )
     .await
     .unwrap();
-    s.delete_article(&admin, &to_delete.slug, Some(to_delete.version))
+    s.delete::<lectern_service::Article>(&admin, &to_delete.slug, Some(to_delete.version))
         .await
         .unwrap();
     let fresh = ctx.article(&admin, "Brand new", "published").await;
     let other_draft = ctx.article(&admin, "Another draft", "draft").await;
-    s.delete_article(&admin, &draft.slug, Some(draft.version))
+    s.delete::<lectern_service::Article>(&admin, &draft.slug, Some(draft.version))
         .await
         .unwrap();
-    s.set_article_status(
+    s.set_status::<lectern_service::Article>(
         &admin,
         &other_draft.slug,
         Publish,
@@ -201,7 +201,7 @@ async fn tokens_older_than_the_kept_history_get_410_after_pruning() {
     let reader = ctx.api_token("read").await;
     let (_, old_token) = sync_all(&reader, None, 50).await;
     ctx.service
-        .update_article(
+        .update::<lectern_service::Article>(
             &admin,
             &first.id.to_string(),
             serde_json::from_value(serde_json::json!({"summary": "changed"})).unwrap(),

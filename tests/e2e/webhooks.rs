@@ -243,7 +243,7 @@ async fn every_event_arrives_once_by_delivery_id_across_a_sigkill() {
     let key = article.id.to_string();
     let updated = ctx
         .service
-        .update_article(
+        .update::<lectern_service::Article>(
             &caller,
             &key,
             serde_json::from_value(json!({"summary": "Updated before the crash"})).unwrap(),
@@ -253,7 +253,7 @@ async fn every_event_arrives_once_by_delivery_id_across_a_sigkill() {
         .unwrap();
     let tech = ctx.technology(&caller, "Crashproof", "published").await;
     ctx.service
-        .set_article_status(
+        .set_status::<lectern_service::Article>(
             &caller,
             &key,
             lectern_service::StatusAction::Unpublish,
@@ -293,7 +293,7 @@ async fn every_event_arrives_once_by_delivery_id_across_a_sigkill() {
     ctx.server.restart();
     // One more change after the restart, delivered by the new process.
     ctx.service
-        .delete_technology(&caller, &tech.id.to_string(), Some(tech.version))
+        .delete::<lectern_service::Technology>(&caller, &tech.id.to_string(), Some(tech.version))
         .await
         .unwrap();
 

@@ -40,6 +40,4 @@ macro_rules! typed_id {
     };
 }
 
-typed_id!(ArticleId);
-typed_id!(TechnologyId);
 typed_id!(UserId);

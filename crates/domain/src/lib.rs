@@ -11,12 +11,10 @@ mod text;
 mod values;
 
 pub use error::{FieldError, ValidationErrors};
-pub use ids::{ArticleId, TechnologyId, UserId};
+pub use ids::UserId;
 pub use markdown::{plain_text, render_markdown};
 pub use text::{Body, DisplayName, Email, Name, Slug, Summary, Tag, Title};
-pub use values::{
-    parse_instant, ContentStatus, EntityType, HttpUrl, Role, TechKind, TrendSignal, Year,
-};
+pub use values::{parse_instant, ContentStatus, HttpUrl, Kind, Role, TechKind, TrendSignal, Year};
 
 /// Upper bounds shared by validation and documentation.
 pub mod limits {

@@ -67,8 +67,8 @@ closed_set!(
 );
 
 closed_set!(
-    /// The kinds of content the change feed, revisions and sync speak of.
-    EntityType, "type", { Article => "article", Technology => "technology" }
+    /// The content types: what the change feed, revisions, search, sync and webhooks speak of.
+    Kind, "type", { Article => "article", Technology => "technology" }
 );
 
 /// An absolute http or https URL of at most 2,048 characters.

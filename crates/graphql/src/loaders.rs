@@ -20,7 +20,7 @@ impl async_graphql::dataloader::Loader<Uuid> for TechnologyLoader {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let views = self
             .service
-            .technologies_by_ids(&self.caller, keys)
+            .by_ids::<lectern_service::Technology>(&self.caller, keys)
             .await
             .map_err(|e| Arc::new(crate::error::to_gql(e)))?;
         Ok(views.into_iter().map(|v| (v.id, Arc::new(v))).collect())

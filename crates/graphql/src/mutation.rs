@@ -10,7 +10,7 @@ use crate::scalars::Timestamp;
 use crate::types::*;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 use lectern_service::inputs::{ArticleInput, Patch, TechnologyInput};
-use lectern_service::StatusAction;
+use lectern_service::{ContentType, StatusAction};
 
 fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
     match value {
@@ -232,11 +232,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: CreateArticleInput,
     ) -> async_graphql::Result<Article> {
-        let view = service(ctx)
-            .create_article(&caller(ctx), input.into())
-            .await
-            .gql()?;
-        Ok(view.into())
+        create::<lectern_service::Article>(ctx, input.into()).await
     }
 
     /// Changes an article; `expectedVersion` is the version the change is based on.
@@ -247,17 +243,7 @@ impl Mutation {
         input: UpdateArticleInput,
         expected_version: i64,
     ) -> async_graphql::Result<Article> {
-        let key = key_for(NodeType::Article, &id)?;
-        let view = service(ctx)
-            .update_article(
-                &caller(ctx),
-                &key,
-                input.into_input()?,
-                Some(expected_version),
-            )
-            .await
-            .gql()?;
-        Ok(view.into())
+        update::<lectern_service::Article>(ctx, id, input.into_input()?, expected_version).await
     }
 
     /// Deletes an article; returns its id.
@@ -267,15 +253,7 @@ impl Mutation {
         id: ID,
         expected_version: i64,
     ) -> async_graphql::Result<ID> {
-        let key = key_for(NodeType::Article, &id)?;
-        service(ctx)
-            .delete_article(&caller(ctx), &key, Some(expected_version))
-            .await
-            .gql()?;
-        Ok(global_id(
-            NodeType::Article,
-            key.parse().unwrap_or_default(),
-        ))
+        delete::<lectern_service::Article>(ctx, id, expected_version).await
     }
 
     /// Publishes now, or at `publishAt` when that is in the future.
@@ -286,17 +264,7 @@ impl Mutation {
         expected_version: i64,
         publish_at: Option<Timestamp>,
     ) -> async_graphql::Result<Article> {
-        let key = key_for(NodeType::Article, &id)?;
-        let view = service(ctx)
-            .publish_article(
-                &caller(ctx),
-                &key,
-                publish_at.map(|t| t.0),
-                Some(expected_version),
-            )
-            .await
-            .gql()?;
-        Ok(view.into())
+        publish::<lectern_service::Article>(ctx, id, expected_version, publish_at).await
     }
 
     /// Takes an article back to draft.
@@ -306,7 +274,7 @@ impl Mutation {
         id: ID,
         expected_version: i64,
     ) -> async_graphql::Result<Article> {
-        article_status(ctx, id, StatusAction::Unpublish, expected_version).await
+        status::<lectern_service::Article>(ctx, id, StatusAction::Unpublish, expected_version).await
     }
 
     async fn archive_article(
@@ -315,7 +283,7 @@ impl Mutation {
         id: ID,
         expected_version: i64,
     ) -> async_graphql::Result<Article> {
-        article_status(ctx, id, StatusAction::Archive, expected_version).await
+        status::<lectern_service::Article>(ctx, id, StatusAction::Archive, expected_version).await
     }
 
     /// Makes an earlier version the current content, as a new version.
@@ -326,12 +294,7 @@ impl Mutation {
         version: i64,
         expected_version: i64,
     ) -> async_graphql::Result<Article> {
-        let key = key_for(NodeType::Article, &id)?;
-        let view = service(ctx)
-            .restore_article_revision(&caller(ctx), &key, version, Some(expected_version))
-            .await
-            .gql()?;
-        Ok(view.into())
+        restore::<lectern_service::Article>(ctx, id, version, expected_version).await
     }
 
     async fn create_technology(
@@ -339,11 +302,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: CreateTechnologyInput,
     ) -> async_graphql::Result<Technology> {
-        let view = service(ctx)
-            .create_technology(&caller(ctx), input.into())
-            .await
-            .gql()?;
-        Ok(view.into())
+        create::<lectern_service::Technology>(ctx, input.into()).await
     }
 
     async fn update_technology(
@@ -353,12 +312,7 @@ impl Mutation {
         input: UpdateTechnologyInput,
         expected_version: i64,
     ) -> async_graphql::Result<Technology> {
-        let key = key_for(NodeType::Technology, &id)?;
-        let view = service(ctx)
-            .update_technology(&caller(ctx), &key, input.into(), Some(expected_version))
-            .await
-            .gql()?;
-        Ok(view.into())
+        update::<lectern_service::Technology>(ctx, id, input.into(), expected_version).await
     }
 
     async fn delete_technology(
@@ -367,15 +321,7 @@ impl Mutation {
         id: ID,
         expected_version: i64,
     ) -> async_graphql::Result<ID> {
-        let key = key_for(NodeType::Technology, &id)?;
-        service(ctx)
-            .delete_technology(&caller(ctx), &key, Some(expected_version))
-            .await
-            .gql()?;
-        Ok(global_id(
-            NodeType::Technology,
-            key.parse().unwrap_or_default(),
-        ))
+        delete::<lectern_service::Technology>(ctx, id, expected_version).await
     }
 
     async fn publish_technology(
@@ -385,17 +331,7 @@ impl Mutation {
         expected_version: i64,
         publish_at: Option<Timestamp>,
     ) -> async_graphql::Result<Technology> {
-        let key = key_for(NodeType::Technology, &id)?;
-        let view = service(ctx)
-            .publish_technology(
-                &caller(ctx),
-                &key,
-                publish_at.map(|t| t.0),
-                Some(expected_version),
-            )
-            .await
-            .gql()?;
-        Ok(view.into())
+        publish::<lectern_service::Technology>(ctx, id, expected_version, publish_at).await
     }
 
     async fn unpublish_technology(
@@ -404,7 +340,8 @@ impl Mutation {
         id: ID,
         expected_version: i64,
     ) -> async_graphql::Result<Technology> {
-        technology_status(ctx, id, StatusAction::Unpublish, expected_version).await
+        let action = StatusAction::Unpublish;
+        status::<lectern_service::Technology>(ctx, id, action, expected_version).await
     }
 
     async fn archive_technology(
@@ -413,7 +350,8 @@ impl Mutation {
         id: ID,
         expected_version: i64,
     ) -> async_graphql::Result<Technology> {
-        technology_status(ctx, id, StatusAction::Archive, expected_version).await
+        let action = StatusAction::Archive;
+        status::<lectern_service::Technology>(ctx, id, action, expected_version).await
     }
 
     async fn restore_technology_revision(
@@ -423,38 +361,94 @@ impl Mutation {
         version: i64,
         expected_version: i64,
     ) -> async_graphql::Result<Technology> {
-        let key = key_for(NodeType::Technology, &id)?;
-        let view = service(ctx)
-            .restore_technology_revision(&caller(ctx), &key, version, Some(expected_version))
-            .await
-            .gql()?;
-        Ok(view.into())
+        restore::<lectern_service::Technology>(ctx, id, version, expected_version).await
     }
 }
 
-async fn article_status(
+/// What GraphQL adds to a content type: its node type and its object.
+pub trait GqlType: ContentType {
+    const NODE: NodeType;
+    type Object: From<Self::View>;
+}
+
+impl GqlType for lectern_service::Article {
+    const NODE: NodeType = NodeType::Article;
+    type Object = Article;
+}
+
+impl GqlType for lectern_service::Technology {
+    const NODE: NodeType = NodeType::Technology;
+    type Object = Technology;
+}
+
+async fn create<T: GqlType>(
+    ctx: &Context<'_>,
+    input: T::Input,
+) -> async_graphql::Result<T::Object> {
+    let view = service(ctx).create::<T>(&caller(ctx), input).await.gql()?;
+    Ok(view.into())
+}
+
+async fn update<T: GqlType>(
     ctx: &Context<'_>,
     id: ID,
-    action: StatusAction,
-    expected_version: i64,
-) -> async_graphql::Result<Article> {
-    let key = key_for(NodeType::Article, &id)?;
+    input: T::Input,
+    expected: i64,
+) -> async_graphql::Result<T::Object> {
+    let key = key_for(T::NODE, &id)?;
     let view = service(ctx)
-        .set_article_status(&caller(ctx), &key, action, Some(expected_version))
+        .update::<T>(&caller(ctx), &key, input, Some(expected))
         .await
         .gql()?;
     Ok(view.into())
 }
 
-async fn technology_status(
+async fn delete<T: GqlType>(ctx: &Context<'_>, id: ID, expected: i64) -> async_graphql::Result<ID> {
+    let key = key_for(T::NODE, &id)?;
+    service(ctx)
+        .delete::<T>(&caller(ctx), &key, Some(expected))
+        .await
+        .gql()?;
+    Ok(global_id(T::NODE, key.parse().unwrap_or_default()))
+}
+
+async fn publish<T: GqlType>(
+    ctx: &Context<'_>,
+    id: ID,
+    expected: i64,
+    at: Option<Timestamp>,
+) -> async_graphql::Result<T::Object> {
+    let key = key_for(T::NODE, &id)?;
+    let view = service(ctx)
+        .publish::<T>(&caller(ctx), &key, at.map(|t| t.0), Some(expected))
+        .await
+        .gql()?;
+    Ok(view.into())
+}
+
+async fn status<T: GqlType>(
     ctx: &Context<'_>,
     id: ID,
     action: StatusAction,
-    expected_version: i64,
-) -> async_graphql::Result<Technology> {
-    let key = key_for(NodeType::Technology, &id)?;
+    expected: i64,
+) -> async_graphql::Result<T::Object> {
+    let key = key_for(T::NODE, &id)?;
     let view = service(ctx)
-        .set_technology_status(&caller(ctx), &key, action, Some(expected_version))
+        .set_status::<T>(&caller(ctx), &key, action, Some(expected))
+        .await
+        .gql()?;
+    Ok(view.into())
+}
+
+async fn restore<T: GqlType>(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i64,
+    expected: i64,
+) -> async_graphql::Result<T::Object> {
+    let key = key_for(T::NODE, &id)?;
+    let view = service(ctx)
+        .restore::<T>(&caller(ctx), &key, version, Some(expected))
         .await
         .gql()?;
     Ok(view.into())

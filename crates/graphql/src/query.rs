@@ -170,7 +170,9 @@ impl Query {
     ) -> async_graphql::Result<Option<Article>> {
         let key = one_key(NodeType::Article, id, slug)?;
         let (service, who) = (service(ctx), caller(ctx));
-        let found = following_moves(key, |k| async move { service.get_article(&who, &k).await });
+        let found = following_moves(key, |k| async move {
+            service.get::<lectern_service::Article>(&who, &k).await
+        });
         Ok(found.await?.map(Article::from))
     }
 
@@ -216,16 +218,18 @@ impl Query {
                 sort(field, o.direction)
             }),
             status: filter.status.map(|s| s.as_str().to_owned()),
-            tag: filter.tag,
-            technology: filter.technology,
-            author,
+            extra: lectern_service::ArticleParams {
+                tag: filter.tag,
+                technology: filter.technology,
+                author,
+            },
             published_after: filter.published_after.map(|t| t.0),
             published_before: filter.published_before.map(|t| t.0),
             updated_after: filter.updated_after.map(|t| t.0),
             q: filter.q,
         };
         let edges = service(ctx)
-            .article_edges(&caller(ctx), query.clone(), paging.backward)
+            .edges::<lectern_service::Article>(&caller(ctx), query.clone(), paging.backward)
             .await
             .gql()?;
         let page_info = page_info(&edges, &paging);
@@ -263,10 +267,9 @@ impl Query {
     ) -> async_graphql::Result<Option<Technology>> {
         let key = one_key(NodeType::Technology, id, slug)?;
         let (service, who) = (service(ctx), caller(ctx));
-        let found = following_moves(
-            key,
-            |k| async move { service.get_technology(&who, &k).await },
-        );
+        let found = following_moves(key, |k| async move {
+            service.get::<lectern_service::Technology>(&who, &k).await
+        });
         Ok(found.await?.map(Technology::from))
     }
 
@@ -300,14 +303,16 @@ impl Query {
                 sort(field, o.direction)
             }),
             status: filter.status.map(|s| s.as_str().to_owned()),
-            kind: filter.kind.map(|k| k.as_str().to_owned()),
+            extra: lectern_service::TechnologyParams {
+                kind: filter.kind.map(|k| k.as_str().to_owned()),
+            },
             published_after: filter.published_after.map(|t| t.0),
             published_before: filter.published_before.map(|t| t.0),
             updated_after: filter.updated_after.map(|t| t.0),
             q: filter.q,
         };
         let edges = service(ctx)
-            .technology_edges(&caller(ctx), query.clone(), paging.backward)
+            .edges::<lectern_service::Technology>(&caller(ctx), query.clone(), paging.backward)
             .await
             .gql()?;
         let page_info = page_info(&edges, &paging);
@@ -334,11 +339,11 @@ impl Query {
         let key = uuid.to_string();
         let found = match ty {
             NodeType::Article => service
-                .get_article(&who, &key)
+                .get::<lectern_service::Article>(&who, &key)
                 .await
                 .map(|v| Node::Article(v.into())),
             NodeType::Technology => service
-                .get_technology(&who, &key)
+                .get::<lectern_service::Technology>(&who, &key)
                 .await
                 .map(|v| Node::Technology(v.into())),
             NodeType::User => service.public_user(&who, uuid).await.map(|u| {

@@ -8,7 +8,7 @@ use crate::scalars::Timestamp;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, Enum, Interface, Object, SimpleObject, ID};
 use lectern_service::views::{ArticleView, AuthorRef, TechnologyRef, TechnologyView};
-use lectern_service::{Kind, RevisionView};
+use lectern_service::RevisionView;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -194,7 +194,7 @@ pub async fn prefetch_technologies(
     ids.sort_unstable();
     ids.dedup();
     let views = service(ctx)
-        .technologies_by_ids(&caller(ctx), &ids)
+        .by_ids::<lectern_service::Technology>(&caller(ctx), &ids)
         .await
         .gql()?;
     Ok(Arc::new(
@@ -290,7 +290,7 @@ impl Article {
     #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
         let list = service(ctx)
-            .list_revisions(&caller(ctx), Kind::Article, &self.0.id.to_string())
+            .list_revisions::<lectern_service::Article>(&caller(ctx), &self.0.id.to_string())
             .await
             .gql()?;
         Ok(list.into_iter().map(Revision::from).collect())
@@ -461,7 +461,7 @@ impl Technology {
     #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
         let list = service(ctx)
-            .list_revisions(&caller(ctx), Kind::Technology, &self.id.to_string())
+            .list_revisions::<lectern_service::Technology>(&caller(ctx), &self.id.to_string())
             .await
             .gql()?;
         Ok(list.into_iter().map(Revision::from).collect())
@@ -509,7 +509,7 @@ impl ArticleConnection {
     /// may read).
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         service(ctx)
-            .count_articles(&caller(ctx), &self.query)
+            .count::<lectern_service::Article>(&caller(ctx), &self.query)
             .await
             .gql()
     }
@@ -532,7 +532,7 @@ impl TechnologyConnection {
     }
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         service(ctx)
-            .count_technologies(&caller(ctx), &self.query)
+            .count::<lectern_service::Technology>(&caller(ctx), &self.query)
             .await
             .gql()
     }

@@ -6,6 +6,7 @@ mod articles;
 mod auth;
 mod body;
 mod caller;
+pub mod content;
 pub mod control;
 pub mod etag;
 mod export;

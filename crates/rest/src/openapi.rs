@@ -374,12 +374,12 @@ impl Modify for BearerAuth {
     paths(
         crate::health::healthz, crate::health::readyz,
         crate::auth::login, crate::auth::refresh, crate::auth::logout,
-        crate::articles::list, crate::articles::create, crate::articles::get, crate::articles::update, crate::articles::delete,
-        crate::articles::publish, crate::articles::unpublish, crate::articles::archive,
-        crate::articles::revisions, crate::articles::revision, crate::articles::restore,
-        crate::technologies::list, crate::technologies::create, crate::technologies::get, crate::technologies::update, crate::technologies::delete,
-        crate::technologies::publish, crate::technologies::unpublish, crate::technologies::archive,
-        crate::technologies::revisions, crate::technologies::revision, crate::technologies::restore,
+        crate::articles::docs::list, crate::articles::docs::create, crate::articles::docs::get, crate::articles::docs::update, crate::articles::docs::delete,
+        crate::articles::docs::publish, crate::articles::docs::unpublish, crate::articles::docs::archive,
+        crate::articles::docs::revisions, crate::articles::docs::revision, crate::articles::docs::restore,
+        crate::technologies::docs::list, crate::technologies::docs::create, crate::technologies::docs::get, crate::technologies::docs::update, crate::technologies::docs::delete,
+        crate::technologies::docs::publish, crate::technologies::docs::unpublish, crate::technologies::docs::archive,
+        crate::technologies::docs::revisions, crate::technologies::docs::revision, crate::technologies::docs::restore,
         crate::users::me, crate::users::update_me, crate::users::list, crate::users::create, crate::users::get, crate::users::update, crate::users::delete,
         crate::tokens::list, crate::tokens::create, crate::tokens::revoke,
         crate::sync::sync, crate::export::export, crate::search::search,
@@ -670,9 +670,21 @@ mod tests {
             ("/api/v1", include_str!("search.rs")),
             ("/api/v1", include_str!("webhooks.rs")),
         ];
-        let mut routes = BTreeSet::new();
+        // A content type's routes are `content::mount`'s table under its collection.
+        let mut tables: Vec<(String, &str, &str)> = vec![];
         for (prefix, source) in sources {
-            let table = &source[source.find("pub fn routes").expect("route table")..];
+            match source.split("content::mount::<").nth(1) {
+                Some(rest) => {
+                    let name = rest.split('"').nth(1).expect("collection name");
+                    let at = format!("{prefix}/{name}");
+                    tables.push((at, include_str!("content.rs"), "pub fn mount"));
+                }
+                None => tables.push((prefix.to_owned(), source, "pub fn routes")),
+            }
+        }
+        let mut routes = BTreeSet::new();
+        for (prefix, source, start) in tables {
+            let table = &source[source.find(start).expect("route table")..];
             let table = &table[..table.find("\n}\n").expect("end of route table")];
             let mut current = String::new();
             for part in table.split("web::") {
@@ -682,7 +694,7 @@ mod tests {
                     }
                 }
                 // A path opens a resource (`resource("/x")`) or a single route (`route("/x", ...)`).
-                let opened = ["resource(\"", "route(\""]
+                let opened = ["resource(\"", "route(\"", "at(\""]
                     .iter()
                     .filter_map(|m| part.rfind(m).map(|i| &part[i + m.len()..]))
                     .next_back();

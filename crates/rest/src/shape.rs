@@ -146,7 +146,9 @@ pub async fn apply<T: Serialize>(
         }
         ids.sort_unstable();
         ids.dedup();
-        let full = service.technologies_by_ids(caller, &ids).await?;
+        let full = service
+            .by_ids::<lectern_service::Technology>(caller, &ids)
+            .await?;
         let by_id: std::collections::HashMap<String, Value> = full
             .iter()
             .map(|t| {

@@ -1,24 +1,12 @@
-//! `/api/v1/technologies`
+//! `/api/v1/technologies`: the technology type's REST declaration.
 
-use crate::body;
-use crate::caller::Auth;
-use crate::etag::{etag, if_match_version};
-use crate::problem::{ApiError, ApiResult};
-use crate::respond::{self, ListBody, PageInfo};
-use crate::shape::{self, Shape};
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::content::{present, ListRequest, RestType};
+use crate::problem::ApiResult;
+use crate::shape::Shape;
+use actix_web::web;
 use chrono::{DateTime, Utc};
-use lectern_service::editorial::request_digest;
-use lectern_service::inputs::TechnologyInput;
-use lectern_service::{Caller, Kind, Service, StatusAction, TechnologyQuery};
+use lectern_service::{Caller, ListQuery, Service, Technology, TechnologyParams};
 use serde::Deserialize;
-use uuid::Uuid;
-
-/// An empty query parameter means the same as a missing one.
-fn present(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.trim().is_empty())
-}
 
 /// Query parameters of the technology list; anything else is a 400.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -65,24 +53,9 @@ pub struct ListParams {
     pub include: Option<String>,
 }
 
-impl ListParams {
-    fn split(self) -> (TechnologyQuery, Option<String>, Option<String>) {
-        let query = TechnologyQuery {
-            limit: self.limit,
-            cursor: present(self.cursor),
-            sort: self.sort,
-            status: self.status,
-            kind: self.kind,
-            published_after: self.published_after,
-            published_before: self.published_before,
-            updated_after: self.updated_after,
-            q: present(self.q),
-        };
-        (query, present(self.fields), present(self.include))
-    }
-}
-
-/// Item routes accept only `fields` and `include`.
+/// Item routes accept only `fields` and `include` (documented here with this type's
+/// fields; the handler reads `content::ItemQuery`).
+#[allow(dead_code)]
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -101,499 +74,46 @@ pub struct ItemParams {
     pub include: Option<String>,
 }
 
-/// The optional body of `publish`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PublishInput {
-    /// A future time schedules the publication; absent or past publishes now.
-    pub publish_at: Option<DateTime<Utc>>,
+impl RestType for Technology {
+    const COLLECTION: &'static str = "/api/v1/technologies";
+    const SHAPE: Shape = Shape::TECHNOLOGY;
+    type ListParams = ListParams;
+
+    async fn list_request(
+        _service: &Service,
+        _caller: &Caller,
+        p: ListParams,
+    ) -> ApiResult<ListRequest<TechnologyParams>> {
+        Ok(ListRequest {
+            query: ListQuery {
+                limit: p.limit,
+                cursor: present(p.cursor),
+                sort: p.sort,
+                status: p.status,
+                published_after: p.published_after,
+                published_before: p.published_before,
+                updated_after: p.updated_after,
+                q: present(p.q),
+                extra: TechnologyParams { kind: p.kind },
+            },
+            fields: present(p.fields),
+            include: present(p.include),
+        })
+    }
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/technologies")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(
-        web::resource("/technologies/{key}")
-            .route(web::get().to(get))
-            .route(web::patch().to(update))
-            .route(web::delete().to(delete)),
-    )
-    .service(web::resource("/technologies/{key}/publish").route(web::post().to(publish)))
-    .service(web::resource("/technologies/{key}/unpublish").route(web::post().to(unpublish)))
-    .service(web::resource("/technologies/{key}/archive").route(web::post().to(archive)))
-    .service(web::resource("/technologies/{key}/revisions").route(web::get().to(revisions)))
-    .service(
-        web::resource("/technologies/{key}/revisions/{version}").route(web::get().to(revision)),
-    )
-    .service(
-        web::resource("/technologies/{key}/revisions/{version}/restore")
-            .route(web::post().to(restore)),
-    );
+    crate::content::mount::<Technology>(cfg, "technologies");
 }
 
-const SHAPE: Shape = Shape::TECHNOLOGY;
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/technologies",
-    tag = "technologies",
-    operation_id = "list_technologies",
-    summary = "List technologies",
-    params(ListParams),
-    responses(
-        (status = 200, description = "a page", body = crate::openapi::TechnologyList, headers(("ETag" = String, description = "validator of this page"), ("Cache-Control" = String, description = "public for anonymous callers, private otherwise"))),
-        (status = 304, description = "not modified: your copy (If-None-Match) is current"),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security((), ("bearer" = [])),
-)]
-async fn list(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    params: web::Query<ListParams>,
-) -> ApiResult<HttpResponse> {
-    let (query, fields, include) = params.into_inner().split();
-    let shaping = SHAPE.parse(fields.as_deref(), include.as_deref())?;
-    if caller.sees_only_published() && shaping.is_plain() {
-        let page = service.public_technologies(query).await?;
-        let body = respond::list_bytes(&page.items_json, page.next_cursor.as_deref());
-        return Ok(respond::read_bytes(&req, &caller, body, None));
-    }
-    if caller.sees_only_published() {
-        let body = respond::public_shaped(&service, &req, || async {
-            let page = service.list_technologies(&caller, query).await?;
-            let items = shape::apply(&service, &caller, &shaping, &page.items).await?;
-            let body = ListBody {
-                data: &items,
-                page: PageInfo {
-                    next_cursor: page.next_cursor,
-                },
-            };
-            Ok(serde_json::to_vec(&body).unwrap_or_default())
-        })
-        .await?;
-        return Ok(respond::read_bytes(&req, &caller, body, None));
-    }
-    let page = service.list_technologies(&caller, query).await?;
-    let items = shape::apply(&service, &caller, &shaping, &page.items).await?;
-    let body = ListBody {
-        data: &items,
-        page: PageInfo {
-            next_cursor: page.next_cursor,
-        },
-    };
-    Ok(respond::read(&req, &caller, &body, None))
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/technologies/{key}",
-    tag = "technologies",
-    operation_id = "get_technology",
-    summary = "Get a technology by id or slug",
-    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ItemParams),
-    responses(
-        (status = 200, description = "the item", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
-        (status = 301, description = "moved: the item has a new slug; see Location", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("Location" = String, description = "the current slug"))),
-        (status = 304, description = "not modified: your copy (If-None-Match) is current"),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security((), ("bearer" = [])),
-)]
-async fn get(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    key: web::Path<String>,
-    params: web::Query<ItemParams>,
-) -> ApiResult<HttpResponse> {
-    let shaping = SHAPE.parse(
-        present(params.fields.clone()).as_deref(),
-        present(params.include.clone()).as_deref(),
-    )?;
-    if caller.sees_only_published() && shaping.is_plain() {
-        let item = service.public_technology(&key).await?;
-        return Ok(respond::read_bytes(
-            &req,
-            &caller,
-            item.json.as_bytes().to_vec(),
-            None,
-        ));
-    }
-    let item = service.get_technology(&caller, &key).await?;
-    let tag = etag(item.id, item.version);
-    let mut items = shape::apply(&service, &caller, &shaping, std::slice::from_ref(&item)).await?;
-    let item = items.pop().unwrap_or_default();
-    Ok(respond::read(&req, &caller, &item, Some(tag)))
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/technologies",
-    tag = "technologies",
-    operation_id = "create_technology",
-    summary = "Create a technology",
-    params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "1 to 255 visible ASCII characters; a retry with the same key and body replays the first answer")),
-    request_body(content = crate::openapi::TechnologyCreate, content_type = "application/json"),
-    responses(
-        (status = 201, description = "created", body = lectern_service::views::TechnologyView, headers(("Location" = String, description = "the new item"), ("ETag" = String, description = "its validator"))),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security((), ("bearer" = [])),
-)]
-async fn create(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    bytes: web::Bytes,
-) -> Result<HttpResponse, actix_web::Error> {
-    let input: TechnologyInput = body::json(&req, &bytes)?;
-    let key = req
-        .headers()
-        .get("idempotency-key")
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let created = service
-        .create_technology_once(&caller, input, key, &request_digest(&bytes))
-        .await
-        .map_err(ApiError)?;
-    Ok(respond::created(&created, "/api/v1/technologies"))
-}
-
-/// The version `If-Match` names for this technology; resolving the key first lets the header
-/// carry the item's id.
-async fn if_match(
-    req: &HttpRequest,
-    service: &Service,
-    caller: &Caller,
-    key: &str,
-) -> ApiResult<Option<i64>> {
-    if req.headers().get(header::IF_MATCH).is_none() {
-        return Ok(None);
-    }
-    let id = match Uuid::parse_str(key) {
-        Ok(id) => id,
-        Err(_) => service.get_technology(caller, key).await?.id,
-    };
-    Ok(if_match_version(req.headers(), id)?)
-}
-
-#[utoipa::path(
-    patch,
-    path = "/api/v1/technologies/{key}",
-    tag = "technologies",
-    operation_id = "update_technology",
-    summary = "Change a technology (JSON merge patch)",
-    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
-    request_body(content = crate::openapi::TechnologyUpdate, content_type = "application/json"),
-    responses(
-        (status = 200, description = "the new version", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security((), ("bearer" = [])),
-)]
-async fn update(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    key: web::Path<String>,
-    input: crate::extract::Json<TechnologyInput>,
-) -> ApiResult<HttpResponse> {
-    let version = if_match(&req, &service, &caller, &key).await?;
-    let item = service
-        .update_technology(&caller, &key, input.into_inner(), version)
-        .await?;
-    Ok(respond::write(
-        StatusCode::OK,
-        &item,
-        Some(etag(item.id, item.version)),
-    ))
-}
-
-#[utoipa::path(
-    delete,
-    path = "/api/v1/technologies/{key}",
-    tag = "technologies",
-    operation_id = "delete_technology",
-    summary = "Delete a technology",
-    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
-    responses(
-        (status = 204, description = "deleted"),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security((), ("bearer" = [])),
-)]
-async fn delete(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    key: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let version = if_match(&req, &service, &caller, &key).await?;
-    service.delete_technology(&caller, &key, version).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/technologies/{key}/publish",
-    tag = "technologies",
-    operation_id = "publish_technology",
-    summary = "Publish a technology now or at publish_at",
-    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
-    request_body(content = Option<crate::openapi::PublishRequest>, content_type = "application/json"),
-    responses(
-        (status = 200, description = "published, or scheduled when publish_at is in the future", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security((), ("bearer" = [])),
-)]
-async fn publish(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    key: web::Path<String>,
-    bytes: web::Bytes,
-) -> Result<HttpResponse, actix_web::Error> {
-    let input: Option<PublishInput> = body::optional_json(&req, &bytes)?;
-    let version = if_match(&req, &service, &caller, &key).await?;
-    let at = input.and_then(|i| i.publish_at);
-    let item = service
-        .publish_technology(&caller, &key, at, version)
-        .await
-        .map_err(ApiError)?;
-    Ok(respond::write(
-        StatusCode::OK,
-        &item,
-        Some(etag(item.id, item.version)),
-    ))
-}
-
-async fn status_change(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    caller: Caller,
-    key: String,
-    action: StatusAction,
-) -> ApiResult<HttpResponse> {
-    let version = if_match(&req, &service, &caller, &key).await?;
-    let item = service
-        .set_technology_status(&caller, &key, action, version)
-        .await?;
-    Ok(respond::write(
-        StatusCode::OK,
-        &item,
-        Some(etag(item.id, item.version)),
-    ))
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/technologies/{key}/unpublish",
-    tag = "technologies",
-    operation_id = "unpublish_technology",
-    summary = "Take a technology back to draft",
-    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
-    responses(
-        (status = 200, description = "the new version", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security((), ("bearer" = [])),
-)]
-async fn unpublish(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    key: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    status_change(
-        req,
-        service,
-        caller,
-        key.into_inner(),
-        StatusAction::Unpublish,
-    )
-    .await
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/technologies/{key}/archive",
-    tag = "technologies",
-    operation_id = "archive_technology",
-    summary = "Archive a technology",
-    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
-    responses(
-        (status = 200, description = "the new version", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security((), ("bearer" = [])),
-)]
-async fn archive(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    key: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    status_change(
-        req,
-        service,
-        caller,
-        key.into_inner(),
-        StatusAction::Archive,
-    )
-    .await
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/technologies/{key}/revisions",
-    tag = "technologies",
-    operation_id = "list_technology_revisions",
-    summary = "List the revisions of a technology",
-    params(("key" = String, Path, description = "the item's id (UUID) or slug")),
-    responses(
-        (status = 200, description = "newest first", body = crate::openapi::RevisionList),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = [])),
-)]
-async fn revisions(
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    key: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let list = service
-        .list_revisions(&caller, Kind::Technology, &key)
-        .await?;
-    Ok(respond::write(
-        StatusCode::OK,
-        &serde_json::json!({ "data": list }),
-        None,
-    ))
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/technologies/{key}/revisions/{version}",
-    tag = "technologies",
-    operation_id = "get_technology_revision",
-    summary = "One revision of a technology, with its content",
-    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation")),
-    responses(
-        (status = 200, description = "the revision", body = lectern_service::RevisionSnapshot),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = [])),
-)]
-async fn revision(
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    path: web::Path<(String, i64)>,
-) -> ApiResult<HttpResponse> {
-    let (key, version) = path.into_inner();
-    let rev = service
-        .get_revision(&caller, Kind::Technology, &key, version)
-        .await?;
-    Ok(respond::write(StatusCode::OK, &rev, None))
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/technologies/{key}/revisions/{version}/restore",
-    tag = "technologies",
-    operation_id = "restore_technology_revision",
-    summary = "Make an old revision current again, as a new version",
-    params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
-    responses(
-        (status = 200, description = "the new version", body = lectern_service::views::TechnologyView, headers(("ETag" = String, description = "the version's validator"))),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = [])),
-)]
-async fn restore(
-    req: HttpRequest,
-    service: web::Data<Service>,
-    Auth(caller): Auth,
-    path: web::Path<(String, i64)>,
-) -> ApiResult<HttpResponse> {
-    let (key, version) = path.into_inner();
-    let if_match = if_match(&req, &service, &caller, &key).await?;
-    let item = service
-        .restore_technology_revision(&caller, &key, version, if_match)
-        .await?;
-    Ok(respond::write(
-        StatusCode::OK,
-        &item,
-        Some(etag(item.id, item.version)),
-    ))
-}
+crate::content_docs!(
+    plural = "technologies",
+    one = "technology",
+    a = "a technology",
+    view = TechnologyView,
+    list = TechnologyList,
+    create = TechnologyCreate,
+    update = TechnologyUpdate,
+    list_params = ListParams,
+    item_params = ItemParams
+);

@@ -88,8 +88,10 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
                     });
                 let method = req.method().clone();
                 let path = req.path().to_owned();
-                let call = srv.call(req);
-                async move {
+                // Every line logged while serving the request carries its id.
+                let span = tracing::info_span!("request", request_id = id.to_str().unwrap_or("-"));
+                let call = span.in_scope(|| srv.call(req));
+                tracing::Instrument::instrument(async move {
                     let res = call.await?;
                     let mut res = as_problem(res);
                     let status = res.status().as_u16();
@@ -106,7 +108,7 @@ pub fn bind(config: &Config, service: Service) -> std::io::Result<Bound> {
                         tracing::info!(target: "lectern::http", %method, %path, status, micros, request_id, "request");
                     }
                     Ok(res)
-                }
+                }, span)
             })
             .wrap(actix_web::middleware::Condition::new(!origins.is_empty(), cors(&origins)))
     })

@@ -105,7 +105,7 @@ pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded>
             version: None,
         };
         service
-            .create_technology(owner, input)
+            .create::<lectern_service::Technology>(owner, input)
             .await
             .map_err(|e| format!("demo technology {}: {e:?}", t.slug))?;
         created.insert(t.slug.clone());
@@ -128,7 +128,7 @@ pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded>
             ..Default::default()
         };
         service
-            .create_article(owner, input)
+            .create::<lectern_service::Article>(owner, input)
             .await
             .map_err(|e| format!("demo article {}: {e:?}", a.slug))?;
     }

@@ -40,7 +40,7 @@ pub async fn articles(service: &Service, config: &Config, count: usize) -> BoxRe
         role: Role::Admin,
     };
     let techs: Vec<String> = service
-        .list_technologies(
+        .list::<lectern_service::Technology>(
             &caller,
             TechnologyQuery {
                 limit: Some(100),

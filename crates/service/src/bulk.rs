@@ -3,15 +3,15 @@
 //! rows as creating the articles one by one (article, tags, links, public JSON, revision,
 //! feed row, search document) but queues no webhooks: an import is not news.
 
-use crate::articles::snapshot;
+use crate::content::{public_json, public_view, snapshot};
 use crate::record::now;
 use crate::views::{ArticleView, AuthorRef, TechnologyRef};
-use crate::{Caller, Error, Result, Service};
+use crate::{Article, Caller, Error, Result, Service};
 use lectern_domain::{render_markdown, ContentStatus, FieldError};
 use lectern_storage::entities::articles as row;
-use lectern_storage::queries::{
-    articles as aq, feed, revisions, search as sq, technologies as tq, users as uq,
-};
+use lectern_storage::entities::technologies;
+use lectern_storage::queries::content::find_by_slugs;
+use lectern_storage::queries::{articles as aq, feed, revisions, search as sq, users as uq};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -64,11 +64,12 @@ impl Service {
             .collect();
         wanted.sort();
         wanted.dedup();
-        let technologies: HashMap<String, TechnologyRef> = tq::find_by_slugs(&tx, &wanted)
-            .await?
-            .iter()
-            .map(|t| (t.slug.clone(), TechnologyRef::from(t)))
-            .collect();
+        let technologies: HashMap<String, TechnologyRef> =
+            find_by_slugs::<technologies::Entity, _>(&tx, &wanted)
+                .await?
+                .iter()
+                .map(|t| (t.slug.clone(), TechnologyRef::from(t)))
+                .collect();
         let at = now();
         let n = changes.len();
         let (mut rows, mut tags, mut links) = (Vec::with_capacity(n), Vec::new(), Vec::new());
@@ -116,8 +117,7 @@ impl Service {
                 publish_at: None,
             };
             let view = ArticleView::new(article.clone(), article_tags, Some(author.clone()), refs);
-            article.public_json =
-                crate::public::article_json(&crate::public::public_article(&view));
+            article.public_json = public_json(&public_view::<Article>(&view));
             rows.push(article);
             views.push(view);
         }
@@ -163,10 +163,7 @@ impl Service {
             backend,
             views
                 .iter()
-                .map(|v| {
-                    let public = crate::public::public_article(v);
-                    crate::search::document("article", v.id, &crate::articles::snapshot(&public))
-                })
+                .map(|v| crate::search::document::<Article>(&public_view::<Article>(v)))
                 .collect(),
         )
         .await?;

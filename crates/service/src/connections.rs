@@ -2,9 +2,11 @@
 //! need them. REST pages forward only and uses `list_*`; both share the same plans, filters
 //! and visibility rules.
 
-use crate::views::{ArticleView, TechnologyView};
-use crate::{ArticleQuery, Caller, Result, Service, TechnologyQuery};
-use lectern_storage::queries::{articles as aq, technologies as tq, Keyset};
+use crate::content::{plan_list, ContentType, ListQuery};
+use crate::views::ArticleView;
+use crate::{Article, Caller, Result, Service};
+use lectern_storage::queries::content::{self as q, Row};
+use lectern_storage::queries::{articles as aq, Keyset};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -38,75 +40,30 @@ fn cut<R>(
 }
 
 impl Service {
-    /// A page of articles after `query.cursor`, or before it when `backward` (then
-    /// `query.limit` counts back from the cursor and the page still reads in list order).
-    pub async fn article_edges(
+    /// A page after `query.cursor`, or before it when `backward` (then `query.limit` counts
+    /// back from the cursor and the page still reads in list order).
+    pub async fn edges<T: ContentType>(
         &self,
         caller: &Caller,
-        query: ArticleQuery,
+        query: ListQuery<T::Params>,
         backward: bool,
-    ) -> Result<Edges<ArticleView>> {
-        let plan = self.plan_article_list(caller, &query)?;
+    ) -> Result<Edges<T::View>> {
+        let mut plan = plan_list::<T>(caller, &query)?;
         let db = self.db();
-        let dir = if backward {
-            plan.dir.reverse()
-        } else {
-            plan.dir
-        };
-        let rows = aq::list(
-            db.conn(),
-            db.backend(),
-            caller.article_visibility(),
-            &plan.filter,
-            plan.sort,
-            dir,
-            plan.after,
-            plan.limit + 1,
-        )
-        .await?;
-        let (rows, cursors, has_more) =
-            cut(rows, plan.limit, backward, &plan.sort_key, |r| Keyset {
-                value: plan.sort.value_of(r),
-                id: r.id,
-            });
-        let items = self.article_views(db.conn(), caller, rows).await?;
-        Ok(Edges {
-            edges: cursors.into_iter().zip(items).collect(),
-            has_more,
-        })
-    }
-
-    /// The technology counterpart of [`Service::article_edges`].
-    pub async fn technology_edges(
-        &self,
-        caller: &Caller,
-        query: TechnologyQuery,
-        backward: bool,
-    ) -> Result<Edges<TechnologyView>> {
-        let plan = self.plan_technology_list(caller, &query)?;
-        let db = self.db();
-        let dir = if backward {
-            plan.dir.reverse()
-        } else {
-            plan.dir
-        };
-        let rows = tq::list(
-            db.conn(),
-            db.backend(),
-            caller.technology_visibility(),
-            &plan.filter,
-            plan.sort,
-            dir,
-            plan.after,
-            plan.limit + 1,
-        )
-        .await?;
-        let (rows, cursors, has_more) =
-            cut(rows, plan.limit, backward, &plan.sort_key, |r| Keyset {
-                value: plan.sort.value_of(r),
-                id: r.id,
-            });
-        let items = self.technology_views(db.conn(), caller, rows).await?;
+        if backward {
+            plan.page.dir = plan.page.dir.reverse();
+        }
+        let sort = plan.page.sort;
+        let limit = plan.page.limit - 1;
+        let visible = T::visibility(caller);
+        let rows =
+            q::list::<T::Table, _>(db.conn(), db.backend(), visible, &plan.filter, plan.page)
+                .await?;
+        let (rows, cursors, has_more) = cut(rows, limit, backward, &plan.sort_key, |r| Keyset {
+            value: sort.value_of(r),
+            id: r.id(),
+        });
+        let items = T::views(self, db.conn(), caller, rows).await?;
         Ok(Edges {
             edges: cursors.into_iter().zip(items).collect(),
             has_more,
@@ -133,9 +90,8 @@ impl Service {
         let mut ids: Vec<Uuid> = pairs.iter().map(|p| p.article_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let rows = aq::find_many(db.conn(), &ids).await?;
-        let views: HashMap<Uuid, ArticleView> = self
-            .article_views(db.conn(), caller, rows)
+        let rows = q::find_many::<<Article as ContentType>::Table, _>(db.conn(), &ids).await?;
+        let views: HashMap<Uuid, ArticleView> = Article::views(self, db.conn(), caller, rows)
             .await?
             .into_iter()
             .map(|v| (v.id, v))

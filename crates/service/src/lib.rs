@@ -10,13 +10,13 @@ pub mod cache;
 mod caller;
 pub mod client;
 mod connections;
-pub mod editorial;
+pub mod content;
+mod editorial;
 mod error;
 pub mod inputs;
 pub mod live;
 pub mod paging;
 pub mod passwords;
-mod public;
 mod record;
 pub mod search;
 pub mod sync;
@@ -25,16 +25,19 @@ mod users;
 pub mod views;
 pub mod webhooks;
 
-pub use articles::{ArticleQuery, StatusAction};
+pub use articles::{Article, ArticleParams, ArticleQuery};
 pub use auth::{ApiTokenView, AuthConfig, CreatedApiToken, TokenPair};
 pub use caller::{Caller, TokenScope};
 pub use connections::Edges;
-pub use editorial::{Created, Kind, RevisionSnapshot, RevisionView};
+pub use content::{
+    request_digest, ContentType, Created, ListQuery, PublicItem, PublicPage, RevisionSnapshot,
+    RevisionView, StatusAction,
+};
 pub use error::{Error, Result};
+pub use lectern_domain::Kind;
 pub use lectern_storage::queries::Visibility;
 pub use lectern_storage::{Backend, Db, DbOptions};
-pub use public::{PublicItem, PublicPage};
-pub use technologies::TechnologyQuery;
+pub use technologies::{Technology, TechnologyParams, TechnologyQuery};
 pub use users::{NewUser, ProfileInput, UserChangeInput, UserCreateInput};
 
 use std::sync::Arc;
@@ -323,15 +326,15 @@ impl Service {
     /// Whether the repository holds any content at all.
     pub async fn has_content(&self) -> Result<bool> {
         let editor = Caller::editor_view();
-        let any_tech = self
-            .count_technologies(&editor, &TechnologyQuery::default())
-            .await?
-            > 0;
-        Ok(any_tech
-            || self
-                .count_articles(&editor, &ArticleQuery::default())
-                .await?
-                > 0)
+        for kind in Kind::ALL {
+            let n = with_type!(*kind, |T| self
+                .count::<T>(&editor, &Default::default())
+                .await?);
+            if n > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }
 

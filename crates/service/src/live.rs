@@ -2,8 +2,10 @@
 //! sync API's: the item as the caller may read it now, a removal if it was visible to them
 //! before the change, and nothing at all about content they could never see.
 
+use crate::content::{ContentType, ViewMeta};
 use crate::views::{ArticleView, TechnologyView};
-use crate::{Caller, Error, FeedEvent, Result, Service, Visibility};
+use crate::{with_type, Caller, Error, FeedEvent, Result, Service, Visibility};
+use lectern_domain::Kind;
 
 /// The item a change left behind, as the caller may read it.
 #[derive(Debug, Clone)]
@@ -23,11 +25,23 @@ pub struct LiveChange {
 /// Whether `caller` could read an item of `kind` whose state was `before` (None: it did not
 /// exist; Some(published)).
 pub(crate) fn could_see(caller: &Caller, kind: &str, before: Option<bool>) -> bool {
-    let sees_all = match kind {
-        "article" => caller.article_visibility() == Visibility::All,
-        _ => caller.technology_visibility() == Visibility::All,
+    let sees_all = match Kind::parse(kind) {
+        Ok(kind) => with_type!(kind, |T| T::visibility(caller)) == Visibility::All,
+        Err(_) => false,
     };
     before.is_some_and(|published| sees_all || published)
+}
+
+impl From<ArticleView> for LiveItem {
+    fn from(v: ArticleView) -> Self {
+        LiveItem::Article(v)
+    }
+}
+
+impl From<TechnologyView> for LiveItem {
+    fn from(v: TechnologyView) -> Self {
+        LiveItem::Technology(v)
+    }
 }
 
 impl Service {
@@ -38,17 +52,12 @@ impl Service {
         event: FeedEvent,
     ) -> Result<Option<LiveChange>> {
         let key = event.entity_id.to_string();
+        let kind = Kind::parse(&event.entity_type).map_err(|e| Error::Internal(e.to_string()))?;
         if event.operation == "upsert" {
-            let found = match event.entity_type.as_str() {
-                "article" => self
-                    .get_article(caller, &key)
-                    .await
-                    .map(|v| (v.version, LiveItem::Article(v))),
-                _ => self
-                    .get_technology(caller, &key)
-                    .await
-                    .map(|v| (v.version, LiveItem::Technology(v))),
-            };
+            let found = with_type!(kind, |T| self
+                .get::<T>(caller, &key)
+                .await
+                .map(|v| (v.version(), LiveItem::from(v))));
             match found {
                 // Changed again since: the later event carries it, so each state arrives once.
                 Ok((version, _)) if version > event.version => return Ok(None),

@@ -4,13 +4,12 @@
 //! them changes status or name); it is read with the caller's visibility applied in SQL, so a
 //! draft can match only for those who may read it.
 
-use crate::{Caller, Error, Result, Service};
+use crate::{with_type, Caller, ContentType, Error, Result, Service};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use lectern_domain::Kind;
 use lectern_storage::queries::search::{self as sq, SearchDoc, SearchQuery};
-use lectern_storage::queries::{articles as aq, technologies as tq};
 use serde::Serialize;
-use serde_json::Value;
 use uuid::Uuid;
 
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -59,75 +58,31 @@ pub fn terms(query: &str) -> Vec<String> {
         .collect()
 }
 
-fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or("").to_owned()
+/// What search finds an item by; each type says how its view fills it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFields {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    pub author_id: Option<Uuid>,
 }
 
-fn strings(v: &Value, key: &str, field: Option<&str>) -> Vec<String> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|i| match field {
-                    Some(f) => i.get(f).and_then(Value::as_str),
-                    None => i.as_str(),
-                })
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The search document of an item, from a snapshot of the view a published-only reader gets
-/// (`public::public_article`), so it never names a draft relation.
-pub(crate) fn document(entity_type: &str, id: Uuid, snapshot: &Value) -> SearchDoc {
-    let published = snapshot.get("status").and_then(Value::as_str) == Some("published");
-    let slug = text(snapshot, "slug");
-    if entity_type == "article" {
-        let mut tags = strings(snapshot, "tags", None);
-        tags.extend(strings(snapshot, "technologies", Some("name")));
-        SearchDoc {
-            entity_id: id,
-            entity_type: "article".into(),
-            slug,
-            published,
-            author_id: snapshot
-                .get("author")
-                .and_then(|a| a.get("id"))
-                .and_then(Value::as_str)
-                .and_then(|s| Uuid::parse_str(s).ok()),
-            title: text(snapshot, "title"),
-            summary: text(snapshot, "summary"),
-            body: lectern_domain::plain_text(&text(snapshot, "body")),
-            tags: tags.join(" "),
-        }
-    } else {
-        let mut body = lectern_domain::plain_text(&text(snapshot, "description"));
-        for key in ["steward", "primary_language"] {
-            let value = text(snapshot, key);
-            if !value.is_empty() {
-                body.push(' ');
-                body.push_str(&value);
-            }
-        }
-        for user in strings(snapshot, "notable_users", None) {
-            body.push(' ');
-            body.push_str(&user);
-        }
-        let mut tags = vec![text(snapshot, "kind")];
-        tags.extend(strings(snapshot, "related_technologies", Some("name")));
-        SearchDoc {
-            entity_id: id,
-            entity_type: "technology".into(),
-            slug,
-            published,
-            author_id: None,
-            title: text(snapshot, "name"),
-            summary: text(snapshot, "summary"),
-            body,
-            tags: tags.join(" "),
-        }
+/// The search document of an item, from the view a published-only reader gets, so it never
+/// names a draft relation.
+pub(crate) fn document<T: ContentType>(public: &T::View) -> SearchDoc {
+    use crate::content::ViewMeta;
+    let f = T::search_fields(public);
+    SearchDoc {
+        entity_id: public.id(),
+        entity_type: T::KIND.as_str().into(),
+        slug: public.slug().to_owned(),
+        published: public.status() == "published",
+        author_id: f.author_id,
+        title: f.title,
+        summary: f.summary,
+        body: f.body,
+        tags: f.tags.join(" "),
     }
 }
 
@@ -239,53 +194,9 @@ impl Service {
         if self.setting(INDEX_VERSION_SETTING).await?.as_deref() == Some(INDEX_VERSION) {
             return Ok(0);
         }
-        let editor = Caller::editor_view();
         let mut indexed = 0;
-        for kind in ["article", "technology"] {
-            let mut after = None;
-            loop {
-                let conn = self.db().conn();
-                let ids = match kind {
-                    "article" => aq::ids_after(conn, after, 200).await?,
-                    _ => tq::ids_after(conn, after, 200).await?,
-                };
-                let Some(last) = ids.last().copied() else {
-                    break;
-                };
-                after = Some(last);
-                let tx = self.db().begin().await?;
-                let docs: Vec<SearchDoc> = match kind {
-                    "article" => {
-                        let rows = aq::find_many(&tx, &ids).await?;
-                        let views = self.article_views(&tx, &editor, rows).await?;
-                        views
-                            .iter()
-                            .map(|v| {
-                                let public = crate::public::public_article(v);
-                                document("article", v.id, &crate::articles::snapshot(&public))
-                            })
-                            .collect()
-                    }
-                    _ => {
-                        let rows = tq::find_many(&tx, &ids).await?;
-                        let views = self.technology_views(&tx, &editor, rows).await?;
-                        views
-                            .iter()
-                            .map(|v| {
-                                let public = crate::public::public_technology(v);
-                                document("technology", v.id, &crate::articles::snapshot(&public))
-                            })
-                            .collect()
-                    }
-                };
-                for doc in docs {
-                    sq::upsert(&tx, self.db().backend(), doc).await?;
-                    indexed += 1;
-                }
-                tx.commit()
-                    .await
-                    .map_err(lectern_storage::StorageError::from)?;
-            }
+        for kind in Kind::ALL {
+            indexed += with_type!(*kind, |T| self.index_all::<T>().await?);
         }
         lectern_storage::queries::settings::set(
             self.db().conn(),
@@ -294,6 +205,33 @@ impl Service {
         )
         .await?;
         Ok(indexed)
+    }
+}
+
+impl Service {
+    /// Rewrites the search document of every item of one type, 200 to a transaction.
+    async fn index_all<T: ContentType>(&self) -> Result<u64> {
+        use lectern_storage::queries::content as q;
+        let editor = Caller::editor_view();
+        let mut indexed = 0;
+        let mut after = None;
+        loop {
+            let ids = q::ids_after::<T::Table, _>(self.db().conn(), after, 200).await?;
+            let Some(last) = ids.last().copied() else {
+                return Ok(indexed);
+            };
+            after = Some(last);
+            let tx = self.db().begin().await?;
+            let rows = q::find_many::<T::Table, _>(&tx, &ids).await?;
+            for view in T::views(self, &tx, &editor, rows).await? {
+                let doc = document::<T>(&crate::content::public_view::<T>(&view));
+                sq::upsert(&tx, self.db().backend(), doc).await?;
+                indexed += 1;
+            }
+            tx.commit()
+                .await
+                .map_err(lectern_storage::StorageError::from)?;
+        }
     }
 }
 
@@ -319,23 +257,20 @@ fn plan<'a>(
     if query.is_empty() {
         errors.push(lectern_domain::FieldError::new("q", "must not be empty"));
     }
-    let entity_type = match entity_type {
+    let entity_type = match entity_type.map(Kind::parse) {
         None => None,
-        Some(t @ ("article" | "technology")) => Some(t),
-        Some(_) => {
-            errors.push(lectern_domain::FieldError::new(
-                "type",
-                "must be article or technology",
-            ));
+        Some(Ok(kind)) => Some(kind.as_str()),
+        Some(Err(e)) => {
+            errors.push(e);
             None
         }
     };
     errors.into_result()?;
     // Technology drafts have no author, so an author's visibility lets only published ones
     // through; editors and up see all either way.
-    let visibility = match entity_type {
-        Some("technology") => caller.technology_visibility(),
-        _ => caller.article_visibility(),
+    let visibility = match entity_type.and_then(|t| Kind::parse(t).ok()) {
+        Some(kind) => with_type!(kind, |T| T::visibility(caller)),
+        None => caller.article_visibility(),
     };
     Ok((terms, entity_type, visibility))
 }

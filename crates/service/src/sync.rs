@@ -2,13 +2,12 @@
 //! everything the caller may read; later syncs read only the change feed since the token
 //! they were given, so their cost follows the number of changes, not the size of the site.
 
-use crate::{articles, technologies, Caller, Error, Result, Service};
+use crate::{with_type, Caller, Error, Result, Service};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use lectern_storage::queries::{
-    articles as aq, feed, technologies as tq, Keyset, SortDir, SortValue,
-};
+use lectern_domain::Kind;
+use lectern_storage::queries::{feed, Keyset, SortValue};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -119,8 +118,7 @@ fn decode(key: &[u8], caller: &Caller, raw: &str) -> Result<Token> {
     let token: Token = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     let phase_ok = match token.t.as_deref() {
         None => token.c.is_none() && token.i.is_none(),
-        Some("article" | "technology") => token.c.is_some() == token.i.is_some(),
-        Some(_) => false,
+        Some(kind) => Kind::parse(kind).is_ok() && token.c.is_some() == token.i.is_some(),
     };
     if token.v != 1 || token.s < 0 || !phase_ok {
         return Err(invalid());
@@ -157,7 +155,7 @@ impl Service {
             None => Token {
                 v: 1,
                 s: head,
-                t: Some("article".into()),
+                t: Some(Kind::ALL[0].as_str().into()),
                 c: None,
                 i: None,
             },
@@ -167,20 +165,22 @@ impl Service {
             return Err(invalid());
         }
         match token.t.as_deref() {
-            Some(kind) => self.sync_listing(caller, token.clone(), kind, limit).await,
+            Some(kind) => {
+                let kind = Kind::parse(kind).map_err(|_| invalid())?;
+                self.sync_listing(caller, token.clone(), kind, limit).await
+            }
             None => self.sync_changes(caller, token.s, limit).await,
         }
     }
 
-    /// A page of the first sync: every item the caller may read, articles then technologies.
+    /// A page of the first sync: every item the caller may read, one type after another.
     async fn sync_listing(
         &self,
         caller: &Caller,
         token: Token,
-        kind: &str,
+        kind: Kind,
         limit: u64,
     ) -> Result<SyncPage> {
-        let db = self.db();
         let after = match (token.c, token.i) {
             (Some(c), Some(i)) => Some(Keyset {
                 value: SortValue::Time(Some(c)),
@@ -188,70 +188,22 @@ impl Service {
             }),
             _ => None,
         };
-        let mut items = Vec::new();
-        let last: Option<(DateTime<Utc>, Uuid)>;
-        let more;
-        if kind == "article" {
-            let mut rows = aq::list(
-                db.conn(),
-                db.backend(),
-                caller.article_visibility(),
-                &aq::Filter::default(),
-                aq::Sort::CreatedAt,
-                SortDir::Asc,
-                after,
-                limit + 1,
-            )
-            .await?;
-            more = rows.len() as u64 > limit;
-            rows.truncate(limit as usize);
-            last = rows.last().map(|r| (r.created_at, r.id));
-            for view in self.article_views(db.conn(), caller, rows).await? {
-                items.push(upsert(
-                    "article",
-                    view.id,
-                    view.slug.clone(),
-                    to_json(&view)?,
-                ));
-            }
-        } else {
-            let mut rows = tq::list(
-                db.conn(),
-                db.backend(),
-                caller.technology_visibility(),
-                &tq::Filter::default(),
-                tq::Sort::CreatedAt,
-                SortDir::Asc,
-                after,
-                limit + 1,
-            )
-            .await?;
-            more = rows.len() as u64 > limit;
-            rows.truncate(limit as usize);
-            last = rows.last().map(|r| (r.created_at, r.id));
-            for view in self.technology_views(db.conn(), caller, rows).await? {
-                items.push(upsert(
-                    "technology",
-                    view.id,
-                    view.slug.clone(),
-                    to_json(&view)?,
-                ));
-            }
-        }
-        let next = match (more, kind) {
+        let (items, more, last) = with_type!(kind, |T| self
+            .listing_page::<T>(caller, after, limit)
+            .await?);
+        let following = Kind::ALL
+            .iter()
+            .skip_while(|k| **k != kind)
+            .nth(1)
+            .map(|k| k.as_str().to_owned());
+        let next = match (more, following) {
             (true, _) => Token {
                 c: last.map(|l| l.0),
                 i: last.map(|l| l.1),
                 ..token
             },
-            (false, "article") => Token {
-                t: Some("technology".into()),
-                c: None,
-                i: None,
-                ..token
-            },
-            (false, _) => Token {
-                t: None,
+            (false, t) => Token {
+                t,
                 c: None,
                 i: None,
                 ..token
@@ -262,6 +214,38 @@ impl Service {
             has_more: next.t.is_some(),
             next_sync_token: encode(&self.keys()?.sync, caller, &next)?,
         })
+    }
+
+    /// Items of one type in creation order after `after`; whether more follow; the last
+    /// one's position.
+    async fn listing_page<T: crate::ContentType>(
+        &self,
+        caller: &Caller,
+        after: Option<Keyset>,
+        limit: u64,
+    ) -> Result<(Vec<SyncEntry>, bool, Option<(DateTime<Utc>, Uuid)>)> {
+        use lectern_storage::queries::content::{self as q, Page, Row, Sort};
+        let db = self.db();
+        let page = Page {
+            sort: Sort::CreatedAt,
+            dir: lectern_storage::queries::SortDir::Asc,
+            after,
+            limit: limit + 1,
+        };
+        let filter = q::Filter::default();
+        let visible = T::visibility(caller);
+        let mut rows =
+            q::list::<T::Table, _>(db.conn(), db.backend(), visible, &filter, page).await?;
+        let more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        let last = rows.last().map(|r| (r.created_at(), r.id()));
+        let mut items = Vec::with_capacity(rows.len());
+        for view in T::views(self, db.conn(), caller, rows).await? {
+            use crate::content::ViewMeta;
+            let slug = view.slug().to_owned();
+            items.push(upsert(T::KIND.as_str(), view.id(), slug, to_json(&view)?));
+        }
+        Ok((items, more, last))
     }
 
     /// A page of an incremental sync: the changes after `since`, each item once, in the order
@@ -301,29 +285,18 @@ impl Service {
                 .collect()
         };
         let mut found: HashMap<Uuid, (String, serde_json::Value)> = HashMap::new();
-        let article_rows: Vec<_> = aq::find_many(conn, &wanted("article"))
-            .await?
-            .into_iter()
-            .filter(|a| articles::can_read(caller, a))
-            .collect();
-        for view in self.article_views(conn, caller, article_rows).await? {
-            found.insert(view.id, (view.slug.clone(), to_json(&view)?));
-        }
-        let tech_rows: Vec<_> = tq::find_many(conn, &wanted("technology"))
-            .await?
-            .into_iter()
-            .filter(|t| technologies::can_read(caller, t))
-            .collect();
-        for view in self.technology_views(conn, caller, tech_rows).await? {
-            found.insert(view.id, (view.slug.clone(), to_json(&view)?));
+        for kind in Kind::ALL {
+            let ids = wanted(kind.as_str());
+            found.extend(with_type!(*kind, |T| self
+                .readable_json::<T, _>(conn, caller, &ids)
+                .await?));
         }
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            let kind: &'static str = if row.entity_type == "article" {
-                "article"
-            } else {
-                "technology"
+            let Ok(kind) = Kind::parse(&row.entity_type) else {
+                continue;
             };
+            let kind = kind.as_str();
             if let Some((slug, item)) = found.remove(&row.entity_id) {
                 items.push(upsert(kind, row.entity_id, slug, item));
                 continue;

@@ -231,7 +231,7 @@ impl Service {
         q::update(tx, user.clone()).await?;
         if renamed {
             let ids = lectern_storage::queries::articles::ids_by_author(tx, user.id).await?;
-            self.refresh_public_articles(tx, &ids).await?;
+            self.refresh_public::<crate::Article, _>(tx, &ids).await?;
             if !ids.is_empty() {
                 // Public answers embed the author's name.
                 self.cache().clear();
@@ -432,10 +432,13 @@ impl Service {
         let known = caller.user_id().map(|u| u.0) == Some(id)
             || caller.role() == Some(Role::Admin)
             || self
-                .count_articles(
+                .count::<crate::Article>(
                     caller,
                     &crate::ArticleQuery {
-                        author: Some(id),
+                        extra: crate::ArticleParams {
+                            author: Some(id),
+                            ..Default::default()
+                        },
                         ..Default::default()
                     },
                 )

@@ -135,7 +135,7 @@ impl Ctx {
 
     pub async fn article(&self, caller: &Caller, title: &str, status: &str) -> ArticleView {
         self.service
-            .create_article(
+            .create::<lectern_service::Article>(
                 caller,
                 serde_json::from_value::<ArticleInput>(json!({
                     "title": title,
@@ -152,7 +152,7 @@ impl Ctx {
 
     pub async fn technology(&self, caller: &Caller, name: &str, status: &str) -> TechnologyView {
         self.service
-            .create_technology(
+            .create::<lectern_service::Technology>(
                 caller,
                 serde_json::from_value::<TechnologyInput>(json!({
                     "name": name, "kind": "framework", "summary": format!("{name} in short"), "status": status,

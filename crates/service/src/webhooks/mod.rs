@@ -10,11 +10,11 @@ mod worker;
 pub use worker::{signature, Counts, WebhookStats};
 
 use crate::record::now;
-use crate::{Caller, Error, Result, Service};
+use crate::{with_type, Caller, ContentType, Error, Result, Service};
 use chrono::{DateTime, Utc};
-use lectern_domain::{FieldError, ValidationErrors};
+use lectern_domain::{FieldError, Kind, ValidationErrors};
 use lectern_storage::entities::{webhook_deliveries, webhooks as row};
-use lectern_storage::queries::{articles as aq, feed, technologies as tq, webhooks as wq};
+use lectern_storage::queries::{content as q, feed, webhooks as wq};
 use lectern_storage::Tx;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -216,16 +216,11 @@ impl Service {
             return Ok(false);
         }
         let item: Option<serde_json::Value> = if o.published && !o.deleted {
-            let json = match o.entity_type {
-                "article" => aq::find_many(tx, &[o.entity_id])
-                    .await?
-                    .pop()
-                    .and_then(|r| r.public_json),
-                _ => tq::find_many(tx, &[o.entity_id])
-                    .await?
-                    .pop()
-                    .and_then(|r| r.public_json),
-            };
+            let kind = Kind::parse(o.entity_type).map_err(|e| Error::Internal(e.to_string()))?;
+            let row = with_type!(kind, |T| {
+                q::public_one::<<T as ContentType>::Table, _>(tx, Some(o.entity_id), None).await?
+            });
+            let json = row.and_then(|r| r.public_json);
             json.and_then(|j| serde_json::from_str(&j).ok())
         } else {
             None

@@ -2,6 +2,7 @@
 
 pub mod articles;
 pub mod auth;
+pub mod content;
 pub mod editorial;
 pub mod feed;
 pub mod keyset;

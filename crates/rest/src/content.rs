@@ -1,0 +1,530 @@
+//! The REST face of every content type: one set of handlers, generic over the type, and the
+//! `content_routes!` macro that gives each type its documented routes (OpenAPI needs one
+//! concrete function per operation; each is a line that calls the generic handler).
+
+use crate::body;
+use crate::caller::Auth;
+use crate::etag::{etag, if_match_version};
+use crate::problem::{ApiError, ApiResult};
+use crate::respond::{self, ListBody, PageInfo};
+use crate::shape::{self, Shape};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use lectern_service::content::ViewMeta;
+use lectern_service::{request_digest, Caller, ContentType, ListQuery, Service, StatusAction};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::future::Future;
+use uuid::Uuid;
+
+/// An empty query parameter means the same as a missing one.
+pub fn present(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// A list request split into the service's query and the answer's shape.
+pub struct ListRequest<P> {
+    pub query: ListQuery<P>,
+    pub fields: Option<String>,
+    pub include: Option<String>,
+}
+
+/// What REST adds to a content type: where it lives, its shapes, its query parameters.
+pub trait RestType: ContentType<Input: DeserializeOwned> {
+    /// The collection's path, e.g. `/api/v1/articles`.
+    const COLLECTION: &'static str;
+    const SHAPE: Shape;
+    type ListParams: DeserializeOwned + 'static;
+    fn list_request(
+        service: &Service,
+        caller: &Caller,
+        params: Self::ListParams,
+    ) -> impl Future<Output = ApiResult<ListRequest<Self::Params>>>;
+}
+
+/// Item routes accept only `fields` and `include`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemQuery {
+    pub fields: Option<String>,
+    pub include: Option<String>,
+}
+
+/// The optional body of `publish`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishInput {
+    /// A future time schedules the publication; absent or past publishes now.
+    pub publish_at: Option<DateTime<Utc>>,
+}
+
+pub async fn list<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    params: web::Query<T::ListParams>,
+) -> ApiResult<HttpResponse> {
+    let request = T::list_request(&service, &caller, params.into_inner()).await?;
+    let shaping = T::SHAPE.parse(request.fields.as_deref(), request.include.as_deref())?;
+    let query = request.query;
+    if caller.sees_only_published() && shaping.is_plain() {
+        let page = service.public_list::<T>(query).await?;
+        let body = respond::list_bytes(&page.items_json, page.next_cursor.as_deref());
+        return Ok(respond::read_bytes(&req, &caller, body, None));
+    }
+    let shaped = || async {
+        let page = service.list::<T>(&caller, query).await?;
+        let items = shape::apply(&service, &caller, &shaping, &page.items).await?;
+        let page = PageInfo {
+            next_cursor: page.next_cursor,
+        };
+        Ok(serde_json::to_vec(&ListBody { data: &items, page }).unwrap_or_default())
+    };
+    let body = if caller.sees_only_published() {
+        respond::public_shaped(&service, &req, shaped).await?
+    } else {
+        shaped().await?
+    };
+    Ok(respond::read_bytes(&req, &caller, body, None))
+}
+
+pub async fn get<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+    params: web::Query<ItemQuery>,
+) -> ApiResult<HttpResponse> {
+    let params = params.into_inner();
+    let shaping = T::SHAPE.parse(
+        present(params.fields).as_deref(),
+        present(params.include).as_deref(),
+    )?;
+    if caller.sees_only_published() && shaping.is_plain() {
+        let item = service.public_item::<T>(&key).await?;
+        let bytes = item.json.as_bytes().to_vec();
+        return Ok(respond::read_bytes(&req, &caller, bytes, None));
+    }
+    let item = service.get::<T>(&caller, &key).await?;
+    let tag = etag(item.id(), item.version());
+    let mut items = shape::apply(&service, &caller, &shaping, std::slice::from_ref(&item)).await?;
+    let item = items.pop().unwrap_or_default();
+    Ok(respond::read(&req, &caller, &item, Some(tag)))
+}
+
+pub async fn create<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, actix_web::Error> {
+    let input: T::Input = body::json(&req, &bytes)?;
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let created = service
+        .create_once::<T>(&caller, input, key, &request_digest(&bytes))
+        .await
+        .map_err(ApiError)?;
+    Ok(respond::created(&created, T::COLLECTION))
+}
+
+/// The version `If-Match` names for this item; resolving the key first lets the header
+/// carry the item's id.
+async fn if_match<T: RestType>(
+    req: &HttpRequest,
+    service: &Service,
+    caller: &Caller,
+    key: &str,
+) -> ApiResult<Option<i64>> {
+    if req.headers().get(header::IF_MATCH).is_none() {
+        return Ok(None);
+    }
+    let id = match Uuid::parse_str(key) {
+        Ok(id) => id,
+        Err(_) => service.get::<T>(caller, key).await?.id(),
+    };
+    Ok(if_match_version(req.headers(), id)?)
+}
+
+fn written<V: ViewMeta + serde::Serialize>(view: &V) -> HttpResponse {
+    respond::write(StatusCode::OK, view, Some(etag(view.id(), view.version())))
+}
+
+pub async fn update<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+    input: crate::extract::Json<T::Input>,
+) -> ApiResult<HttpResponse> {
+    let version = if_match::<T>(&req, &service, &caller, &key).await?;
+    let view = service
+        .update::<T>(&caller, &key, input.into_inner(), version)
+        .await?;
+    Ok(written(&view))
+}
+
+pub async fn delete<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let version = if_match::<T>(&req, &service, &caller, &key).await?;
+    service.delete::<T>(&caller, &key, version).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub async fn publish<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+    bytes: web::Bytes,
+) -> Result<HttpResponse, actix_web::Error> {
+    let input: Option<PublishInput> = body::optional_json(&req, &bytes)?;
+    let version = if_match::<T>(&req, &service, &caller, &key).await?;
+    let at = input.and_then(|i| i.publish_at);
+    let view = service
+        .publish::<T>(&caller, &key, at, version)
+        .await
+        .map_err(ApiError)?;
+    Ok(written(&view))
+}
+
+pub async fn unpublish<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    auth: Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    status_change::<T>(req, service, auth, key, StatusAction::Unpublish).await
+}
+
+pub async fn archive<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    auth: Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    status_change::<T>(req, service, auth, key, StatusAction::Archive).await
+}
+
+async fn status_change<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+    action: StatusAction,
+) -> ApiResult<HttpResponse> {
+    let version = if_match::<T>(&req, &service, &caller, &key).await?;
+    let view = service
+        .set_status::<T>(&caller, &key, action, version)
+        .await?;
+    Ok(written(&view))
+}
+
+pub async fn revisions<T: RestType>(
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    key: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let list = service.list_revisions::<T>(&caller, &key).await?;
+    let body = serde_json::json!({ "data": list });
+    Ok(respond::write(StatusCode::OK, &body, None))
+}
+
+pub async fn revision<T: RestType>(
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    path: web::Path<(String, i64)>,
+) -> ApiResult<HttpResponse> {
+    let (key, version) = path.into_inner();
+    let rev = service.get_revision::<T>(&caller, &key, version).await?;
+    Ok(respond::write(StatusCode::OK, &rev, None))
+}
+
+pub async fn restore<T: RestType>(
+    req: HttpRequest,
+    service: web::Data<Service>,
+    Auth(caller): Auth,
+    path: web::Path<(String, i64)>,
+) -> ApiResult<HttpResponse> {
+    let (key, version) = path.into_inner();
+    let if_match = if_match::<T>(&req, &service, &caller, &key).await?;
+    let view = service
+        .restore::<T>(&caller, &key, version, if_match)
+        .await?;
+    Ok(written(&view))
+}
+
+/// Mounts a type's routes under its collection (relative to `/api/v1`).
+pub fn mount<T: RestType>(cfg: &mut web::ServiceConfig, name: &str) {
+    let at = |rest: &str| format!("/{name}{rest}");
+    cfg.service(
+        web::resource(at(""))
+            .route(web::get().to(list::<T>))
+            .route(web::post().to(create::<T>)),
+    )
+    .service(
+        web::resource(at("/{key}"))
+            .route(web::get().to(get::<T>))
+            .route(web::patch().to(update::<T>))
+            .route(web::delete().to(delete::<T>)),
+    )
+    .service(web::resource(at("/{key}/publish")).route(web::post().to(publish::<T>)))
+    .service(web::resource(at("/{key}/unpublish")).route(web::post().to(unpublish::<T>)))
+    .service(web::resource(at("/{key}/archive")).route(web::post().to(archive::<T>)))
+    .service(web::resource(at("/{key}/revisions")).route(web::get().to(revisions::<T>)))
+    .service(web::resource(at("/{key}/revisions/{version}")).route(web::get().to(revision::<T>)))
+    .service(
+        web::resource(at("/{key}/revisions/{version}/restore")).route(web::post().to(restore::<T>)),
+    );
+}
+
+/// The documented routes of a content type: one function per operation for the OpenAPI
+/// document, named as the handlers are. Everything else about the type comes from its
+/// declaration.
+// Used in this crate only, so `crate::` names this crate's types.
+#[allow(clippy::crate_in_macro_def)]
+#[macro_export]
+macro_rules! content_docs {
+    (plural = $plural:literal, one = $one:literal, a = $a:literal, view = $view:ident,
+     list = $list:ident, create = $create:ident, update = $update:ident,
+     list_params = $list_params:ident, item_params = $item_params:ident) => {
+        /// The operations as OpenAPI documents them; the handlers are `crate::content`'s.
+        #[allow(dead_code)] // read only by the OpenAPI derive, through the `__path_` types
+        pub mod docs {
+        use super::*;
+        #[utoipa::path(
+        get,
+        path = concat!("/api/v1/", $plural),
+        tag = $plural,
+        operation_id = concat!("list_", $plural),
+        summary = concat!("List ", $plural),
+        params($list_params),
+        responses(
+            (status = 200, description = "a page", body = crate::openapi::$list, headers(("ETag" = String, description = "validator of this page"), ("Cache-Control" = String, description = "public for anonymous callers, private otherwise"))),
+            (status = 304, description = "not modified: your copy (If-None-Match) is current"),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security((), ("bearer" = [])),
+        )]
+        pub fn list() {}
+        #[utoipa::path(
+        get,
+        path = concat!("/api/v1/", $plural, "/{key}"),
+        tag = $plural,
+        operation_id = concat!("get_", $one),
+        summary = concat!("Get ", $a, " by id or slug"),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), $item_params),
+        responses(
+            (status = 200, description = "the item", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
+            (status = 301, description = "moved: the item has a new slug; see Location", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("Location" = String, description = "the current slug"))),
+            (status = 304, description = "not modified: your copy (If-None-Match) is current"),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security((), ("bearer" = [])),
+        )]
+        pub fn get() {}
+        #[utoipa::path(
+        post,
+        path = concat!("/api/v1/", $plural),
+        tag = $plural,
+        operation_id = concat!("create_", $one),
+        summary = concat!("Create ", $a),
+        params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "1 to 255 visible ASCII characters; a retry with the same key and body replays the first answer")),
+        request_body(content = crate::openapi::$create, content_type = "application/json"),
+        responses(
+            (status = 201, description = "created", body = lectern_service::views::$view, headers(("Location" = String, description = "the new item"), ("ETag" = String, description = "its validator"))),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security((), ("bearer" = [])),
+        )]
+        pub fn create() {}
+        #[utoipa::path(
+        patch,
+        path = concat!("/api/v1/", $plural, "/{key}"),
+        tag = $plural,
+        operation_id = concat!("update_", $one),
+        summary = concat!("Change ", $a, " (JSON merge patch)"),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        request_body(content = crate::openapi::$update, content_type = "application/json"),
+        responses(
+            (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security((), ("bearer" = [])),
+        )]
+        pub fn update() {}
+        #[utoipa::path(
+        delete,
+        path = concat!("/api/v1/", $plural, "/{key}"),
+        tag = $plural,
+        operation_id = concat!("delete_", $one),
+        summary = concat!("Delete ", $a),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        responses(
+            (status = 204, description = "deleted"),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security((), ("bearer" = [])),
+        )]
+        pub fn delete() {}
+        #[utoipa::path(
+        post,
+        path = concat!("/api/v1/", $plural, "/{key}/publish"),
+        tag = $plural,
+        operation_id = concat!("publish_", $one),
+        summary = concat!("Publish ", $a, " now or at publish_at"),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        request_body(content = Option<crate::openapi::PublishRequest>, content_type = "application/json"),
+        responses(
+            (status = 200, description = "published, or scheduled when publish_at is in the future", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security((), ("bearer" = [])),
+        )]
+        pub fn publish() {}
+        #[utoipa::path(
+        post,
+        path = concat!("/api/v1/", $plural, "/{key}/unpublish"),
+        tag = $plural,
+        operation_id = concat!("unpublish_", $one),
+        summary = concat!("Take ", $a, " back to draft"),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        responses(
+            (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security((), ("bearer" = [])),
+        )]
+        pub fn unpublish() {}
+        #[utoipa::path(
+        post,
+        path = concat!("/api/v1/", $plural, "/{key}/archive"),
+        tag = $plural,
+        operation_id = concat!("archive_", $one),
+        summary = concat!("Archive ", $a),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        responses(
+            (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security((), ("bearer" = [])),
+        )]
+        pub fn archive() {}
+        #[utoipa::path(
+        get,
+        path = concat!("/api/v1/", $plural, "/{key}/revisions"),
+        tag = $plural,
+        operation_id = concat!("list_", $one, "_revisions"),
+        summary = concat!("List the revisions of ", $a),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug")),
+        responses(
+            (status = 200, description = "newest first", body = crate::openapi::RevisionList),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security(("bearer" = [])),
+        )]
+        pub fn revisions() {}
+        #[utoipa::path(
+        get,
+        path = concat!("/api/v1/", $plural, "/{key}/revisions/{version}"),
+        tag = $plural,
+        operation_id = concat!("get_", $one, "_revision"),
+        summary = concat!("One revision of ", $a, ", with its content"),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation")),
+        responses(
+            (status = 200, description = "the revision", body = lectern_service::RevisionSnapshot),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security(("bearer" = [])),
+        )]
+        pub fn revision() {}
+        #[utoipa::path(
+        post,
+        path = concat!("/api/v1/", $plural, "/{key}/revisions/{version}/restore"),
+        tag = $plural,
+        operation_id = concat!("restore_", $one, "_revision"),
+        summary = "Make an old revision current again, as a new version",
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        responses(
+            (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
+            (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
+            (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 412, description = "If-Match names an older version: reload and retry", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 428, description = "If-Match (or version in the body) is required", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
+            (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        ),
+        security(("bearer" = [])),
+        )]
+        pub fn restore() {}
+        }
+    };
+}

@@ -1,0 +1,177 @@
+//! The public read path. Every published item keeps its anonymous view as JSON in its own
+//! row, rewritten in the same transaction as any change that alters it (the item itself, an
+//! item it links, its author's name). A public read is then one indexed statement, and no
+//! instance can serve a stale answer, since there is no second copy.
+
+use super::{plan_list, ContentType, Dependents, ListQuery, ViewMeta};
+use crate::cache::Cached;
+use crate::paging;
+use crate::{Caller, Error, Result, Service};
+use lectern_domain::{ContentStatus, Slug};
+use lectern_storage::queries::content as q;
+use lectern_storage::queries::Keyset;
+use lectern_storage::Conn;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// One published item as stored JSON.
+#[derive(Debug, Clone)]
+pub struct PublicItem {
+    pub json: Arc<str>,
+}
+
+/// A page of published items as stored JSON: the items already joined with commas, ready to
+/// go between the brackets of a JSON array.
+#[derive(Debug, Clone)]
+pub struct PublicPage {
+    pub items_json: Arc<str>,
+    pub next_cursor: Option<Arc<str>>,
+}
+
+/// What a published-only reader may see of a view built for an editor: its relations to
+/// published items only. The stored public JSON and the search document are both made from it.
+pub(crate) fn public_view<T: ContentType>(view: &T::View) -> T::View {
+    let mut public = view.clone();
+    T::trim(&mut public);
+    public
+}
+
+/// The stored JSON of a public view; none unless published.
+pub(crate) fn public_json<V: ViewMeta + serde::Serialize>(public: &V) -> Option<String> {
+    (public.status() == ContentStatus::Published.as_str())
+        .then(|| serde_json::to_string(public).ok())
+        .flatten()
+}
+
+fn split_key(key: &str) -> Option<(Option<Uuid>, Option<String>)> {
+    match Uuid::parse_str(key) {
+        Ok(id) => Some((Some(id), None)),
+        Err(_) => Slug::parse(key).ok().map(|s| (None, Some(s.into_inner()))),
+    }
+}
+
+fn to_json<V: serde::Serialize>(view: &V) -> Result<String> {
+    serde_json::to_string(view).map_err(|e| Error::Internal(e.to_string()))
+}
+
+impl Service {
+    /// Writes what published-only readers are served of an item (its stored JSON) and what
+    /// they can find it by (its search document), from one trimmed view, in the caller's
+    /// transaction.
+    pub(crate) async fn store_public<T: ContentType, C: Conn>(
+        &self,
+        conn: &C,
+        view: &T::View,
+    ) -> Result<()> {
+        let public = public_view::<T>(view);
+        let json = public_json(&public);
+        q::set_public_json::<T::Table, _>(conn, view.id(), json).await?;
+        let doc = crate::search::document::<T>(&public);
+        Ok(lectern_storage::queries::search::upsert(conn, self.db().backend(), doc).await?)
+    }
+
+    /// Rewrites the stored public JSON of these items, in the caller's transaction.
+    pub(crate) async fn refresh_public<T: ContentType, C: Conn>(
+        &self,
+        conn: &C,
+        ids: &[Uuid],
+    ) -> Result<()> {
+        for chunk in ids.chunks(500) {
+            let rows = q::find_many::<T::Table, _>(conn, chunk).await?;
+            for view in T::views(self, conn, &Caller::editor_view(), rows).await? {
+                self.store_public::<T, _>(conn, &view).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn refresh_dependents<C: Conn>(&self, conn: &C, d: &Dependents) -> Result<()> {
+        use crate::{Article, Technology};
+        self.refresh_public::<Article, _>(conn, &d.articles).await?;
+        self.refresh_public::<Technology, _>(conn, &d.technologies)
+            .await
+    }
+
+    /// One published item by id or slug, as stored JSON.
+    pub async fn public_item<T: ContentType>(&self, key: &str) -> Result<PublicItem> {
+        let cache_key = format!("{}:{key}", T::KIND);
+        if let Some(hit) = self.cache().get(&cache_key) {
+            return Ok(PublicItem { json: hit.body });
+        }
+        let epoch = self.cache().epoch();
+        let item = self.public_item_uncached::<T>(key).await?;
+        let value = Cached {
+            body: item.json.clone(),
+            next_cursor: None,
+        };
+        self.cache().put(cache_key, value, epoch);
+        Ok(item)
+    }
+
+    async fn public_item_uncached<T: ContentType>(&self, key: &str) -> Result<PublicItem> {
+        let (id, slug) = split_key(key).ok_or_else(|| Error::not_found(T::KIND.as_str()))?;
+        let conn = self.db().conn();
+        let Some(row) = q::public_one::<T::Table, _>(conn, id, slug.as_deref()).await? else {
+            return Err(self.moved_or_not_found::<T>(&Caller::Anonymous, key).await);
+        };
+        let json = match row.public_json {
+            Some(json) => json,
+            None => to_json(&self.get::<T>(&Caller::Anonymous, key).await?)?,
+        };
+        Ok(PublicItem {
+            json: Arc::from(json.as_str()),
+        })
+    }
+
+    /// A page of published items as stored JSON: what anonymous callers get.
+    pub async fn public_list<T: ContentType>(
+        &self,
+        query: ListQuery<T::Params>,
+    ) -> Result<PublicPage> {
+        let cache_key = format!("{}s:{query:?}", T::KIND);
+        if let Some(hit) = self.cache().get(&cache_key) {
+            return Ok(PublicPage {
+                items_json: hit.body,
+                next_cursor: hit.next_cursor,
+            });
+        }
+        let epoch = self.cache().epoch();
+        let page = self.public_list_uncached::<T>(query).await?;
+        let value = Cached {
+            body: page.items_json.clone(),
+            next_cursor: page.next_cursor.clone(),
+        };
+        self.cache().put(cache_key, value, epoch);
+        Ok(page)
+    }
+
+    async fn public_list_uncached<T: ContentType>(
+        &self,
+        query: ListQuery<T::Params>,
+    ) -> Result<PublicPage> {
+        let plan = plan_list::<T>(&Caller::Anonymous, &query)?;
+        let db = self.db();
+        let sort = plan.page.sort;
+        let limit = plan.page.limit - 1;
+        let rows =
+            q::list_public::<T::Table, _>(db.conn(), db.backend(), &plan.filter, plan.page).await?;
+        let (rows, next_cursor) = paging::finish_page(rows, limit, &plan.sort_key, |r| Keyset {
+            value: sort.public_value_of(r),
+            id: r.id,
+        });
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            match row.public_json {
+                Some(json) => items.push(json),
+                None => {
+                    let item = self.public_item_uncached::<T>(&row.id.to_string()).await?;
+                    items.push(item.json.to_string());
+                }
+            }
+        }
+        Ok(PublicPage {
+            items_json: Arc::from(items.join(",").as_str()),
+            next_cursor: next_cursor.map(|c| Arc::from(c.as_str())),
+        })
+    }
+}

@@ -1,0 +1,153 @@
+//! Reading content as a caller may: one item, a page, a count.
+
+use super::{can_read, plan_list, ContentType, ListQuery};
+use crate::paging;
+use crate::views::Page;
+use crate::{Caller, Error, Result, Service};
+use lectern_domain::Slug;
+use lectern_storage::queries::content::{self as q, Row};
+use lectern_storage::queries::{editorial as eq, Keyset};
+use lectern_storage::Conn;
+use uuid::Uuid;
+
+impl Service {
+    /// Finds an item by id or slug that the caller may read.
+    pub(crate) async fn find<T: ContentType, C: Conn>(
+        &self,
+        conn: &C,
+        caller: &Caller,
+        key: &str,
+    ) -> Result<T::Row> {
+        let found = match Uuid::parse_str(key) {
+            Ok(id) => q::find_by_id::<T::Table, C>(conn, id).await?,
+            Err(_) => match Slug::parse(key) {
+                Ok(slug) => q::find_by_slug::<T::Table, C>(conn, slug.as_str()).await?,
+                Err(_) => None,
+            },
+        };
+        match found {
+            Some(row) if can_read::<T>(caller, &row) => Ok(row),
+            _ => Err(Error::not_found(T::KIND.as_str())),
+        }
+    }
+
+    /// One item by id or slug; an old slug answers with where the item moved.
+    pub async fn get<T: ContentType>(&self, caller: &Caller, key: &str) -> Result<T::View> {
+        let conn = self.db().conn();
+        let row = match self.find::<T, _>(conn, caller, key).await {
+            Err(Error::NotFound(_)) => return Err(self.moved_or_not_found::<T>(caller, key).await),
+            other => other?,
+        };
+        self.one_view::<T, _>(conn, caller, row).await
+    }
+
+    pub(crate) async fn one_view<T: ContentType, C: Conn>(
+        &self,
+        conn: &C,
+        caller: &Caller,
+        row: T::Row,
+    ) -> Result<T::View> {
+        T::views(self, conn, caller, vec![row])
+            .await?
+            .pop()
+            .ok_or_else(|| Error::Internal(format!("{} view missing", T::KIND)))
+    }
+
+    /// For a slug nobody uses now: a redirect when the item moved to another slug (and the
+    /// caller may read it), otherwise a 404.
+    pub(crate) async fn moved_or_not_found<T: ContentType>(
+        &self,
+        caller: &Caller,
+        key: &str,
+    ) -> Error {
+        let not_found = Error::not_found(T::KIND.as_str());
+        if Uuid::parse_str(key).is_ok() || Slug::parse(key).is_err() {
+            return not_found;
+        }
+        let conn = self.db().conn();
+        let Ok(Some(id)) = eq::slug_owner(conn, T::KIND.as_str(), key).await else {
+            return not_found;
+        };
+        match self.find::<T, _>(conn, caller, &id.to_string()).await {
+            Ok(row) if row.slug() != key => Error::Moved {
+                slug: row.slug().to_owned(),
+            },
+            _ => not_found,
+        }
+    }
+
+    /// A page of items the caller may read.
+    pub async fn list<T: ContentType>(
+        &self,
+        caller: &Caller,
+        query: ListQuery<T::Params>,
+    ) -> Result<Page<T::View>> {
+        let plan = plan_list::<T>(caller, &query)?;
+        let db = self.db();
+        let sort = plan.page.sort;
+        let limit = plan.page.limit - 1;
+        let rows = q::list::<T::Table, _>(
+            db.conn(),
+            db.backend(),
+            T::visibility(caller),
+            &plan.filter,
+            plan.page,
+        )
+        .await?;
+        let (rows, next_cursor) = paging::finish_page(rows, limit, &plan.sort_key, |r| Keyset {
+            value: sort.value_of(r),
+            id: r.id(),
+        });
+        let items = T::views(self, db.conn(), caller, rows).await?;
+        Ok(Page { items, next_cursor })
+    }
+
+    /// How many items a list query matches for this caller.
+    pub async fn count<T: ContentType>(
+        &self,
+        caller: &Caller,
+        query: &ListQuery<T::Params>,
+    ) -> Result<u64> {
+        let plan = plan_list::<T>(caller, query)?;
+        Ok(q::count::<T::Table, _>(self.db().conn(), T::visibility(caller), &plan.filter).await?)
+    }
+
+    /// Full views of the items with these ids that the caller may read, in one statement per
+    /// relation whatever their number (for `include` and batched GraphQL lookups).
+    pub async fn by_ids<T: ContentType>(
+        &self,
+        caller: &Caller,
+        ids: &[Uuid],
+    ) -> Result<Vec<T::View>> {
+        let conn = self.db().conn();
+        let rows: Vec<T::Row> = q::find_many::<T::Table, _>(conn, ids)
+            .await?
+            .into_iter()
+            .filter(|r| can_read::<T>(caller, r))
+            .collect();
+        T::views(self, conn, caller, rows).await
+    }
+}
+
+impl Service {
+    /// The views, as JSON, of those of these items that the caller may read, with their slugs.
+    pub(crate) async fn readable_json<T: ContentType, C: Conn>(
+        &self,
+        conn: &C,
+        caller: &Caller,
+        ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, (String, serde_json::Value)>> {
+        use super::ViewMeta;
+        let rows: Vec<T::Row> = q::find_many::<T::Table, _>(conn, ids)
+            .await?
+            .into_iter()
+            .filter(|r| can_read::<T>(caller, r))
+            .collect();
+        let mut found = std::collections::HashMap::new();
+        for view in T::views(self, conn, caller, rows).await? {
+            let json = serde_json::to_value(&view).map_err(|e| Error::Internal(e.to_string()))?;
+            found.insert(view.id(), (view.slug().to_owned(), json));
+        }
+        Ok(found)
+    }
+}

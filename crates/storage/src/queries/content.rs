@@ -1,0 +1,506 @@
+//! The queries every content type shares, written once over its table. A type's table says
+//! which of its columns play the common parts (`Col`) and which extra filters it has; the
+//! rest (lookups, keyset pages, versioned writes, the stored public JSON) is here.
+
+use super::keyset::{self, Keyset, SortDir, SortValue};
+use super::Visibility;
+use crate::{Backend, Result};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+/// The columns every content table has, by their part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Id,
+    Slug,
+    /// What a person calls the item (a title or a name); sorts ignore its case.
+    Label,
+    /// The second text that `q` searches (a summary or a note).
+    Summary,
+    Status,
+    Version,
+    PublishedAt,
+    CreatedAt,
+    UpdatedAt,
+    PublicJson,
+    PublishAt,
+}
+
+/// A content row's common fields.
+pub trait Row: Clone + Send + Sync + 'static {
+    fn id(&self) -> Uuid;
+    fn slug(&self) -> &str;
+    fn label(&self) -> &str;
+    fn status(&self) -> &str;
+    fn version(&self) -> i64;
+    fn published_at(&self) -> Option<DateTime<Utc>>;
+    fn created_at(&self) -> DateTime<Utc>;
+    fn updated_at(&self) -> DateTime<Utc>;
+    fn publish_at(&self) -> Option<DateTime<Utc>>;
+    /// The user who owns the item (an article's author), for types that have one.
+    fn owner(&self) -> Option<Uuid>;
+    fn meta_mut(&mut self) -> MetaMut<'_>;
+}
+
+/// The common fields a write changes.
+pub struct MetaMut<'a> {
+    pub slug: &'a mut String,
+    pub status: &'a mut String,
+    pub version: &'a mut i64,
+    pub published_at: &'a mut Option<DateTime<Utc>>,
+    pub updated_at: &'a mut DateTime<Utc>,
+    pub publish_at: &'a mut Option<DateTime<Utc>>,
+}
+
+/// A content table.
+pub trait Table: EntityTrait<Model: Row> + Default {
+    /// The table's name, for the few statements written as SQL text.
+    const NAME: &'static str;
+    /// The type's own filters, beyond the common ones.
+    type Extra: Default + Clone + std::fmt::Debug + Send + Sync;
+    fn col(c: Col) -> Self::Column;
+    /// The owner column, for types whose drafts their owner may read.
+    fn owner_col() -> Option<Self::Column>;
+    fn extra(x: &Self::Extra) -> Condition;
+    fn active(m: Self::Model) -> Self::ActiveModel;
+}
+
+/// Declares a table's part in the content core, e.g. `content_table!(articles, label = title
+/// Title, summary = Summary, owner = author_id AuthorId, extra = ArticleFilter, filter =
+/// article_filter)`; `owner = none` for types without an owner.
+#[macro_export]
+macro_rules! content_table {
+    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, extra = $extra:ty, filter = $filter:path) => {
+        impl $crate::queries::content::Row for $crate::entities::$m::Model {
+            fn id(&self) -> uuid::Uuid { self.id }
+            fn slug(&self) -> &str { &self.slug }
+            fn label(&self) -> &str { &self.$label }
+            fn status(&self) -> &str { &self.status }
+            fn version(&self) -> i64 { self.version }
+            fn published_at(&self) -> Option<chrono::DateTime<chrono::Utc>> { self.published_at }
+            fn created_at(&self) -> chrono::DateTime<chrono::Utc> { self.created_at }
+            fn updated_at(&self) -> chrono::DateTime<chrono::Utc> { self.updated_at }
+            fn publish_at(&self) -> Option<chrono::DateTime<chrono::Utc>> { self.publish_at }
+            fn owner(&self) -> Option<uuid::Uuid> { $crate::content_table!(@owner self $($owner)+) }
+            fn meta_mut(&mut self) -> $crate::queries::content::MetaMut<'_> {
+                $crate::queries::content::MetaMut {
+                    slug: &mut self.slug,
+                    status: &mut self.status,
+                    version: &mut self.version,
+                    published_at: &mut self.published_at,
+                    updated_at: &mut self.updated_at,
+                    publish_at: &mut self.publish_at,
+                }
+            }
+        }
+        impl $crate::queries::content::Table for $crate::entities::$m::Entity {
+            const NAME: &'static str = stringify!($m);
+            type Extra = $extra;
+            fn col(c: $crate::queries::content::Col) -> Self::Column {
+                use $crate::entities::$m::Column;
+                use $crate::queries::content::Col;
+                match c {
+                    Col::Id => Column::Id,
+                    Col::Slug => Column::Slug,
+                    Col::Label => Column::$Label,
+                    Col::Summary => Column::$Summary,
+                    Col::Status => Column::Status,
+                    Col::Version => Column::Version,
+                    Col::PublishedAt => Column::PublishedAt,
+                    Col::CreatedAt => Column::CreatedAt,
+                    Col::UpdatedAt => Column::UpdatedAt,
+                    Col::PublicJson => Column::PublicJson,
+                    Col::PublishAt => Column::PublishAt,
+                }
+            }
+            fn owner_col() -> Option<Self::Column> {
+                $crate::content_table!(@owner_col $m $($owner)+)
+            }
+            fn extra(x: &Self::Extra) -> sea_orm::Condition { $filter(x) }
+            fn active(m: Self::Model) -> Self::ActiveModel {
+                sea_orm::IntoActiveModel::into_active_model(m)
+            }
+        }
+    };
+    (@owner $s:ident none) => { None };
+    (@owner $s:ident $field:ident $Field:ident) => { Some($s.$field) };
+    (@owner_col $m:ident none) => { None };
+    (@owner_col $m:ident $field:ident $Field:ident) => { Some($crate::entities::$m::Column::$Field) };
+}
+
+/// What lists sort on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Label,
+    PublishedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl Sort {
+    fn col(self) -> Col {
+        match self {
+            Sort::Label => Col::Label,
+            Sort::PublishedAt => Col::PublishedAt,
+            Sort::CreatedAt => Col::CreatedAt,
+            Sort::UpdatedAt => Col::UpdatedAt,
+        }
+    }
+
+    pub fn is_text(self) -> bool {
+        self == Sort::Label
+    }
+
+    pub fn value_of<R: Row>(self, row: &R) -> SortValue {
+        self.value(
+            row.label(),
+            row.published_at(),
+            row.created_at(),
+            row.updated_at(),
+        )
+    }
+
+    pub fn public_value_of(self, row: &PublicRow) -> SortValue {
+        self.value(&row.label, row.published_at, row.created_at, row.updated_at)
+    }
+
+    fn value(
+        self,
+        label: &str,
+        published: Option<DateTime<Utc>>,
+        created: DateTime<Utc>,
+        updated: DateTime<Utc>,
+    ) -> SortValue {
+        match self {
+            Sort::Label => SortValue::Text(label.to_owned()),
+            Sort::PublishedAt => SortValue::Time(published),
+            Sort::CreatedAt => SortValue::Time(Some(created)),
+            Sort::UpdatedAt => SortValue::Time(Some(updated)),
+        }
+    }
+}
+
+/// A list filter: the common conditions and the type's own.
+#[derive(Debug, Clone, Default)]
+pub struct Filter<X> {
+    pub status: Option<String>,
+    pub published_after: Option<DateTime<Utc>>,
+    pub published_before: Option<DateTime<Utc>>,
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Case-insensitive substring of the label or summary.
+    pub q: Option<String>,
+    pub extra: X,
+}
+
+/// A page request: where to start, in which order, how many.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub sort: Sort,
+    pub dir: SortDir,
+    pub after: Option<Keyset>,
+    pub limit: u64,
+}
+
+pub(crate) fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn lower_like<C: ColumnTrait>(col: C, pattern: String) -> sea_orm::sea_query::SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern).escape('\\'))
+}
+
+pub(crate) fn visibility<E: Table>(v: Visibility) -> Condition {
+    let published = E::col(Col::Status).eq("published");
+    match (v, E::owner_col()) {
+        (Visibility::All, _) => Condition::all(),
+        (Visibility::PublishedOrAuthoredBy(user), Some(owner)) => {
+            Condition::any().add(published).add(owner.eq(user))
+        }
+        _ => Condition::all().add(published),
+    }
+}
+
+fn condition<E: Table>(f: &Filter<E::Extra>) -> Condition {
+    let mut c = Condition::all();
+    if let Some(status) = &f.status {
+        c = c.add(E::col(Col::Status).eq(status.as_str()));
+    }
+    if let Some(t) = f.published_after {
+        c = c.add(E::col(Col::PublishedAt).gte(t));
+    }
+    if let Some(t) = f.published_before {
+        c = c.add(E::col(Col::PublishedAt).lt(t));
+    }
+    if let Some(t) = f.updated_after {
+        c = c.add(E::col(Col::UpdatedAt).gte(t));
+    }
+    if let Some(q) = &f.q {
+        let pattern = like_pattern(q);
+        c = c.add(
+            Condition::any()
+                .add(lower_like(E::col(Col::Label), pattern.clone()))
+                .add(lower_like(E::col(Col::Summary), pattern)),
+        );
+    }
+    c.add(E::extra(&f.extra))
+}
+
+fn paged<E: Table>(
+    backend: Backend,
+    mut query: sea_orm::Select<E>,
+    page: Page,
+) -> sea_orm::Select<E> {
+    let col = E::col(page.sort.col());
+    let text = page.sort.is_text();
+    if let Some(after) = page.after {
+        query = query.filter(keyset::after(
+            backend,
+            col,
+            text,
+            E::col(Col::Id),
+            page.dir,
+            after,
+        ));
+    }
+    query
+        .order_by(keyset::sort_expr(col, text), page.dir.order())
+        .order_by(E::col(Col::Id), page.dir.order())
+        .limit(page.limit)
+}
+
+/// One page in (sort, id) order, of what `visible` allows.
+pub async fn list<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    visible: Visibility,
+    filter: &Filter<E::Extra>,
+    page: Page,
+) -> Result<Vec<E::Model>> {
+    let query = E::find()
+        .filter(visibility::<E>(visible))
+        .filter(condition::<E>(filter));
+    Ok(paged(backend, query, page).all(conn).await?)
+}
+
+pub async fn count<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    visible: Visibility,
+    filter: &Filter<E::Extra>,
+) -> Result<u64> {
+    Ok(E::find()
+        .filter(visibility::<E>(visible))
+        .filter(condition::<E>(filter))
+        .count(conn)
+        .await?)
+}
+
+/// What a public read needs: the precomputed JSON and the columns pages sort on.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PublicRow {
+    pub id: Uuid,
+    pub label: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    pub public_json: Option<String>,
+}
+
+fn public_columns<E: Table>(query: sea_orm::Select<E>) -> sea_orm::Select<E> {
+    query
+        .select_only()
+        .column_as(E::col(Col::Id), "id")
+        .column_as(E::col(Col::Label), "label")
+        .column_as(E::col(Col::PublishedAt), "published_at")
+        .column_as(E::col(Col::CreatedAt), "created_at")
+        .column_as(E::col(Col::UpdatedAt), "updated_at")
+        .column_as(E::col(Col::Version), "version")
+        .column_as(E::col(Col::PublicJson), "public_json")
+}
+
+/// A page of published items as precomputed JSON: one statement, no relation loading.
+pub async fn list_public<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    filter: &Filter<E::Extra>,
+    page: Page,
+) -> Result<Vec<PublicRow>> {
+    let query = public_columns(E::find())
+        .filter(E::col(Col::Status).eq("published"))
+        .filter(condition::<E>(filter));
+    Ok(paged(backend, query, page)
+        .into_model::<PublicRow>()
+        .all(conn)
+        .await?)
+}
+
+/// One published item by id or slug, as precomputed JSON.
+pub async fn public_one<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    id: Option<Uuid>,
+    slug: Option<&str>,
+) -> Result<Option<PublicRow>> {
+    let query = public_columns(E::find()).filter(E::col(Col::Status).eq("published"));
+    let query = match (id, slug) {
+        (Some(id), _) => query.filter(E::col(Col::Id).eq(id)),
+        (None, Some(slug)) => query.filter(E::col(Col::Slug).eq(slug)),
+        (None, None) => return Ok(None),
+    };
+    Ok(query.into_model::<PublicRow>().one(conn).await?)
+}
+
+pub async fn set_public_json<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+    json: Option<String>,
+) -> Result<()> {
+    E::update_many()
+        .col_expr(E::col(Col::PublicJson), Expr::value(json))
+        .filter(E::col(Col::Id).eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn find_by_id<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+) -> Result<Option<E::Model>> {
+    Ok(E::find().filter(E::col(Col::Id).eq(id)).one(conn).await?)
+}
+
+pub async fn find_by_slug<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    slug: &str,
+) -> Result<Option<E::Model>> {
+    Ok(E::find()
+        .filter(E::col(Col::Slug).eq(slug))
+        .one(conn)
+        .await?)
+}
+
+pub async fn find_by_slugs<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    slugs: &[String],
+) -> Result<Vec<E::Model>> {
+    if slugs.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(E::find()
+        .filter(E::col(Col::Slug).is_in(slugs.iter().cloned()))
+        .all(conn)
+        .await?)
+}
+
+pub async fn find_many<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+) -> Result<Vec<E::Model>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(E::find()
+        .filter(E::col(Col::Id).is_in(ids.iter().copied()))
+        .all(conn)
+        .await?)
+}
+
+pub async fn slug_taken<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    slug: &str,
+    except: Option<Uuid>,
+) -> Result<bool> {
+    let mut query = E::find()
+        .select_only()
+        .column(E::col(Col::Id))
+        .filter(E::col(Col::Slug).eq(slug));
+    if let Some(id) = except {
+        query = query.filter(E::col(Col::Id).ne(id));
+    }
+    Ok(query.into_tuple::<Uuid>().one(conn).await?.is_some())
+}
+
+pub async fn insert<E: Table, C: ConnectionTrait>(conn: &C, row: E::Model) -> Result<()> {
+    use sea_orm::ActiveModelTrait;
+    E::insert(E::active(row).reset_all())
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes the whole row if its stored version is still `expected_version`; false when another
+/// writer got there first.
+pub async fn update<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    row: E::Model,
+    expected_version: i64,
+) -> Result<bool> {
+    use sea_orm::ActiveModelTrait;
+    let id = row.id();
+    let result = E::update_many()
+        .set(E::active(row).reset_all())
+        .filter(E::col(Col::Id).eq(id))
+        .filter(E::col(Col::Version).eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn delete<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    id: Uuid,
+    expected_version: i64,
+) -> Result<bool> {
+    let result = E::delete_many()
+        .filter(E::col(Col::Id).eq(id))
+        .filter(E::col(Col::Version).eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Ids in id order after `after`, for jobs that walk every row (rebuilding the search index).
+pub async fn ids_after<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Uuid>> {
+    let mut query = E::find().select_only().column(E::col(Col::Id));
+    if let Some(after) = after {
+        query = query.filter(E::col(Col::Id).gt(after));
+    }
+    Ok(query
+        .order_by_asc(E::col(Col::Id))
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Items whose scheduled publication is due, with the version that was seen.
+pub async fn due<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<(Uuid, i64)>> {
+    Ok(E::find()
+        .select_only()
+        .column(E::col(Col::Id))
+        .column(E::col(Col::Version))
+        .filter(E::col(Col::PublishAt).lte(now))
+        .order_by_asc(E::col(Col::PublishAt))
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
