@@ -13,6 +13,7 @@ mod m20261120_000007_editorial;
 mod m20261121_000008_webhooks;
 mod m20261121_000009_search;
 mod m20261201_000010_sort_case;
+mod m20261202_000011_sources;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000008_webhooks::Migration),
             Box::new(m20261121_000009_search::Migration),
             Box::new(m20261201_000010_sort_case::Migration),
+            Box::new(m20261202_000011_sources::Migration),
         ]
     }
 }

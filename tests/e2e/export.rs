@@ -31,8 +31,14 @@ fn since_token(output: &str) -> String {
 async fn markdown_export_then_incremental_export() {
     let ctx = Ctx::new().await;
     let admin = ctx.admin().await;
+    let survey = serde_json::from_value(serde_json::json!({"title": "Stack Overflow Developer Survey 2023", "slug": "so-survey-2023",
+        "kind": "survey", "status": "published"})).unwrap();
+    ctx.service
+        .create::<lectern_service::Source>(&admin, survey)
+        .await
+        .unwrap();
     let input = serde_json::from_value(serde_json::json!({"name": "Elixir", "kind": "language", "steward": "José Valim",
-        "first_released": 2012, "trend_signals": [{"metric": "most admired", "value": 73.0, "unit": "percent", "period": "2023", "source": "Stack Overflow survey"}],
+        "first_released": 2012, "trend_signals": [{"metric": "most admired", "value": 73.0, "unit": "percent", "period": "2023", "source": "so-survey-2023"}],
         "status": "published"})).unwrap();
     ctx.service
         .create::<lectern_service::Technology>(&admin, input)
@@ -68,9 +74,11 @@ async fn markdown_export_then_incremental_export() {
     assert!(
         tech.contains("steward: \"José Valim\"")
             && tech.contains("first_released: 2012")
-            && tech.contains("Stack Overflow survey"),
+            && tech.contains("Stack Overflow Developer Survey 2023"),
         "{tech}"
     );
+    let source = std::fs::read_to_string(site.join("content/sources/so-survey-2023.md")).unwrap();
+    assert!(source.contains("kind: \"survey\""), "{source}");
     assert!(!site
         .join(format!("content/articles/{}.md", draft.slug))
         .exists());

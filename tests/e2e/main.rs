@@ -24,5 +24,7 @@ mod pagination;
 mod permissions;
 mod search;
 mod service_rules;
+mod sources;
 mod sync;
+mod upgrade;
 mod webhooks;

@@ -14,7 +14,9 @@ pub use error::{FieldError, ValidationErrors};
 pub use ids::UserId;
 pub use markdown::{plain_text, render_markdown};
 pub use text::{Body, DisplayName, Email, Name, Slug, Summary, Tag, Title};
-pub use values::{parse_instant, ContentStatus, HttpUrl, Kind, Role, TechKind, TrendSignal, Year};
+pub use values::{
+    parse_instant, ContentStatus, HttpUrl, Kind, Role, SourceKind, TechKind, TrendSignal, Year,
+};
 
 /// Upper bounds shared by validation and documentation.
 pub mod limits {

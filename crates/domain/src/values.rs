@@ -67,8 +67,21 @@ closed_set!(
 );
 
 closed_set!(
+    /// What sort of publication a source is.
+    SourceKind, "kind", {
+        Article => "article",
+        Survey => "survey",
+        Report => "report",
+        Book => "book",
+        Dataset => "dataset",
+        Talk => "talk",
+        Website => "website",
+    }
+);
+
+closed_set!(
     /// The content types: what the change feed, revisions, search, sync and webhooks speak of.
-    Kind, "type", { Article => "article", Technology => "technology" }
+    Kind, "type", { Article => "article", Technology => "technology", Source => "source" }
 );
 
 /// An absolute http or https URL of at most 2,048 characters.
@@ -156,18 +169,20 @@ pub struct TrendSignal {
     pub unit: String,
     /// When, e.g. "2021" or "2018-2020".
     pub period: String,
-    /// Who published the figure.
+    /// The slug of the source that published the figure.
     pub source: String,
 }
 
 impl TrendSignal {
     /// Checks one signal; `field` locates it in the input (e.g. `trend_signals[0]`).
     pub fn validate(&self, field: &str) -> Result<(), FieldError> {
+        if let Err(e) = crate::Slug::parse(&self.source) {
+            return Err(e.at(format!("{field}.source")));
+        }
         for (name, value, max) in [
             ("metric", &self.metric, 200),
             ("unit", &self.unit, 50),
             ("period", &self.period, 50),
-            ("source", &self.source, 500),
         ] {
             let trimmed = value.trim();
             if trimmed.is_empty() || trimmed.chars().count() > max {

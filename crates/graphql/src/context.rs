@@ -1,6 +1,6 @@
 //! What every resolver needs: the service, who is asking, and the request's data loaders.
 
-use crate::loaders::{CoveringLoader, TechnologyLoader};
+use crate::loaders::{CoveringLoader, SourceLoader, TechnologyLoader};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::Context;
 use lectern_service::{Caller, Service};
@@ -38,6 +38,13 @@ pub fn request_data(service: &Service, viewer: Viewer) -> async_graphql::Data {
     let mut data = async_graphql::Data::default();
     data.insert(DataLoader::new(
         TechnologyLoader {
+            service: service.clone(),
+            caller: viewer.caller,
+        },
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
+        SourceLoader {
             service: service.clone(),
             caller: viewer.caller,
         },

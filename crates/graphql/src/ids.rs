@@ -11,6 +11,7 @@ use uuid::Uuid;
 pub enum NodeType {
     Article,
     Technology,
+    Source,
     User,
 }
 
@@ -19,6 +20,7 @@ impl NodeType {
         match self {
             NodeType::Article => "Article",
             NodeType::Technology => "Technology",
+            NodeType::Source => "Source",
             NodeType::User => "User",
         }
     }
@@ -33,9 +35,14 @@ pub fn decode(raw: &str) -> Option<(NodeType, Uuid)> {
     let bytes = URL_SAFE_NO_PAD.decode(raw.trim_end_matches('=')).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let (name, id) = text.split_once(':')?;
-    let ty = [NodeType::Article, NodeType::Technology, NodeType::User]
-        .into_iter()
-        .find(|t| t.name() == name)?;
+    let ty = [
+        NodeType::Article,
+        NodeType::Technology,
+        NodeType::Source,
+        NodeType::User,
+    ]
+    .into_iter()
+    .find(|t| t.name() == name)?;
     Some((ty, Uuid::parse_str(id).ok()?))
 }
 

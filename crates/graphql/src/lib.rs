@@ -15,6 +15,7 @@ pub mod persisted;
 mod query;
 mod scalars;
 mod sockets;
+mod sources;
 mod subscription;
 mod types;
 

@@ -27,6 +27,26 @@ impl async_graphql::dataloader::Loader<Uuid> for TechnologyLoader {
     }
 }
 
+/// Full sources by id, for the fields a source link does not carry.
+pub struct SourceLoader {
+    pub service: Service,
+    pub caller: Caller,
+}
+
+impl async_graphql::dataloader::Loader<Uuid> for SourceLoader {
+    type Value = Arc<lectern_service::views::SourceView>;
+    type Error = Arc<async_graphql::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let views = self
+            .service
+            .by_ids::<lectern_service::Source>(&self.caller, keys)
+            .await
+            .map_err(|e| Arc::new(crate::error::to_gql(e)))?;
+        Ok(views.into_iter().map(|v| (v.id, Arc::new(v))).collect())
+    }
+}
+
 /// The articles covering a technology, newest first: key (technology, how many).
 pub struct CoveringLoader {
     pub service: Service,

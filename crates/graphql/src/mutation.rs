@@ -7,12 +7,13 @@ use crate::context::{caller, service, viewer};
 use crate::error::Gql;
 use crate::ids::{global_id, key_for, NodeType};
 use crate::scalars::Timestamp;
+use crate::sources::{CreateSourceInput, Source, UpdateSourceInput};
 use crate::types::*;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
 use lectern_service::inputs::{ArticleInput, Patch, TechnologyInput};
 use lectern_service::{ContentType, StatusAction};
 
-fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
+pub(crate) fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
     match value {
         MaybeUndefined::Undefined => None,
         MaybeUndefined::Null => Some(None),
@@ -102,6 +103,7 @@ pub struct TrendSignalInput {
     pub value: f64,
     pub unit: String,
     pub period: String,
+    /// The slug of the source that gave the figure.
     pub source: String,
 }
 
@@ -363,6 +365,74 @@ impl Mutation {
     ) -> async_graphql::Result<Technology> {
         restore::<lectern_service::Technology>(ctx, id, version, expected_version).await
     }
+
+    async fn create_source(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSourceInput,
+    ) -> async_graphql::Result<Source> {
+        create::<lectern_service::Source>(ctx, input.into()).await
+    }
+
+    async fn update_source(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateSourceInput,
+        expected_version: i64,
+    ) -> async_graphql::Result<Source> {
+        update::<lectern_service::Source>(ctx, id, input.into(), expected_version).await
+    }
+
+    /// Deletes a source that nothing cites; returns its id.
+    async fn delete_source(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+    ) -> async_graphql::Result<ID> {
+        delete::<lectern_service::Source>(ctx, id, expected_version).await
+    }
+
+    async fn publish_source(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+        publish_at: Option<Timestamp>,
+    ) -> async_graphql::Result<Source> {
+        publish::<lectern_service::Source>(ctx, id, expected_version, publish_at).await
+    }
+
+    async fn unpublish_source(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+    ) -> async_graphql::Result<Source> {
+        let action = StatusAction::Unpublish;
+        status::<lectern_service::Source>(ctx, id, action, expected_version).await
+    }
+
+    async fn archive_source(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i64,
+    ) -> async_graphql::Result<Source> {
+        let action = StatusAction::Archive;
+        status::<lectern_service::Source>(ctx, id, action, expected_version).await
+    }
+
+    async fn restore_source_revision(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        expected_version: i64,
+    ) -> async_graphql::Result<Source> {
+        restore::<lectern_service::Source>(ctx, id, version, expected_version).await
+    }
 }
 
 /// What GraphQL adds to a content type: its node type and its object.
@@ -379,6 +449,11 @@ impl GqlType for lectern_service::Article {
 impl GqlType for lectern_service::Technology {
     const NODE: NodeType = NodeType::Technology;
     type Object = Technology;
+}
+
+impl GqlType for lectern_service::Source {
+    const NODE: NodeType = NodeType::Source;
+    type Object = Source;
 }
 
 async fn create<T: GqlType>(

@@ -4,9 +4,10 @@ use crate::context::{caller, service};
 use crate::error::{bad_input, to_gql, Gql};
 use crate::ids::{self, key_for, NodeType};
 use crate::scalars::Timestamp;
+use crate::sources::{Source, SourceConnection, SourceEdge, SourceFilter, SourceOrder};
 use crate::types::*;
 use async_graphql::{Context, Enum, InputObject, Object, ID};
-use lectern_service::{ArticleQuery, Edges, Error, TechnologyQuery};
+use lectern_service::{ArticleQuery, Edges, Error, SourceQuery, TechnologyQuery};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum OrderDirection {
@@ -330,6 +331,70 @@ impl Query {
         })
     }
 
+    /// One source by id or slug; null when it does not exist or the caller may not read it.
+    async fn source(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Source>> {
+        let key = one_key(NodeType::Source, id, slug)?;
+        let (service, who) = (service(ctx), caller(ctx));
+        let found = following_moves(key, |k| async move {
+            service.get::<lectern_service::Source>(&who, &k).await
+        });
+        Ok(found.await?.map(Source::from))
+    }
+
+    /// Sources the caller may read, a page at a time.
+    #[graphql(
+        complexity = "2 + first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn sources(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<SourceFilter>,
+        order_by: Option<SourceOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<SourceConnection> {
+        let paging = paging(first, after, last, before)?;
+        let filter = filter.unwrap_or_default();
+        let query = SourceQuery {
+            limit: paging.limit,
+            cursor: paging.cursor.clone(),
+            sort: order_by.map(|o| sort(o.field.as_str(), o.direction)),
+            status: filter.status.map(|s| s.as_str().to_owned()),
+            published_after: filter.published_after.map(|t| t.0),
+            published_before: filter.published_before.map(|t| t.0),
+            updated_after: filter.updated_after.map(|t| t.0),
+            q: filter.q,
+            extra: lectern_service::SourceParams {
+                kind: filter.kind.map(|k| k.as_str().to_owned()),
+            },
+        };
+        let edges = service(ctx)
+            .edges::<lectern_service::Source>(&caller(ctx), query.clone(), paging.backward)
+            .await
+            .gql()?;
+        let page_info = page_info(&edges, &paging);
+        Ok(SourceConnection {
+            page_info,
+            edges: edges
+                .edges
+                .into_iter()
+                .map(|(cursor, view)| SourceEdge {
+                    cursor,
+                    node: view.into(),
+                })
+                .collect(),
+            query,
+        })
+    }
+
     /// Any object by its global id; null when it does not exist or the caller may not read it.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         let Some((ty, uuid)) = ids::decode(&id) else {
@@ -346,6 +411,10 @@ impl Query {
                 .get::<lectern_service::Technology>(&who, &key)
                 .await
                 .map(|v| Node::Technology(v.into())),
+            NodeType::Source => service
+                .get::<lectern_service::Source>(&who, &key)
+                .await
+                .map(|v| Node::Source(v.into())),
             NodeType::User => service.public_user(&who, uuid).await.map(|u| {
                 Node::User(User {
                     id: u.id,
@@ -377,6 +446,7 @@ impl Query {
         let kind = kind.map(|k| match k {
             SearchType::Article => "article",
             SearchType::Technology => "technology",
+            SearchType::Source => "source",
         });
         let page = service(ctx)
             .search(
@@ -393,10 +463,10 @@ impl Query {
             .into_iter()
             .enumerate()
             .map(|(i, h)| {
-                let (ty, node) = if h.entity_type == "article" {
-                    (SearchType::Article, NodeType::Article)
-                } else {
-                    (SearchType::Technology, NodeType::Technology)
+                let (ty, node) = match h.entity_type.as_str() {
+                    "article" => (SearchType::Article, NodeType::Article),
+                    "source" => (SearchType::Source, NodeType::Source),
+                    _ => (SearchType::Technology, NodeType::Technology),
                 };
                 SearchEdge {
                     cursor: lectern_service::search::cursor_at(page.offset + i as u64 + 1),

@@ -16,6 +16,7 @@ use uuid::Uuid;
 pub enum ContentType {
     Article,
     Technology,
+    Source,
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,7 @@ pub struct ContentChange {
     at: DateTime<Utc>,
     article: Option<Article>,
     technology: Option<Technology>,
+    source: Option<crate::sources::Source>,
 }
 
 #[Object]
@@ -54,6 +56,7 @@ impl ContentChange {
         let ty = match self.content_type {
             ContentType::Article => NodeType::Article,
             ContentType::Technology => NodeType::Technology,
+            ContentType::Source => NodeType::Source,
         };
         global_id(ty, self.uuid)
     }
@@ -79,6 +82,10 @@ impl ContentChange {
     /// The technology as it is now, for an upsert of a technology.
     async fn technology(&self) -> Option<&Technology> {
         self.technology.as_ref()
+    }
+    /// The source as it is now, for an upsert of a source.
+    async fn source(&self) -> Option<&crate::sources::Source> {
+        self.source.as_ref()
     }
 }
 
@@ -188,6 +195,7 @@ fn content_type(raw: &str) -> Option<ContentType> {
     match raw {
         "article" => Some(ContentType::Article),
         "technology" => Some(ContentType::Technology),
+        "source" => Some(ContentType::Source),
         _ => None,
     }
 }
@@ -204,10 +212,21 @@ async fn deliver(service: &Service, caller: &Caller, event: FeedEvent) -> Option
         }
     };
     let event = change.event;
-    let (operation, article, technology) = match change.item {
-        Some(LiveItem::Article(a)) => (ChangeOperation::Upsert, Some(a.into()), None),
-        Some(LiveItem::Technology(t)) => (ChangeOperation::Upsert, None, Some(t.into())),
-        None => (ChangeOperation::Delete, None, None),
+    let (mut article, mut technology, mut source) = (None, None, None);
+    let operation = match change.item {
+        Some(LiveItem::Article(a)) => {
+            article = Some(a.into());
+            ChangeOperation::Upsert
+        }
+        Some(LiveItem::Technology(t)) => {
+            technology = Some(t.into());
+            ChangeOperation::Upsert
+        }
+        Some(LiveItem::Source(s)) => {
+            source = Some(s.into());
+            ChangeOperation::Upsert
+        }
+        None => ChangeOperation::Delete,
     };
     Some(ContentChange {
         seq: event.seq,
@@ -219,5 +238,6 @@ async fn deliver(service: &Service, caller: &Caller, event: FeedEvent) -> Option
         at: event.at,
         article,
         technology,
+        source,
     })
 }

@@ -67,6 +67,7 @@ impl TechnologyKind {
 pub enum Node {
     Article(Article),
     Technology(Technology),
+    Source(crate::sources::Source),
     User(User),
 }
 
@@ -141,8 +142,8 @@ pub struct TrendSignal {
     pub unit: String,
     /// When, e.g. "2021".
     pub period: String,
-    /// Who published the figure.
-    pub source: String,
+    /// The source that gave the figure (null when the caller may not read it).
+    pub source: Option<crate::sources::Source>,
 }
 
 /// One entry of an item's history.
@@ -286,6 +287,15 @@ impl Article {
             })
             .collect()
     }
+    /// The sources the article is based on (only those the caller may read).
+    #[graphql(complexity = "1 + 5 * child_complexity")]
+    async fn sources(&self) -> Vec<crate::sources::Source> {
+        self.0
+            .sources
+            .iter()
+            .map(crate::sources::Source::from)
+            .collect()
+    }
     /// The article's history, newest first (editors, and authors for their own drafts).
     #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
@@ -406,7 +416,7 @@ impl Technology {
                 value: s.value,
                 unit: s.unit.clone(),
                 period: s.period.clone(),
-                source: s.source.clone(),
+                source: s.source.as_ref().map(crate::sources::Source::from),
             })
             .collect())
     }
@@ -565,6 +575,7 @@ impl From<lectern_service::TokenPair> for AuthPayload {
 pub enum SearchType {
     Article,
     Technology,
+    Source,
 }
 
 /// One search match.

@@ -49,13 +49,13 @@ pub struct ListParams {
     /// Comma-separated fields to return, e.g. `id,slug,title`.
     #[param(
         max_length = 1000,
-        pattern = r"^[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
+        pattern = r"^[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
     )]
     pub fields: Option<String>,
-    /// Comma-separated relations to embed in full: `author`, `technologies`.
+    /// Comma-separated relations to embed in full: `author`, `technologies`, `sources`.
     #[param(
         max_length = 200,
-        pattern = r"^[ \t]*(author|technologies)?([ \t]*,[ \t]*(author|technologies)?)*[ \t]*$"
+        pattern = r"^[ \t]*(author|technologies|sources)?([ \t]*,[ \t]*(author|technologies|sources)?)*[ \t]*$"
     )]
     pub include: Option<String>,
 }
@@ -70,20 +70,20 @@ pub struct ItemParams {
     /// Comma-separated fields to return.
     #[param(
         max_length = 1000,
-        pattern = r"^[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
+        pattern = r"^[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
     )]
     pub fields: Option<String>,
     /// Comma-separated relations to embed in full.
     #[param(
         max_length = 200,
-        pattern = r"^[ \t]*(author|technologies)?([ \t]*,[ \t]*(author|technologies)?)*[ \t]*$"
+        pattern = r"^[ \t]*(author|technologies|sources)?([ \t]*,[ \t]*(author|technologies|sources)?)*[ \t]*$"
     )]
     pub include: Option<String>,
 }
 
 impl RestType for Article {
     const COLLECTION: &'static str = "/api/v1/articles";
-    const SHAPE: Shape = Shape::ARTICLE;
+    const FIELDS: Shape = Shape::ARTICLE;
     type ListParams = ListParams;
 
     async fn list_request(

@@ -34,7 +34,7 @@ pub struct ListRequest<P> {
 pub trait RestType: ContentType<Input: DeserializeOwned> {
     /// The collection's path, e.g. `/api/v1/articles`.
     const COLLECTION: &'static str;
-    const SHAPE: Shape;
+    const FIELDS: Shape;
     type ListParams: DeserializeOwned + 'static;
     fn list_request(
         service: &Service,
@@ -66,7 +66,7 @@ pub async fn list<T: RestType>(
     params: web::Query<T::ListParams>,
 ) -> ApiResult<HttpResponse> {
     let request = T::list_request(&service, &caller, params.into_inner()).await?;
-    let shaping = T::SHAPE.parse(request.fields.as_deref(), request.include.as_deref())?;
+    let shaping = T::FIELDS.parse(request.fields.as_deref(), request.include.as_deref())?;
     let query = request.query;
     if caller.sees_only_published() && shaping.is_plain() {
         let page = service.public_list::<T>(query).await?;
@@ -97,7 +97,7 @@ pub async fn get<T: RestType>(
     params: web::Query<ItemQuery>,
 ) -> ApiResult<HttpResponse> {
     let params = params.into_inner();
-    let shaping = T::SHAPE.parse(
+    let shaping = T::FIELDS.parse(
         present(params.fields).as_deref(),
         present(params.include).as_deref(),
     )?;

@@ -18,6 +18,7 @@ pub mod respond;
 mod search;
 pub mod semantics;
 mod shape;
+mod sources;
 mod sync;
 mod technologies;
 mod tokens;
@@ -94,6 +95,7 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
                     .configure(auth::routes)
                     .configure(articles::routes)
                     .configure(technologies::routes)
+                    .configure(sources::routes)
                     .configure(users::routes)
                     .configure(tokens::routes)
                     .configure(sync::routes)

@@ -5,7 +5,8 @@
 #![allow(dead_code)]
 
 use lectern_service::views::{
-    ArticleView, AuthorRef, TechnologyRef, TechnologyView, TrendSignalDoc, UserView,
+    ArticleView, AuthorRef, SourceRef, SourceView, TechnologyRef, TechnologyView, TrendSignalView,
+    UserView,
 };
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -65,6 +66,12 @@ pub struct TechnologyList {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct SourceList {
+    pub data: Vec<SourceView>,
+    pub page: PageInfo,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct UserList {
     pub data: Vec<UserView>,
     pub page: PageInfo,
@@ -110,6 +117,10 @@ pub struct ArticleCreate {
     #[schema(max_items = 50, inline)]
     #[schema(value_type = Vec<SlugDoc>, required = false)]
     pub technologies: Option<Vec<SlugDoc>>,
+    /// Slugs of the sources the article is based on.
+    #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<SlugDoc>, required = false)]
+    pub sources: Option<Vec<SlugDoc>>,
     #[schema(value_type = uuid::Uuid, required = false)]
     pub author_id: Option<uuid::Uuid>,
     #[schema(value_type = StatusDoc, required = false)]
@@ -157,6 +168,9 @@ pub struct ArticleUpdate {
     #[schema(max_items = 50, inline)]
     #[schema(value_type = Vec<SlugDoc>, required = false)]
     pub technologies: Option<Vec<SlugDoc>>,
+    #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<SlugDoc>, required = false)]
+    pub sources: Option<Vec<SlugDoc>>,
     #[schema(value_type = uuid::Uuid, required = false)]
     pub author_id: Option<uuid::Uuid>,
     #[schema(value_type = StatusDoc, required = false)]
@@ -265,8 +279,8 @@ pub struct TechnologyCreate {
     #[schema(value_type = Vec<ShortTextDoc>, required = false)]
     pub notable_users: Option<Vec<ShortTextDoc>>,
     #[schema(max_items = 50)]
-    #[schema(value_type = Vec<TrendSignalDoc>, required = false)]
-    pub trend_signals: Option<Vec<TrendSignalDoc>>,
+    #[schema(value_type = Vec<TrendSignalInput>, required = false)]
+    pub trend_signals: Option<Vec<TrendSignalInput>>,
     /// Slugs of existing technology profiles.
     #[schema(max_items = 50, inline)]
     #[schema(value_type = Vec<SlugDoc>, required = false)]
@@ -327,8 +341,8 @@ pub struct TechnologyUpdate {
     #[schema(value_type = Vec<ShortTextDoc>, required = false)]
     pub notable_users: Option<Vec<ShortTextDoc>>,
     #[schema(max_items = 50)]
-    #[schema(value_type = Vec<TrendSignalDoc>, required = false)]
-    pub trend_signals: Option<Vec<TrendSignalDoc>>,
+    #[schema(value_type = Vec<TrendSignalInput>, required = false)]
+    pub trend_signals: Option<Vec<TrendSignalInput>>,
     #[schema(max_items = 50, inline)]
     #[schema(value_type = Vec<SlugDoc>, required = false)]
     pub related_technologies: Option<Vec<SlugDoc>>,
@@ -336,6 +350,153 @@ pub struct TechnologyUpdate {
     pub status: Option<StatusDoc>,
     #[schema(value_type = i64, required = false)]
     pub version: Option<i64>,
+}
+
+/// A dated figure as a client writes it: the source by slug.
+#[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrendSignalInput {
+    /// What was measured.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S",
+        examples("growth in employer skill assessments (HackerRank)")
+    )]
+    pub metric: String,
+    #[schema(examples(126.12))]
+    pub value: f64,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S", examples("percent"))]
+    pub unit: String,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S", examples("2021"))]
+    pub period: String,
+    /// The slug of the source that gave the figure.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        examples("top-back-end-development-trends-for-2023")
+    )]
+    pub source: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKindDoc {
+    Article,
+    Survey,
+    Report,
+    Book,
+    Dataset,
+    Talk,
+    Website,
+}
+
+/// A new source (editors).
+#[derive(Serialize, ToSchema)]
+#[schema(examples(json!({"title": "Top Back-End Development Trends for 2023", "authors": ["Daichi Toyoda"], "published_on": "2023-07-11", "kind": "article"})))]
+#[serde(deny_unknown_fields)]
+pub struct SourceCreate {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub title: String,
+    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(value_type = String, required = false)]
+    pub slug: Option<String>,
+    #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<ShortTextDoc>, required = false)]
+    pub authors: Option<Vec<ShortTextDoc>>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub publisher: Option<String>,
+    #[schema(
+        max_length = 2048,
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
+    )]
+    pub url: Option<String>,
+    /// A date, `YYYY-MM-DD`.
+    pub published_on: Option<chrono::NaiveDate>,
+    #[schema(value_type = SourceKindDoc, required = false)]
+    pub kind: Option<SourceKindDoc>,
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    #[schema(value_type = String, required = false)]
+    pub note: Option<String>,
+    #[schema(value_type = StatusDoc, required = false)]
+    pub status: Option<StatusDoc>,
+}
+
+/// A JSON merge patch of a source; `null` clears the optional facts.
+#[derive(Serialize, ToSchema)]
+#[schema(examples(json!({"publisher": "Medium"})))]
+#[serde(deny_unknown_fields)]
+pub struct SourceUpdate {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    #[schema(value_type = String, required = false)]
+    pub title: Option<String>,
+    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    #[schema(value_type = String, required = false)]
+    pub slug: Option<String>,
+    #[schema(max_items = 50, inline)]
+    #[schema(value_type = Vec<ShortTextDoc>, required = false)]
+    pub authors: Option<Vec<ShortTextDoc>>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub publisher: Option<String>,
+    #[schema(
+        max_length = 2048,
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
+    )]
+    pub url: Option<String>,
+    pub published_on: Option<chrono::NaiveDate>,
+    #[schema(value_type = SourceKindDoc, required = false)]
+    pub kind: Option<SourceKindDoc>,
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
+    #[schema(value_type = String, required = false)]
+    pub note: Option<String>,
+    #[schema(value_type = StatusDoc, required = false)]
+    pub status: Option<StatusDoc>,
+    #[schema(value_type = i64, required = false)]
+    pub version: Option<i64>,
+}
+
+/// Source sort orders; a leading `-` is descending.
+#[derive(Serialize, ToSchema)]
+pub enum SourceSort {
+    #[serde(rename = "title")]
+    Title,
+    #[serde(rename = "-title")]
+    TitleDesc,
+    #[serde(rename = "published_at")]
+    PublishedAt,
+    #[serde(rename = "-published_at")]
+    PublishedAtDesc,
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+    #[serde(rename = "-updated_at")]
+    UpdatedAtDesc,
 }
 
 /// The optional body of a publish request.
@@ -368,7 +529,7 @@ impl Modify for BearerAuth {
 #[openapi(
     info(
         title = "Lectern",
-        description = "A headless CMS back end: articles and technology profiles over REST. Errors are RFC 9457 problems with a stable `code`. Lists are keyset-paginated with opaque cursors.",
+        description = "A headless CMS back end: articles, technology profiles and their sources over REST. Errors are RFC 9457 problems with a stable `code`. Lists are keyset-paginated with opaque cursors.",
         license(name = "Apache-2.0"),
     ),
     paths(
@@ -380,6 +541,9 @@ impl Modify for BearerAuth {
         crate::technologies::docs::list, crate::technologies::docs::create, crate::technologies::docs::get, crate::technologies::docs::update, crate::technologies::docs::delete,
         crate::technologies::docs::publish, crate::technologies::docs::unpublish, crate::technologies::docs::archive,
         crate::technologies::docs::revisions, crate::technologies::docs::revision, crate::technologies::docs::restore,
+        crate::sources::docs::list, crate::sources::docs::create, crate::sources::docs::get, crate::sources::docs::update, crate::sources::docs::delete,
+        crate::sources::docs::publish, crate::sources::docs::unpublish, crate::sources::docs::archive,
+        crate::sources::docs::revisions, crate::sources::docs::revision, crate::sources::docs::restore,
         crate::users::me, crate::users::update_me, crate::users::list, crate::users::create, crate::users::get, crate::users::update, crate::users::delete,
         crate::tokens::list, crate::tokens::create, crate::tokens::revoke,
         crate::sync::sync, crate::export::export, crate::search::search,
@@ -387,14 +551,16 @@ impl Modify for BearerAuth {
         crate::webhooks::test, crate::webhooks::deliveries, crate::webhooks::redeliver,
     ),
     components(schemas(
-        ArticleView, TechnologyView, AuthorRef, TechnologyRef, UserView, TrendSignalDoc, Problem, FieldProblem, PageInfo,
+        ArticleView, TechnologyView, AuthorRef, TechnologyRef, UserView, Problem, FieldProblem, PageInfo,
         ArticleList, TechnologyList, UserList, ArticleCreate, ArticleUpdate, TechnologyCreate, TechnologyUpdate, PublishRequest,
         StatusDoc, KindDoc, ArticleSort, TechnologySort,
+        SourceView, SourceRef, SourceList, SourceCreate, SourceUpdate, SourceSort, SourceKindDoc, TrendSignalView, TrendSignalInput,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "articles", description = "Articles, their editorial workflow and history"),
         (name = "technologies", description = "Technology profiles"),
+        (name = "sources", description = "The publications that articles and trend figures draw on"),
         (name = "auth", description = "Logins and tokens"),
         (name = "users", description = "Accounts (admins) and one's own profile"),
         (name = "tokens", description = "API tokens for build tools (admins)"),
@@ -430,6 +596,8 @@ fn closed_sets(doc: &mut serde_json::Value) {
         ("TechnologyView", "status", "StatusDoc"),
         ("TechnologyView", "kind", "KindDoc"),
         ("TechnologyRef", "kind", "KindDoc"),
+        ("SourceView", "status", "StatusDoc"),
+        ("SourceView", "kind", "SourceKindDoc"),
     ] {
         let property = &mut schemas[schema]["properties"][field];
         if property.is_object() {
@@ -449,6 +617,7 @@ fn for_tools(doc: &mut serde_json::Value) {
     for path in [
         "/api/v1/articles/{key}/publish",
         "/api/v1/technologies/{key}/publish",
+        "/api/v1/sources/{key}/publish",
     ] {
         doc["paths"][path]["post"]["requestBody"] = json!({
             "description": "optional: `publish_at` schedules the publication; without a body it happens now",
@@ -582,6 +751,7 @@ fn sparse_fieldsets(doc: &mut serde_json::Value) {
     for (view, list) in [
         ("ArticleView", "ArticleList"),
         ("TechnologyView", "TechnologyList"),
+        ("SourceView", "SourceList"),
     ] {
         let fields = format!("{}Fields", view.trim_end_matches("View"));
         let schemas = &mut doc["components"]["schemas"];
@@ -599,10 +769,10 @@ fn sparse_fieldsets(doc: &mut serde_json::Value) {
             {"$ref": format!("#/components/schemas/{fields}")},
         ]});
         schemas[list]["properties"]["data"]["items"] = either.clone();
-        let path = if view == "ArticleView" {
-            "/api/v1/articles/{key}"
-        } else {
-            "/api/v1/technologies/{key}"
+        let path = match view {
+            "ArticleView" => "/api/v1/articles/{key}",
+            "TechnologyView" => "/api/v1/technologies/{key}",
+            _ => "/api/v1/sources/{key}",
         };
         doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
             either;
@@ -663,6 +833,7 @@ mod tests {
             ("/api/v1", include_str!("auth.rs")),
             ("/api/v1", include_str!("articles.rs")),
             ("/api/v1", include_str!("technologies.rs")),
+            ("/api/v1", include_str!("sources.rs")),
             ("/api/v1", include_str!("users.rs")),
             ("/api/v1", include_str!("tokens.rs")),
             ("/api/v1", include_str!("sync.rs")),

@@ -1,7 +1,7 @@
 //! `fields` (choose the returned fields) and `include` (embed related objects in full).
 
 use crate::problem::ApiResult;
-use lectern_service::{Caller, Error, Service};
+use lectern_service::{with_type, Caller, Error, Kind, Service};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -9,8 +9,9 @@ use std::collections::HashSet;
 /// What a content type allows.
 pub struct Shape {
     fields: &'static [&'static str],
-    /// (include name, field that holds the references, or "" when already embedded)
-    includes: &'static [(&'static str, &'static str)],
+    /// (include name, field that holds the references or "" when already embedded, the
+    /// type referenced)
+    includes: &'static [(&'static str, &'static str, Kind)],
 }
 
 impl Shape {
@@ -26,6 +27,7 @@ impl Shape {
             "tags",
             "author",
             "technologies",
+            "sources",
             "status",
             "published_at",
             "publish_at",
@@ -33,7 +35,11 @@ impl Shape {
             "updated_at",
             "version",
         ],
-        includes: &[("author", ""), ("technologies", "technologies")],
+        includes: &[
+            ("author", "", Kind::Article),
+            ("technologies", "technologies", Kind::Technology),
+            ("sources", "sources", Kind::Source),
+        ],
     };
 
     pub const TECHNOLOGY: Shape = Shape {
@@ -59,7 +65,32 @@ impl Shape {
             "updated_at",
             "version",
         ],
-        includes: &[("related_technologies", "related_technologies")],
+        includes: &[(
+            "related_technologies",
+            "related_technologies",
+            Kind::Technology,
+        )],
+    };
+
+    pub const SOURCE: Shape = Shape {
+        fields: &[
+            "id",
+            "slug",
+            "title",
+            "authors",
+            "publisher",
+            "url",
+            "published_on",
+            "kind",
+            "note",
+            "status",
+            "published_at",
+            "publish_at",
+            "created_at",
+            "updated_at",
+            "version",
+        ],
+        includes: &[],
     };
 
     pub fn parse(&self, fields: Option<&str>, include: Option<&str>) -> ApiResult<Shaping> {
@@ -90,19 +121,19 @@ impl Shape {
             .map(str::trim)
             .filter(|i| !i.is_empty())
         {
-            let (_, field) = self
+            let (_, field, kind) = self
                 .includes
                 .iter()
-                .find(|(name, _)| *name == i)
+                .find(|(name, _, _)| *name == i)
                 .ok_or_else(|| {
-                    let names: Vec<&str> = self.includes.iter().map(|(n, _)| *n).collect();
+                    let names: Vec<&str> = self.includes.iter().map(|(n, _, _)| *n).collect();
                     Error::bad_request(
                         "invalid_parameter",
                         format!("cannot include '{i}'; use any of {}", names.join(", ")),
                     )
                 })?;
-            if !field.is_empty() && !expand.contains(field) {
-                expand.push(*field);
+            if !field.is_empty() && !expand.iter().any(|(f, _)| f == field) {
+                expand.push((*field, *kind));
             }
         }
         Ok(Shaping { fields, expand })
@@ -111,8 +142,8 @@ impl Shape {
 
 pub struct Shaping {
     fields: Option<HashSet<&'static str>>,
-    /// Reference fields to replace with full technology objects.
-    expand: Vec<&'static str>,
+    /// Reference fields to replace with the full objects of their type.
+    expand: Vec<(&'static str, Kind)>,
 }
 
 impl Shaping {
@@ -133,38 +164,23 @@ pub async fn apply<T: Serialize>(
         .iter()
         .map(|i| serde_json::to_value(i).unwrap_or(Value::Null))
         .collect();
-    if !shaping.expand.is_empty() {
+    for (field, kind) in &shaping.expand {
         let mut ids = vec![];
         for v in &values {
-            for field in &shaping.expand {
-                for r in v[*field].as_array().into_iter().flatten() {
-                    if let Some(id) = r["id"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()) {
-                        ids.push(id);
-                    }
+            for r in v[*field].as_array().into_iter().flatten() {
+                if let Some(id) = r["id"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()) {
+                    ids.push(id);
                 }
             }
         }
         ids.sort_unstable();
         ids.dedup();
-        let full = service
-            .by_ids::<lectern_service::Technology>(caller, &ids)
-            .await?;
-        let by_id: std::collections::HashMap<String, Value> = full
-            .iter()
-            .map(|t| {
-                (
-                    t.id.to_string(),
-                    serde_json::to_value(t).unwrap_or(Value::Null),
-                )
-            })
-            .collect();
+        let by_id = with_type!(*kind, |T| full_views::<T>(service, caller, &ids).await?);
         for v in &mut values {
-            for field in &shaping.expand {
-                if let Some(list) = v.get_mut(*field).and_then(Value::as_array_mut) {
-                    for r in list.iter_mut() {
-                        if let Some(t) = r["id"].as_str().and_then(|id| by_id.get(id)) {
-                            *r = t.clone();
-                        }
+            if let Some(list) = v.get_mut(*field).and_then(Value::as_array_mut) {
+                for r in list.iter_mut() {
+                    if let Some(full) = r["id"].as_str().and_then(|id| by_id.get(id)) {
+                        *r = full.clone();
                     }
                 }
             }
@@ -178,4 +194,22 @@ pub async fn apply<T: Serialize>(
         }
     }
     Ok(values)
+}
+
+/// The full views, as JSON by id, of the items with these ids that the caller may read.
+async fn full_views<T: lectern_service::ContentType>(
+    service: &Service,
+    caller: &Caller,
+    ids: &[uuid::Uuid],
+) -> ApiResult<std::collections::HashMap<String, Value>> {
+    use lectern_service::content::ViewMeta;
+    Ok(service
+        .by_ids::<T>(caller, ids)
+        .await?
+        .iter()
+        .map(|v| {
+            let json = serde_json::to_value(v).unwrap_or(Value::Null);
+            (v.id().to_string(), json)
+        })
+        .collect())
 }

@@ -76,7 +76,7 @@ pub struct ItemParams {
 
 impl RestType for Technology {
     const COLLECTION: &'static str = "/api/v1/technologies";
-    const SHAPE: Shape = Shape::TECHNOLOGY;
+    const FIELDS: Shape = Shape::TECHNOLOGY;
     type ListParams = ListParams;
 
     async fn list_request(

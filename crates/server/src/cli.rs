@@ -361,6 +361,16 @@ async fn serve(config: Config) -> BoxResult<()> {
         tracing::info!(indexed, "search index built");
     }
     startup.release().await;
+    // Views stored in an older shape are rewritten in the background; until then reads build
+    // them, so the server is ready at once and never serves the old shape.
+    let rebuilder = service.clone();
+    tokio::spawn(async move {
+        match rebuilder.rebuild_stale_views().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rebuilt = n, "stored views rebuilt in the current shape"),
+            Err(e) => tracing::warn!(error = %e, "rebuilding stored views failed"),
+        }
+    });
     service.check_feed().await;
     let webhooks = service.run_webhooks();
     let watcher = service.watch_feed(Duration::from_millis(config.feed_poll_ms));
@@ -389,8 +399,8 @@ async fn serve(config: Config) -> BoxResult<()> {
     if let Some(loaded) = demo {
         writeln!(
             out,
-            "  demo      loaded {} technologies and {} articles",
-            loaded.technologies, loaded.articles
+            "  demo      loaded {} sources, {} technologies and {} articles",
+            loaded.sources, loaded.technologies, loaded.articles
         )?;
     }
     match &admin {

@@ -3,11 +3,12 @@
 //! needs no files beside it.
 
 use lectern_domain::TrendSignal;
-use lectern_service::inputs::{ArticleInput, TechnologyInput};
+use lectern_service::inputs::{ArticleInput, SourceInput, TechnologyInput};
 use lectern_service::{Caller, Service};
 use serde::Deserialize;
 use std::collections::HashSet;
 
+const SOURCES: &str = include_str!("../../../demo/sources.json");
 const TECHNOLOGIES: &str = include_str!("../../../demo/technologies.json");
 const ARTICLES: &str = include_str!("../../../demo/articles.json");
 const BODIES: &[(&str, &str)] = &[
@@ -46,6 +47,19 @@ struct DemoTechnology {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct DemoSource {
+    slug: String,
+    title: String,
+    authors: Vec<String>,
+    publisher: Option<String>,
+    url: Option<String>,
+    published_on: Option<String>,
+    kind: String,
+    note: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct DemoArticle {
     slug: String,
     title: String,
@@ -53,17 +67,38 @@ struct DemoArticle {
     body_file: String,
     tags: Vec<String>,
     technologies: Vec<String>,
+    sources: Vec<String>,
     published_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// What was loaded.
 pub struct Loaded {
+    pub sources: usize,
     pub technologies: usize,
     pub articles: usize,
 }
 
 /// Loads the demo content as `owner` (an admin), all published.
 pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded> {
+    let sources: Vec<DemoSource> = serde_json::from_str(SOURCES)?;
+    for s in &sources {
+        let input = SourceInput {
+            title: Some(Some(s.title.clone())),
+            slug: Some(Some(s.slug.clone())),
+            authors: Some(Some(s.authors.clone())),
+            publisher: Some(s.publisher.clone()),
+            url: Some(s.url.clone()),
+            published_on: Some(s.published_on.clone()),
+            kind: Some(Some(s.kind.clone())),
+            note: Some(Some(s.note.clone())),
+            status: Some(Some("published".into())),
+            version: None,
+        };
+        service
+            .create::<lectern_service::Source>(owner, input)
+            .await
+            .map_err(|e| format!("demo source {}: {e:?}", s.slug))?;
+    }
     let technologies: Vec<DemoTechnology> = serde_json::from_str(TECHNOLOGIES)?;
     let articles: Vec<DemoArticle> = serde_json::from_str(ARTICLES)?;
     // Relations are symmetric: link each technology to the related ones created before it,
@@ -123,6 +158,7 @@ pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded>
             body: Some(Some(body.to_owned())),
             tags: Some(Some(a.tags.clone())),
             technologies: Some(Some(a.technologies.clone())),
+            sources: Some(Some(a.sources.clone())),
             status: Some(Some("published".into())),
             published_at: Some(Some(a.published_at)),
             ..Default::default()
@@ -133,6 +169,7 @@ pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded>
             .map_err(|e| format!("demo article {}: {e:?}", a.slug))?;
     }
     Ok(Loaded {
+        sources: sources.len(),
         technologies: technologies.len(),
         articles: articles.len(),
     })

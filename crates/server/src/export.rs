@@ -1,6 +1,7 @@
 //! `lectern export`: the published content as files a static site generator builds from.
 //!
-//! `markdown` lays out `content/articles/<slug>.md` and `content/technologies/<slug>.md` with
+//! `markdown` lays out `content/articles/<slug>.md`, `content/technologies/<slug>.md` and
+//! `content/sources/<slug>.md` with
 //! YAML front matter (Hugo and Eleventy read it as is); `json` writes `articles/<slug>.json`,
 //! `technologies/<slug>.json` and `index.json`. Content streams page by page through the sync
 //! API, so memory stays flat whatever the size of the site. A full export is written beside
@@ -292,10 +293,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn file_of(format: Format, prefix: bool, kind: &str, slug: &str) -> PathBuf {
-    let folder = if kind == "article" {
-        "articles"
-    } else {
-        "technologies"
+    let folder = match kind {
+        "article" => "articles",
+        "source" => "sources",
+        _ => "technologies",
     };
     match format {
         Format::Markdown if prefix => Path::new("content").join(folder).join(format!("{slug}.md")),
@@ -380,11 +381,29 @@ pub fn markdown(kind: &str, item: &Value) -> String {
             "technologies",
             &names(&item["technologies"], "slug"),
         );
+        line(&mut out, "sources", &names(&item["sources"], "slug"));
         line(&mut out, "author", &item["author"]["display_name"]);
         line(&mut out, "cover_image", &item["cover_image_url"]);
         line(&mut out, "lectern_id", &item["id"]);
         out.push_str("---\n\n");
         out.push_str(item["body"].as_str().unwrap_or_default());
+    } else if kind == "source" {
+        line(&mut out, "title", &item["title"]);
+        line(&mut out, "slug", &item["slug"]);
+        line(&mut out, "kind", &item["kind"]);
+        line(&mut out, "date", &item["published_at"]);
+        line(&mut out, "lastmod", &item["updated_at"]);
+        line(&mut out, "authors", &item["authors"]);
+        line(&mut out, "publisher", &item["publisher"]);
+        line(&mut out, "url", &item["url"]);
+        line(&mut out, "published_on", &item["published_on"]);
+        line(&mut out, "lectern_id", &item["id"]);
+        out.push_str(
+            "---
+
+",
+        );
+        out.push_str(item["note"].as_str().unwrap_or_default());
     } else {
         line(&mut out, "title", &item["name"]);
         line(&mut out, "slug", &item["slug"]);

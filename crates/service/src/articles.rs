@@ -4,14 +4,14 @@
 use crate::content::{check_text_filter, view_meta, ContentType, ListQuery, NewRow, Writers};
 use crate::inputs::{ArticleChange, ArticleInput};
 use crate::search::SearchFields;
-use crate::views::{ArticleView, AuthorRef, TechnologyRef};
+use crate::views::{ArticleView, AuthorRef, SourceRef, TechnologyRef};
 use crate::{Caller, Error, Result, Service};
 use chrono::{DateTime, Utc};
 use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, Slug};
-use lectern_storage::entities::{articles as row, technologies};
+use lectern_storage::entities::{articles as row, sources, technologies};
 use lectern_storage::queries::articles::{self as q, ArticleFilter};
-use lectern_storage::queries::content::{find_by_slugs, Sort};
-use lectern_storage::queries::{users as uq, Visibility};
+use lectern_storage::queries::content::{find_by_slugs, Row as _, Sort, Table};
+use lectern_storage::queries::{sources as sq, users as uq, Visibility};
 use lectern_storage::{Conn, Tx};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -35,6 +35,7 @@ view_meta!(ArticleView);
 impl ContentType for Article {
     const KIND: Kind = Kind::Article;
     const WRITERS: Writers = Writers::Authors;
+    const SHAPE: i32 = 1;
     const SORTS: &'static [(&'static str, Sort)] = &[
         ("published_at", Sort::PublishedAt),
         ("created_at", Sort::CreatedAt),
@@ -156,6 +157,7 @@ impl ContentType for Article {
             version: 1,
             public_json: None,
             publish_at: None,
+            public_shape: 0,
         })
     }
 
@@ -202,6 +204,10 @@ impl ContentType for Article {
             let ids = resolve_technologies(tx, caller, slugs).await?;
             q::set_technologies(tx, id, &ids).await?;
         }
+        if let Some(slugs) = &change.sources {
+            let ids = resolve_sources(tx, caller, "sources", slugs).await?;
+            sq::set_for_article(tx, id, &ids).await?;
+        }
         Ok(vec![])
     }
 
@@ -238,19 +244,30 @@ impl ContentType for Article {
                     .push(TechnologyRef::from(&tech));
             }
         }
+        let mut sources: HashMap<Uuid, Vec<SourceRef>> = HashMap::new();
+        for source in sq::of_articles(conn, &ids).await? {
+            if all || source.status == ContentStatus::Published.as_str() {
+                sources
+                    .entry(source.owner)
+                    .or_default()
+                    .push(SourceRef::from(&source));
+            }
+        }
         Ok(rows
             .into_iter()
             .map(|r| {
                 let author = authors.get(&r.author_id).cloned();
                 let t = tags.remove(&r.id).unwrap_or_default();
                 let tech = techs.remove(&r.id).unwrap_or_default();
-                ArticleView::new(r, t, author, tech)
+                let src = sources.remove(&r.id).unwrap_or_default();
+                ArticleView::new(r, t, author, tech, src)
             })
             .collect())
     }
 
     fn trim(view: &mut ArticleView) {
         view.technologies.retain(|t| t.published);
+        view.sources.retain(|s| s.published);
     }
 
     fn search_fields(view: &ArticleView) -> SearchFields {
@@ -270,7 +287,8 @@ impl ContentType for Article {
         s: &serde_json::Value,
         _current: &row::Model,
     ) -> Result<ArticleInput> {
-        let wanted = existing_slugs(svc, &s["technologies"], None).await?;
+        let wanted = existing_slugs::<technologies::Entity>(svc, &s["technologies"], None).await?;
+        let cited = existing_slugs::<sources::Entity>(svc, &s["sources"], None).await?;
         let text = |k: &str| s[k].as_str().map(|v| Some(v.to_owned()));
         Ok(ArticleInput {
             title: text("title"),
@@ -289,6 +307,7 @@ impl ContentType for Article {
                     .unwrap_or_default(),
             )),
             technologies: Some(Some(wanted)),
+            sources: Some(Some(cited)),
             author_id: s["author"]["id"]
                 .as_str()
                 .and_then(|a| Uuid::parse_str(a).ok())
@@ -305,9 +324,9 @@ async fn existing_user(tx: &Tx, id: Uuid) -> Result<Uuid> {
     }
 }
 
-/// The slugs in a snapshot's list of technology links that still name a technology, except
+/// The slugs in a snapshot's list of links that still name an item of table `E`, except
 /// `except` (an item cannot be related to itself).
-pub(crate) async fn existing_slugs(
+pub(crate) async fn existing_slugs<E: Table>(
     svc: &Service,
     links: &serde_json::Value,
     except: Option<&str>,
@@ -320,10 +339,10 @@ pub(crate) async fn existing_slugs(
                 .collect()
         })
         .unwrap_or_default();
-    let existing: Vec<String> = find_by_slugs::<technologies::Entity, _>(svc.db().conn(), &wanted)
+    let existing: Vec<String> = find_by_slugs::<E, _>(svc.db().conn(), &wanted)
         .await?
-        .into_iter()
-        .map(|t| t.slug)
+        .iter()
+        .map(|t| t.slug().to_owned())
         .collect();
     Ok(wanted
         .into_iter()
@@ -346,6 +365,36 @@ async fn resolve_technologies(tx: &Tx, caller: &Caller, slugs: &[Slug]) -> Resul
             None => errors.push(FieldError::new(
                 format!("technologies[{i}]"),
                 format!("no technology has the slug '{slug}'"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ids)
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
+
+/// Resolves source slugs to ids the caller may cite; unknown ones are field errors at `field`.
+pub(crate) async fn resolve_sources(
+    tx: &Tx,
+    caller: &Caller,
+    field: &str,
+    slugs: &[Slug],
+) -> Result<Vec<Uuid>> {
+    let names: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
+    let found = find_by_slugs::<sources::Entity, _>(tx, &names).await?;
+    let all = caller.sees_unpublished_links();
+    let mut ids = Vec::with_capacity(slugs.len());
+    let mut errors = Vec::new();
+    for (i, slug) in slugs.iter().enumerate() {
+        match found.iter().find(|s| {
+            s.slug == slug.as_str() && (all || s.status == ContentStatus::Published.as_str())
+        }) {
+            Some(s) => ids.push(s.id),
+            None => errors.push(FieldError::new(
+                format!("{field}[{i}]"),
+                format!("no source has the slug '{slug}'"),
             )),
         }
     }

@@ -115,8 +115,15 @@ impl Service {
                 version: 1,
                 public_json: None,
                 publish_at: None,
+                public_shape: <Article as crate::ContentType>::SHAPE,
             };
-            let view = ArticleView::new(article.clone(), article_tags, Some(author.clone()), refs);
+            let view = ArticleView::new(
+                article.clone(),
+                article_tags,
+                Some(author.clone()),
+                refs,
+                vec![],
+            );
             article.public_json = public_json(&public_view::<Article>(&view));
             rows.push(article);
             views.push(view);

@@ -1,14 +1,19 @@
 //! Editorial jobs that run on their own: scheduled publication and the clean-up of old
 //! idempotency keys and change history.
 
-use crate::{Article, Result, Service, Technology};
+use crate::{with_type, Result, Service};
 use chrono::Utc;
+use lectern_domain::Kind;
 use lectern_storage::queries::editorial as eq;
 
 impl Service {
     /// Publishes what is due, for every content type.
     pub async fn publish_due(&self) -> Result<usize> {
-        Ok(self.publish_due_of::<Article>().await? + self.publish_due_of::<Technology>().await?)
+        let mut published = 0;
+        for kind in Kind::ALL {
+            published += with_type!(*kind, |T| self.publish_due_of::<T>().await?);
+        }
+        Ok(published)
     }
 
     /// Runs `publish_due` every `every` until the process ends.

@@ -3,8 +3,8 @@
 //! REST and GraphQL.
 
 use lectern_domain::{
-    Body, ContentStatus, FieldError, HttpUrl, Name, Slug, Summary, Tag, TechKind, Title,
-    TrendSignal, ValidationErrors, Year,
+    Body, ContentStatus, FieldError, HttpUrl, Name, Slug, SourceKind, Summary, Tag, TechKind,
+    Title, TrendSignal, ValidationErrors, Year,
 };
 use serde::{Deserialize, Deserializer};
 use uuid::Uuid;
@@ -61,6 +61,9 @@ pub struct ArticleInput {
     /// Slugs of the technologies the article covers.
     #[serde(default, deserialize_with = "present")]
     pub technologies: Patch<Vec<String>>,
+    /// Slugs of the sources the article is based on.
+    #[serde(default, deserialize_with = "present")]
+    pub sources: Patch<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
     pub author_id: Patch<Uuid>,
     #[serde(default, deserialize_with = "present")]
@@ -83,6 +86,7 @@ pub struct ArticleChange {
     pub cover_image_url: Option<Option<HttpUrl>>,
     pub tags: Option<Vec<Tag>>,
     pub technologies: Option<Vec<Slug>>,
+    pub sources: Option<Vec<Slug>>,
     pub author_id: Option<Uuid>,
     pub status: Option<ContentStatus>,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -148,6 +152,8 @@ impl ArticleInput {
             tags: not_null(&mut e, "tags", self.tags).and_then(|t| e.check(Tag::parse_list(&t))),
             technologies: not_null(&mut e, "technologies", self.technologies)
                 .and_then(|t| slugs("technologies", t, &mut e)),
+            sources: not_null(&mut e, "sources", self.sources)
+                .and_then(|t| slugs("sources", t, &mut e)),
             author_id: not_null(&mut e, "author_id", self.author_id),
             status: not_null(&mut e, "status", self.status)
                 .and_then(|s| e.check(ContentStatus::parse(&s))),
@@ -292,6 +298,106 @@ impl TechnologyInput {
             trend_signals,
             related: not_null(&mut e, "related_technologies", self.related_technologies)
                 .and_then(|r| slugs("related_technologies", r, &mut e)),
+            status: not_null(&mut e, "status", self.status)
+                .and_then(|s| e.check(ContentStatus::parse(&s))),
+            version: not_null(&mut e, "version", self.version),
+        };
+        e.into_result().map(|_| change)
+    }
+}
+
+/// A source as a client writes it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceInput {
+    #[serde(default, deserialize_with = "present")]
+    pub title: Patch<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub slug: Patch<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub authors: Patch<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub publisher: Patch<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub url: Patch<String>,
+    /// A date, `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "present")]
+    pub published_on: Patch<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub kind: Patch<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub note: Patch<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub status: Patch<String>,
+    #[serde(default, deserialize_with = "integer")]
+    pub version: Patch<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SourceChange {
+    pub title: Option<Title>,
+    pub slug: Option<Slug>,
+    pub authors: Option<Vec<String>>,
+    pub publisher: Option<Option<String>>,
+    pub url: Option<Option<HttpUrl>>,
+    pub published_on: Option<Option<chrono::NaiveDate>>,
+    pub kind: Option<SourceKind>,
+    pub note: Option<Summary>,
+    pub status: Option<ContentStatus>,
+    pub version: Option<i64>,
+}
+
+impl SourceInput {
+    pub fn parse(self, creating: bool) -> Result<SourceChange, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let title = not_null(&mut e, "title", self.title).and_then(|t| e.check(Title::parse(&t)));
+        if creating && title.is_none() && !e.0.iter().any(|f| f.field == "title") {
+            e.push(FieldError::new("title", "is required"));
+        }
+        let authors = not_null(&mut e, "authors", self.authors).and_then(|list| {
+            if list.len() > lectern_domain::limits::LIST_ITEMS_MAX {
+                e.push(FieldError::new("authors", "at most 50 items"));
+                return None;
+            }
+            let parsed: Vec<Option<String>> = list
+                .iter()
+                .enumerate()
+                .map(|(i, a)| short_text(&format!("authors[{i}]"), a, &mut e))
+                .collect();
+            parsed.into_iter().collect()
+        });
+        let published_on = match self.published_on {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(d)) => match chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+                Ok(date) => Some(Some(date)),
+                Err(_) => {
+                    e.push(FieldError::new(
+                        "published_on",
+                        "must be a date, YYYY-MM-DD",
+                    ));
+                    None
+                }
+            },
+        };
+        let change = SourceChange {
+            title,
+            slug: not_null(&mut e, "slug", self.slug).and_then(|s| e.check(Slug::parse(&s))),
+            authors,
+            publisher: match self.publisher {
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(p)) => short_text("publisher", &p, &mut e).map(Some),
+            },
+            url: match self.url {
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(u)) => e.check(HttpUrl::parse("url", &u)).map(Some),
+            },
+            published_on,
+            kind: not_null(&mut e, "kind", self.kind).and_then(|k| e.check(SourceKind::parse(&k))),
+            note: not_null(&mut e, "note", self.note)
+                .and_then(|n| e.check(Summary::parse(&n).map_err(|x| x.at("note")))),
             status: not_null(&mut e, "status", self.status)
                 .and_then(|s| e.check(ContentStatus::parse(&s))),
             version: not_null(&mut e, "version", self.version),

@@ -19,6 +19,7 @@ pub mod paging;
 pub mod passwords;
 mod record;
 pub mod search;
+mod sources;
 pub mod sync;
 mod technologies;
 mod users;
@@ -37,6 +38,7 @@ pub use error::{Error, Result};
 pub use lectern_domain::Kind;
 pub use lectern_storage::queries::Visibility;
 pub use lectern_storage::{Backend, Db, DbOptions};
+pub use sources::{Source, SourceParams, SourceQuery};
 pub use technologies::{Technology, TechnologyParams, TechnologyQuery};
 pub use users::{NewUser, ProfileInput, UserChangeInput, UserCreateInput};
 

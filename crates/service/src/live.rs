@@ -3,7 +3,7 @@
 //! before the change, and nothing at all about content they could never see.
 
 use crate::content::{ContentType, ViewMeta};
-use crate::views::{ArticleView, TechnologyView};
+use crate::views::{ArticleView, SourceView, TechnologyView};
 use crate::{with_type, Caller, Error, FeedEvent, Result, Service, Visibility};
 use lectern_domain::Kind;
 
@@ -12,6 +12,7 @@ use lectern_domain::Kind;
 pub enum LiveItem {
     Article(ArticleView),
     Technology(TechnologyView),
+    Source(SourceView),
 }
 
 /// A change as one caller may see it: `item` is None when the item left their view
@@ -35,6 +36,12 @@ pub(crate) fn could_see(caller: &Caller, kind: &str, before: Option<bool>) -> bo
 impl From<ArticleView> for LiveItem {
     fn from(v: ArticleView) -> Self {
         LiveItem::Article(v)
+    }
+}
+
+impl From<SourceView> for LiveItem {
+    fn from(v: SourceView) -> Self {
+        LiveItem::Source(v)
     }
 }
 

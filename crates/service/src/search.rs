@@ -15,8 +15,8 @@ use uuid::Uuid;
 pub const MAX_QUERY_CHARS: usize = 200;
 const MAX_TERMS: usize = 12;
 const INDEX_VERSION_SETTING: &str = "search.index_version";
-// 2: documents leave out related technologies that are not published.
-const INDEX_VERSION: &str = "2";
+// 2: documents leave out related technologies that are not published. 3: sources.
+const INDEX_VERSION: &str = "3";
 
 /// One match.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

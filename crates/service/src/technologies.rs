@@ -5,11 +5,14 @@ use crate::articles::existing_slugs;
 use crate::content::{view_meta, ContentType, Dependents, ListQuery, NewRow, Writers};
 use crate::inputs::{TechnologyChange, TechnologyInput};
 use crate::search::SearchFields;
-use crate::views::{TechnologyRef, TechnologyView};
+use crate::views::{SourceRef, StoredSignal, TechnologyRef, TechnologyView, TrendSignalView};
 use crate::{Caller, Error, Result, Service};
-use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, Slug, TechKind};
-use lectern_storage::entities::technologies as row;
+use lectern_domain::{
+    render_markdown, ContentStatus, FieldError, Kind, Slug, TechKind, TrendSignal,
+};
+use lectern_storage::entities::{sources, technologies as row};
 use lectern_storage::queries::content::{find_by_slugs, Sort};
+use lectern_storage::queries::sources as sq;
 use lectern_storage::queries::technologies::{self as q, TechnologyFilter};
 use lectern_storage::{Conn, Tx};
 use std::collections::HashMap;
@@ -31,6 +34,7 @@ view_meta!(TechnologyView);
 impl ContentType for Technology {
     const KIND: Kind = Kind::Technology;
     const WRITERS: Writers = Writers::Editors;
+    const SHAPE: i32 = 1;
     const SORTS: &'static [(&'static str, Sort)] = &[
         ("name", Sort::Label),
         ("published_at", Sort::PublishedAt),
@@ -79,7 +83,7 @@ impl ContentType for Technology {
 
     async fn new_row(
         _svc: &Service,
-        _tx: &Tx,
+        tx: &Tx,
         _caller: &Caller,
         change: &TechnologyChange,
         new: NewRow,
@@ -108,19 +112,19 @@ impl ContentType for Technology {
             version: 1,
             public_json: None,
             publish_at: None,
+            public_shape: 0,
         };
-        set_fields(&mut t, change);
+        set_fields(tx, &mut t, change).await?;
         Ok(t)
     }
 
     async fn apply(
         _svc: &Service,
-        _tx: &Tx,
+        tx: &Tx,
         t: &mut row::Model,
         change: &TechnologyChange,
     ) -> Result<()> {
-        set_fields(t, change);
-        Ok(())
+        set_fields(tx, t, change).await
     }
 
     async fn relate(
@@ -130,6 +134,10 @@ impl ContentType for Technology {
         id: Uuid,
         change: &TechnologyChange,
     ) -> Result<Vec<Uuid>> {
+        if let Some(signals) = &change.trend_signals {
+            let (_, cited) = stored_signals(tx, signals).await?;
+            sq::set_for_technology(tx, id, &cited).await?;
+        }
         let Some(slugs) = &change.related else {
             return Ok(vec![]);
         };
@@ -169,17 +177,38 @@ impl ContentType for Technology {
                     .push(TechnologyRef::from(&tech));
             }
         }
+        let cited: HashMap<Uuid, SourceRef> = sq::of_technologies(conn, &ids)
+            .await?
+            .iter()
+            .filter(|s| all || s.status == ContentStatus::Published.as_str())
+            .map(|s| (s.id, SourceRef::from(s)))
+            .collect();
         Ok(rows
             .into_iter()
             .map(|r| {
                 let rel = related.remove(&r.id).unwrap_or_default();
-                TechnologyView::new(r, rel)
+                let stored: Vec<StoredSignal> =
+                    serde_json::from_value(r.trend_signals.clone()).unwrap_or_default();
+                let signals = stored
+                    .into_iter()
+                    .map(|s| TrendSignalView {
+                        source: s.source_id.and_then(|id| cited.get(&id).cloned()),
+                        metric: s.metric,
+                        value: s.value,
+                        unit: s.unit,
+                        period: s.period,
+                    })
+                    .collect();
+                TechnologyView::new(r, rel, signals)
             })
             .collect())
     }
 
     fn trim(view: &mut TechnologyView) {
         view.related_technologies.retain(|t| t.published);
+        for signal in &mut view.trend_signals {
+            signal.source = signal.source.take().filter(|s| s.published);
+        }
     }
 
     fn search_fields(view: &TechnologyView) -> SearchFields {
@@ -207,7 +236,24 @@ impl ContentType for Technology {
         s: &serde_json::Value,
         current: &row::Model,
     ) -> Result<TechnologyInput> {
-        let related = existing_slugs(svc, &s["related_technologies"], Some(&current.slug)).await?;
+        let related =
+            existing_slugs::<row::Entity>(svc, &s["related_technologies"], Some(&current.slug))
+                .await?;
+        // A figure names its source by slug; one whose source is gone is left out.
+        let signals: Vec<TrendSignal> = s["trend_signals"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| {
+                Some(TrendSignal {
+                    metric: f["metric"].as_str()?.to_owned(),
+                    value: f["value"].as_f64()?,
+                    unit: f["unit"].as_str()?.to_owned(),
+                    period: f["period"].as_str()?.to_owned(),
+                    source: f["source"]["slug"].as_str()?.to_owned(),
+                })
+            })
+            .collect();
         let text = |k: &str| s[k].as_str().map(|v| Some(v.to_owned()));
         let nullable = |k: &str| Some(s[k].as_str().map(str::to_owned));
         Ok(TechnologyInput {
@@ -221,7 +267,7 @@ impl ContentType for Technology {
             steward: nullable("steward"),
             primary_language: nullable("primary_language"),
             notable_users: Some(serde_json::from_value(s["notable_users"].clone()).ok()),
-            trend_signals: Some(serde_json::from_value(s["trend_signals"].clone()).ok()),
+            trend_signals: Some(Some(signals)),
             related_technologies: Some(Some(related)),
             ..Default::default()
         })
@@ -254,7 +300,7 @@ fn shown_in_links(t: &row::Model) -> (&str, &str, &str, &str) {
     (&t.slug, &t.name, &t.kind, &t.status)
 }
 
-fn set_fields(t: &mut row::Model, change: &TechnologyChange) {
+async fn set_fields(tx: &Tx, t: &mut row::Model, change: &TechnologyChange) -> Result<()> {
     if let Some(name) = &change.name {
         t.name = name.as_str().to_owned();
     }
@@ -284,10 +330,45 @@ fn set_fields(t: &mut row::Model, change: &TechnologyChange) {
         t.notable_users = serde_json::json!(users);
     }
     if let Some(signals) = &change.trend_signals {
-        t.trend_signals = serde_json::to_value(signals).unwrap_or_else(|_| serde_json::json!([]));
+        t.trend_signals = stored_signals(tx, signals).await?.0;
     }
+    Ok(())
 }
 
+/// Figures as stored, each naming its source by id, and the sources they cite. Technology
+/// writers are editors, so a figure may cite a draft source (readers see it once published).
+async fn stored_signals(
+    tx: &Tx,
+    signals: &[TrendSignal],
+) -> Result<(serde_json::Value, Vec<Uuid>)> {
+    let slugs: Vec<String> = signals.iter().map(|s| s.source.clone()).collect();
+    let found = find_by_slugs::<sources::Entity, _>(tx, &slugs).await?;
+    let mut stored = Vec::with_capacity(signals.len());
+    let mut errors = Vec::new();
+    for (i, s) in signals.iter().enumerate() {
+        match found.iter().find(|f| f.slug == s.source) {
+            Some(source) => stored.push(StoredSignal {
+                metric: s.metric.clone(),
+                value: s.value,
+                unit: s.unit.clone(),
+                period: s.period.clone(),
+                source_id: Some(source.id),
+            }),
+            None => errors.push(FieldError::new(
+                format!("trend_signals[{i}].source"),
+                format!("no source has the slug '{}'", s.source),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let mut cited: Vec<Uuid> = stored.iter().filter_map(|s| s.source_id).collect();
+    cited.sort_unstable();
+    cited.dedup();
+    let json = serde_json::to_value(stored).unwrap_or_else(|_| serde_json::json!([]));
+    Ok((json, cited))
+}
 async fn resolve_related(tx: &Tx, slugs: &[Slug], me: Uuid) -> Result<Vec<Uuid>> {
     let names: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
     let found = find_by_slugs::<row::Entity, _>(tx, &names).await?;

@@ -2,8 +2,7 @@
 //! hold only what the caller may see.
 
 use chrono::{DateTime, Utc};
-use lectern_domain::TrendSignal;
-use lectern_storage::entities::{articles, technologies, users};
+use lectern_storage::entities::{articles, sources, technologies, users};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -63,11 +62,59 @@ impl From<&technologies::Model> for TechnologyRef {
     }
 }
 
+/// A link to a source from an article or a trend figure.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023", "title": "Top Back-End Development Trends for 2023"})))]
+pub struct SourceRef {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    /// Kept out of responses; lets a view built for an editor be trimmed for other callers.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub published: bool,
+}
+
+impl From<&lectern_storage::queries::sources::SourceRefRow> for SourceRef {
+    fn from(s: &lectern_storage::queries::sources::SourceRefRow) -> Self {
+        Self {
+            id: s.id,
+            slug: s.slug.clone(),
+            title: s.title.clone(),
+            published: s.status == "published",
+        }
+    }
+}
+
+/// A dated figure about a technology, with the source that gave it (null when the caller may
+/// not read that source).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = TrendSignal)]
+pub struct TrendSignalView {
+    /// What was measured.
+    pub metric: String,
+    pub value: f64,
+    pub unit: String,
+    pub period: String,
+    pub source: Option<SourceRef>,
+}
+
+/// A trend figure as stored with its technology: the source by id.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+pub struct StoredSignal {
+    pub metric: String,
+    pub value: f64,
+    pub unit: String,
+    pub period: String,
+    pub source_id: Option<Uuid>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "why-elixir-keeps-growing", "title": "Why Elixir keeps growing",
     "summary": "Fault tolerance without the pain.", "body": "## Why\n\nThe BEAM.", "body_html": "<h2>Why</h2>\n<p>The BEAM.</p>\n",
     "cover_image_url": null, "tags": ["elixir"], "author": {"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"},
     "technologies": [{"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "elixir", "name": "Elixir", "kind": "language"}],
+    "sources": [{"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023", "title": "Top Back-End Development Trends for 2023"}],
     "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 3})))]
 pub struct ArticleView {
     pub id: Uuid,
@@ -80,6 +127,8 @@ pub struct ArticleView {
     pub tags: Vec<String>,
     pub author: Option<AuthorRef>,
     pub technologies: Vec<TechnologyRef>,
+    /// The sources the article is based on.
+    pub sources: Vec<SourceRef>,
     pub status: String,
     pub published_at: Option<DateTime<Utc>>,
     /// When a scheduled publication will happen; null when none is scheduled.
@@ -95,6 +144,7 @@ impl ArticleView {
         tags: Vec<String>,
         author: Option<AuthorRef>,
         technologies: Vec<TechnologyRef>,
+        sources: Vec<SourceRef>,
     ) -> Self {
         Self {
             id: row.id,
@@ -107,6 +157,7 @@ impl ArticleView {
             tags,
             author,
             technologies,
+            sources,
             status: row.status,
             published_at: row.published_at,
             publish_at: row.publish_at,
@@ -124,7 +175,7 @@ impl ArticleView {
     "first_released": 2005, "steward": "Django Software Foundation", "primary_language": "Python",
     "notable_users": ["Instagram", "Mozilla", "Pinterest"],
     "trend_signals": [{"metric": "growth in employer skill assessments (HackerRank)", "value": 126.12, "unit": "percent", "period": "2021",
-        "source": "Daichi Toyoda, \"Top Back-End Development Trends for 2023\" (2023-07-11)"}],
+        "source": {"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023", "title": "Top Back-End Development Trends for 2023"}}],
     "related_technologies": [{"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "python", "name": "Python", "kind": "language"}],
     "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1})))]
 pub struct TechnologyView {
@@ -140,8 +191,7 @@ pub struct TechnologyView {
     pub steward: Option<String>,
     pub primary_language: Option<String>,
     pub notable_users: Vec<String>,
-    #[schema(value_type = Vec<TrendSignalDoc>)]
-    pub trend_signals: Vec<TrendSignal>,
+    pub trend_signals: Vec<TrendSignalView>,
     pub related_technologies: Vec<TechnologyRef>,
     pub status: String,
     pub published_at: Option<DateTime<Utc>>,
@@ -153,10 +203,14 @@ pub struct TechnologyView {
 }
 
 impl TechnologyView {
-    pub fn new(row: technologies::Model, related: Vec<TechnologyRef>) -> Self {
+    pub fn new(
+        row: technologies::Model,
+        related: Vec<TechnologyRef>,
+        trend_signals: Vec<TrendSignalView>,
+    ) -> Self {
         Self {
             notable_users: serde_json::from_value(row.notable_users).unwrap_or_default(),
-            trend_signals: serde_json::from_value(row.trend_signals).unwrap_or_default(),
+            trend_signals,
             id: row.id,
             slug: row.slug,
             name: row.name,
@@ -214,26 +268,50 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-/// A dated figure about a technology, with where it comes from.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = TrendSignal)]
-#[allow(dead_code)]
-pub struct TrendSignalDoc {
-    /// What was measured.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"\S",
-        examples("growth in employer skill assessments (HackerRank)")
-    )]
-    pub metric: String,
-    #[schema(examples(126.12))]
-    pub value: f64,
-    #[schema(min_length = 1, max_length = 50, pattern = r"\S", examples("percent"))]
-    pub unit: String,
-    #[schema(min_length = 1, max_length = 50, pattern = r"\S", examples("2021"))]
-    pub period: String,
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
-    pub source: String,
+/// A source: a publication that figures and articles draw on.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023",
+    "title": "Top Back-End Development Trends for 2023", "authors": ["Daichi Toyoda"], "publisher": null, "url": null,
+    "published_on": "2023-07-11", "kind": "article", "note": "", "status": "published", "published_at": "2026-11-20T09:00:00Z",
+    "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1})))]
+pub struct SourceView {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub authors: Vec<String>,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    /// When the publication appeared (a date).
+    pub published_on: Option<chrono::NaiveDate>,
+    pub kind: String,
+    pub note: String,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    /// When a scheduled publication will happen; null when none is scheduled.
+    pub publish_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl From<sources::Model> for SourceView {
+    fn from(row: sources::Model) -> Self {
+        Self {
+            authors: serde_json::from_value(row.authors).unwrap_or_default(),
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            publisher: row.publisher,
+            url: row.url,
+            published_on: row.published_on,
+            kind: row.kind,
+            note: row.note,
+            status: row.status,
+            published_at: row.published_at,
+            publish_at: row.publish_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        }
+    }
 }

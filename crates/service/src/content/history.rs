@@ -171,10 +171,13 @@ impl Service {
         let conn = self.db().conn();
         let technologies =
             find_many::<lectern_storage::entities::technologies::Entity, _>(conn, ids).await?;
+        let sources = find_many::<lectern_storage::entities::sources::Entity, _>(conn, ids).await?;
+        let technologies = technologies.iter().map(|r| (r.id(), r.status()));
+        let sources = sources.iter().map(|r| (r.id(), r.status()));
         Ok(technologies
-            .iter()
-            .filter(|r| r.status() == "published")
-            .map(|r| r.id())
+            .chain(sources)
+            .filter(|(_, status)| *status == "published")
+            .map(|(id, _)| id)
             .collect())
     }
 }

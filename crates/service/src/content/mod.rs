@@ -92,6 +92,9 @@ pub struct Dependents {
 pub trait ContentType: Sized + Send + Sync + 'static {
     const KIND: Kind;
     const WRITERS: Writers;
+    /// The shape of the stored public view: raised when a release changes the view, so that
+    /// rows stored in an older shape are rebuilt and never served.
+    const SHAPE: i32;
     /// The sorts a list accepts, by name, and the default one.
     const SORTS: &'static [(&'static str, Sort)];
     const DEFAULT_SORT: &'static str;
@@ -406,12 +409,16 @@ pub(crate) async fn free_slug<T: ContentType, C: Conn>(
 macro_rules! with_type {
     ($kind:expr, |$T:ident| $body:expr) => {
         match $kind {
-            lectern_domain::Kind::Article => {
+            $crate::Kind::Article => {
                 type $T = $crate::Article;
                 $body
             }
-            lectern_domain::Kind::Technology => {
+            $crate::Kind::Technology => {
                 type $T = $crate::Technology;
+                $body
+            }
+            $crate::Kind::Source => {
+                type $T = $crate::Source;
                 $body
             }
         }

@@ -65,7 +65,7 @@ impl Service {
     ) -> Result<()> {
         let public = public_view::<T>(view);
         let json = public_json(&public);
-        q::set_public_json::<T::Table, _>(conn, view.id(), json).await?;
+        q::set_public_json::<T::Table, _>(conn, view.id(), json, T::SHAPE).await?;
         let doc = crate::search::document::<T>(&public);
         Ok(lectern_storage::queries::search::upsert(conn, self.db().backend(), doc).await?)
     }
@@ -114,7 +114,7 @@ impl Service {
         let Some(row) = q::public_one::<T::Table, _>(conn, id, slug.as_deref()).await? else {
             return Err(self.moved_or_not_found::<T>(&Caller::Anonymous, key).await);
         };
-        let json = match row.public_json {
+        let json = match row.current(T::SHAPE) {
             Some(json) => json,
             None => to_json(&self.get::<T>(&Caller::Anonymous, key).await?)?,
         };
@@ -161,10 +161,11 @@ impl Service {
         });
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            match row.public_json {
+            let id = row.id;
+            match row.current(T::SHAPE) {
                 Some(json) => items.push(json),
                 None => {
-                    let item = self.public_item_uncached::<T>(&row.id.to_string()).await?;
+                    let item = self.public_item_uncached::<T>(&id.to_string()).await?;
                     items.push(item.json.to_string());
                 }
             }
@@ -173,5 +174,36 @@ impl Service {
             items_json: Arc::from(items.join(",").as_str()),
             next_cursor: next_cursor.map(|c| Arc::from(c.as_str())),
         })
+    }
+}
+
+impl Service {
+    /// Rewrites, 200 to a transaction, the stored public JSON of items stored in an older view
+    /// shape (after an upgrade). Reads never serve an old shape meanwhile: they build the view.
+    pub async fn rebuild_stale_views(&self) -> Result<u64> {
+        let mut rebuilt = 0;
+        for kind in lectern_domain::Kind::ALL {
+            rebuilt += crate::with_type!(*kind, |T| self.rebuild_stale::<T>().await?);
+        }
+        Ok(rebuilt)
+    }
+
+    async fn rebuild_stale<T: ContentType>(&self) -> Result<u64> {
+        let mut rebuilt = 0;
+        let mut after = None;
+        loop {
+            let conn = self.db().conn();
+            let ids = q::stale_ids::<T::Table, _>(conn, T::SHAPE, after, 200).await?;
+            let Some(last) = ids.last().copied() else {
+                return Ok(rebuilt);
+            };
+            after = Some(last);
+            let tx = self.db().begin().await?;
+            self.refresh_public::<T, _>(&tx, &ids).await?;
+            tx.commit()
+                .await
+                .map_err(lectern_storage::StorageError::from)?;
+            rebuilt += ids.len() as u64;
+        }
     }
 }

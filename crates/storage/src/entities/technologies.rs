@@ -26,6 +26,8 @@ pub struct Model {
     pub public_json: Option<String>,
     /// When a scheduled publication is due.
     pub publish_at: Option<DateTimeUtc>,
+    /// The view shape `public_json` was written in; an older one is rebuilt, never served.
+    pub public_shape: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

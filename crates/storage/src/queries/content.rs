@@ -28,6 +28,8 @@ pub enum Col {
     CreatedAt,
     UpdatedAt,
     PublicJson,
+    /// The view shape the public JSON was written in.
+    PublicShape,
     PublishAt,
 }
 
@@ -115,6 +117,7 @@ macro_rules! content_table {
                     Col::CreatedAt => Column::CreatedAt,
                     Col::UpdatedAt => Column::UpdatedAt,
                     Col::PublicJson => Column::PublicJson,
+                    Col::PublicShape => Column::PublicShape,
                     Col::PublishAt => Column::PublishAt,
                 }
             }
@@ -314,6 +317,14 @@ pub struct PublicRow {
     pub updated_at: DateTime<Utc>,
     pub version: i64,
     pub public_json: Option<String>,
+    pub public_shape: i32,
+}
+
+impl PublicRow {
+    /// The stored JSON, if it was written in the current shape.
+    pub fn current(self, shape: i32) -> Option<String> {
+        self.public_json.filter(|_| self.public_shape == shape)
+    }
 }
 
 fn public_columns<E: Table>(query: sea_orm::Select<E>) -> sea_orm::Select<E> {
@@ -326,6 +337,7 @@ fn public_columns<E: Table>(query: sea_orm::Select<E>) -> sea_orm::Select<E> {
         .column_as(E::col(Col::UpdatedAt), "updated_at")
         .column_as(E::col(Col::Version), "version")
         .column_as(E::col(Col::PublicJson), "public_json")
+        .column_as(E::col(Col::PublicShape), "public_shape")
 }
 
 /// A page of published items as precomputed JSON: one statement, no relation loading.
@@ -359,13 +371,16 @@ pub async fn public_one<E: Table, C: ConnectionTrait>(
     Ok(query.into_model::<PublicRow>().one(conn).await?)
 }
 
+/// Stores what published-only readers get of an item, in view shape `shape`.
 pub async fn set_public_json<E: Table, C: ConnectionTrait>(
     conn: &C,
     id: Uuid,
     json: Option<String>,
+    shape: i32,
 ) -> Result<()> {
     E::update_many()
         .col_expr(E::col(Col::PublicJson), Expr::value(json))
+        .col_expr(E::col(Col::PublicShape), Expr::value(shape))
         .filter(E::col(Col::Id).eq(id))
         .exec(conn)
         .await?;
@@ -476,6 +491,28 @@ pub async fn ids_after<E: Table, C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<Uuid>> {
     let mut query = E::find().select_only().column(E::col(Col::Id));
+    if let Some(after) = after {
+        query = query.filter(E::col(Col::Id).gt(after));
+    }
+    Ok(query
+        .order_by_asc(E::col(Col::Id))
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Ids, in id order after `after`, of items whose public JSON is in another shape than `shape`.
+pub async fn stale_ids<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    shape: i32,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Uuid>> {
+    let mut query = E::find()
+        .select_only()
+        .column(E::col(Col::Id))
+        .filter(E::col(Col::PublicShape).ne(shape));
     if let Some(after) = after {
         query = query.filter(E::col(Col::Id).gt(after));
     }

@@ -9,6 +9,7 @@ pub mod keyset;
 mod public_sql;
 pub mod search;
 pub mod settings;
+pub mod sources;
 pub mod technologies;
 pub mod users;
 pub mod webhooks;

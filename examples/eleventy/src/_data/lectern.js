@@ -1,4 +1,4 @@
-// Pulls every published article and technology profile from a running Lectern through the
+// Pulls every published article, technology profile and source from a running Lectern through the
 // delta sync API, with a read-only API token:
 //
 //   LECTERN_URL=http://127.0.0.1:8080 LECTERN_TOKEN=lct_... npx eleventy
@@ -12,6 +12,7 @@ export default async function () {
     : {};
   const articles = [];
   const technologies = [];
+  const sources = [];
   let token = null;
   for (;;) {
     const url = new URL("/api/v1/sync", base);
@@ -24,12 +25,14 @@ export default async function () {
     const page = await response.json();
     for (const entry of page.items) {
       if (entry.op !== "upsert") continue;
-      (entry.type === "article" ? articles : technologies).push(entry.item);
+      const lists = { article: articles, technology: technologies, source: sources };
+      lists[entry.type]?.push(entry.item);
     }
     token = page.next_sync_token;
     if (!page.has_more) break;
   }
   articles.sort((a, b) => (b.published_at || "").localeCompare(a.published_at || ""));
   technologies.sort((a, b) => a.name.localeCompare(b.name));
-  return { articles, technologies, syncToken: token };
+  sources.sort((a, b) => a.title.localeCompare(b.title));
+  return { articles, technologies, sources, syncToken: token };
 }

@@ -1,0 +1,227 @@
+//! Sources: the declaration of the source type, the publications that trend figures and
+//! articles draw on. Editors, admins and write tokens change them; a source still cited
+//! cannot be deleted.
+
+use crate::content::{view_meta, ContentType, Dependents, ListQuery, NewRow, Writers};
+use crate::inputs::{SourceChange, SourceInput};
+use crate::search::SearchFields;
+use crate::views::SourceView;
+use crate::{Caller, Error, Result, Service};
+use lectern_domain::{ContentStatus, Kind, Slug, SourceKind};
+use lectern_storage::entities::sources as row;
+use lectern_storage::queries::content::Sort;
+use lectern_storage::queries::sources::{self as q, SourceFilter};
+use lectern_storage::{Conn, Tx};
+use uuid::Uuid;
+
+/// The source type.
+pub struct Source;
+
+/// The list parameters only sources have.
+#[derive(Debug, Clone, Default)]
+pub struct SourceParams {
+    pub kind: Option<String>,
+}
+
+pub type SourceQuery = ListQuery<SourceParams>;
+
+view_meta!(SourceView);
+
+impl ContentType for Source {
+    const KIND: Kind = Kind::Source;
+    const WRITERS: Writers = Writers::Editors;
+    const SHAPE: i32 = 1;
+    const SORTS: &'static [(&'static str, Sort)] = &[
+        ("title", Sort::Label),
+        ("published_at", Sort::PublishedAt),
+        ("created_at", Sort::CreatedAt),
+        ("updated_at", Sort::UpdatedAt),
+    ];
+    const DEFAULT_SORT: &'static str = "title";
+    const LABEL_FIELD: &'static str = "title";
+    type Table = row::Entity;
+    type Row = row::Model;
+    type Filter = SourceFilter;
+    type View = SourceView;
+    type Input = SourceInput;
+    type Change = SourceChange;
+    type Params = SourceParams;
+
+    fn parse(input: SourceInput, creating: bool) -> Result<SourceChange> {
+        Ok(input.parse(creating)?)
+    }
+    fn change_version(c: &SourceChange) -> Option<i64> {
+        c.version
+    }
+    fn change_slug(c: &SourceChange) -> Option<&Slug> {
+        c.slug.as_ref()
+    }
+    fn change_label(c: &SourceChange) -> Option<&str> {
+        c.title.as_ref().map(|t| t.as_str())
+    }
+    fn change_status(c: &SourceChange) -> Option<ContentStatus> {
+        c.status
+    }
+
+    fn filter(_caller: &Caller, p: &SourceParams) -> Result<SourceFilter> {
+        let kind = match p.kind.as_deref() {
+            None => None,
+            Some(k) => Some(
+                SourceKind::parse(k)
+                    .map_err(|e| Error::bad_request("invalid_parameter", e.to_string()))?
+                    .as_str()
+                    .to_owned(),
+            ),
+        };
+        Ok(SourceFilter { kind })
+    }
+
+    async fn new_row(
+        _svc: &Service,
+        _tx: &Tx,
+        _caller: &Caller,
+        change: &SourceChange,
+        new: NewRow,
+    ) -> Result<row::Model> {
+        let mut s = row::Model {
+            id: new.id,
+            slug: new.slug.into_inner(),
+            title: String::new(),
+            authors: serde_json::json!([]),
+            publisher: None,
+            url: None,
+            published_on: None,
+            kind: SourceKind::Article.as_str().to_owned(),
+            note: String::new(),
+            status: new.status.as_str().to_owned(),
+            published_at: new.published_at,
+            publish_at: None,
+            created_at: new.at,
+            updated_at: new.at,
+            version: 1,
+            public_json: None,
+            public_shape: 0,
+        };
+        set_fields(&mut s, change);
+        Ok(s)
+    }
+
+    async fn apply(
+        _svc: &Service,
+        _tx: &Tx,
+        s: &mut row::Model,
+        change: &SourceChange,
+    ) -> Result<()> {
+        set_fields(s, change);
+        Ok(())
+    }
+
+    async fn relate(
+        _svc: &Service,
+        _tx: &Tx,
+        _caller: &Caller,
+        _id: Uuid,
+        _change: &SourceChange,
+    ) -> Result<Vec<Uuid>> {
+        Ok(vec![])
+    }
+
+    async fn views<C: Conn>(
+        _svc: &Service,
+        _conn: &C,
+        _caller: &Caller,
+        rows: Vec<row::Model>,
+    ) -> Result<Vec<SourceView>> {
+        Ok(rows.into_iter().map(SourceView::from).collect())
+    }
+
+    fn trim(_view: &mut SourceView) {}
+
+    fn search_fields(view: &SourceView) -> SearchFields {
+        let mut body = view.authors.join(", ");
+        if let Some(publisher) = &view.publisher {
+            body.push(' ');
+            body.push_str(publisher);
+        }
+        SearchFields {
+            title: view.title.clone(),
+            summary: view.note.clone(),
+            body,
+            tags: vec![view.kind.clone()],
+            author_id: None,
+        }
+    }
+
+    async fn restore_input(
+        _svc: &Service,
+        s: &serde_json::Value,
+        _current: &row::Model,
+    ) -> Result<SourceInput> {
+        let text = |k: &str| s[k].as_str().map(|v| Some(v.to_owned()));
+        let nullable = |k: &str| Some(s[k].as_str().map(str::to_owned));
+        Ok(SourceInput {
+            title: text("title"),
+            slug: text("slug"),
+            authors: Some(serde_json::from_value(s["authors"].clone()).ok()),
+            publisher: nullable("publisher"),
+            url: nullable("url"),
+            published_on: nullable("published_on"),
+            kind: text("kind"),
+            note: text("note"),
+            ..Default::default()
+        })
+    }
+
+    /// Articles and trend figures show a source's slug, title and status; a source they
+    /// still cite cannot go.
+    async fn dependents(
+        tx: &Tx,
+        before: &row::Model,
+        after: Option<&row::Model>,
+    ) -> Result<Dependents> {
+        let shown = |s: &row::Model| (s.slug.clone(), s.title.clone(), s.status.clone());
+        if after.is_some_and(|a| shown(a) == shown(before)) {
+            return Ok(Dependents::default());
+        }
+        let (articles, technologies) = q::citing(tx, before.id).await?;
+        if after.is_none() && !(articles.is_empty() && technologies.is_empty()) {
+            return Err(Error::Conflict {
+                code: "source_in_use",
+                message: format!(
+                    "the source is cited by {} article(s) and the trend figures of {} technology profile(s); remove those citations first",
+                    articles.len(),
+                    technologies.len()
+                ),
+            });
+        }
+        Ok(Dependents {
+            articles,
+            technologies,
+            sources: vec![],
+        })
+    }
+}
+
+fn set_fields(s: &mut row::Model, change: &SourceChange) {
+    if let Some(title) = &change.title {
+        s.title = title.as_str().to_owned();
+    }
+    if let Some(authors) = &change.authors {
+        s.authors = serde_json::json!(authors);
+    }
+    if let Some(publisher) = &change.publisher {
+        s.publisher = publisher.clone();
+    }
+    if let Some(url) = &change.url {
+        s.url = url.clone().map(String::from);
+    }
+    if let Some(date) = change.published_on {
+        s.published_on = date;
+    }
+    if let Some(kind) = change.kind {
+        s.kind = kind.as_str().to_owned();
+    }
+    if let Some(note) = &change.note {
+        s.note = note.as_str().to_owned();
+    }
+}
