@@ -141,7 +141,7 @@ async fn slugs_are_derived_and_unique() {
         )
         .await;
     match taken {
-        Err(e @ Error::Conflict { .. }) => assert_eq!(e.code(), "slug_taken"),
+        Err(e @ Error::Conflict { .. }) => assert_eq!(e.code().as_str(), "slug_taken"),
         other => panic!("{other:?}"),
     }
 }

@@ -20,7 +20,7 @@ pub fn to_gql(error: Error) -> async_graphql::Error {
         other => other.to_string(),
     };
     async_graphql::Error::new(message).extend_with(|_, ext| {
-        ext.set("code", error.code());
+        ext.set("code", error.code().as_str());
         match &error {
             Error::Validation(fields) => {
                 let list: Vec<Value> = fields
@@ -48,7 +48,7 @@ pub fn to_gql(error: Error) -> async_graphql::Error {
 }
 
 /// A client error found in the adapter itself (a bad id or argument combination).
-pub fn bad_input(code: &'static str, message: impl Into<String>) -> async_graphql::Error {
+pub fn bad_input(code: lectern_service::Code, message: impl Into<String>) -> async_graphql::Error {
     to_gql(Error::bad_request(code, message))
 }
 

@@ -10,7 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, Request, Response, ServerError};
 use lectern_service::cache::Cached;
-use lectern_service::{Caller, Error, Service, TokenScope};
+use lectern_service::{Caller, Code, Error, Service, TokenScope};
 use std::sync::Arc;
 
 /// Everything the GraphQL routes share.
@@ -44,11 +44,12 @@ pub fn configure(state: web::Data<GraphqlState>) -> impl FnOnce(&mut web::Servic
     }
 }
 
-fn error_body(message: &str, code: &str) -> String {
+fn error_body(message: &str, code: Code) -> String {
+    let code = code.as_str();
     serde_json::json!({"errors": [{"message": message, "extensions": {"code": code}}]}).to_string()
 }
 
-fn http_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+fn http_error(status: StatusCode, code: Code, message: &str) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("application/json")
         .body(error_body(message, code))
@@ -123,10 +124,10 @@ fn operation_type(request: &mut Request) -> Option<OperationType> {
     }
 }
 
-fn coded(message: String, code: &str) -> ServerError {
+fn coded(message: String, code: Code) -> ServerError {
     let mut e = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code);
+    ext.set("code", code.as_str());
     e.extensions = Some(ext);
     e
 }
@@ -147,21 +148,21 @@ impl GraphqlState {
                         "the query is too complex: its cost is over the limit of {} (each field costs 1 and lists count once per item asked for: ask for fewer items or fields)",
                         self.config.max_complexity
                     );
-                    "query_too_complex"
+                    Code::QueryTooComplex
                 }
                 "Query is nested too deep." => {
                     e.message = format!(
                         "the query is nested too deep: at most {} levels are allowed",
                         self.config.max_depth
                     );
-                    "query_too_deep"
+                    Code::QueryTooDeep
                 }
-                m if m.contains("directives") => "too_many_directives",
-                _ if e.path.is_empty() => "invalid_query",
-                _ => "internal",
+                m if m.contains("directives") => Code::TooManyDirectives,
+                _ if e.path.is_empty() => Code::InvalidQuery,
+                _ => Code::Internal,
             };
             let ext = e.extensions.get_or_insert_with(Default::default);
-            ext.set("code", code);
+            ext.set("code", code.as_str());
         }
         response
     }
@@ -224,7 +225,7 @@ impl GraphqlState {
         {
             return fail(coded(
                 "only queries may be sent with GET; send mutations with POST".into(),
-                "method_not_allowed",
+                Code::MethodNotAllowed,
             ));
         }
         let query = op == Some(OperationType::Query);
@@ -238,7 +239,7 @@ impl GraphqlState {
             Err(e) => {
                 return fail(coded(
                     format!("the answer could not be written: {e}"),
-                    "internal",
+                    Code::Internal,
                 ))
             }
         };
@@ -275,7 +276,7 @@ async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<GraphqlState>
     if !json {
         return http_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             "send the GraphQL request as application/json",
         );
     }
@@ -284,7 +285,7 @@ async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<GraphqlState>
         Err(e) => {
             return http_error(
                 StatusCode::BAD_REQUEST,
-                "invalid_json",
+                Code::InvalidJson,
                 &format!("the body is not a GraphQL request: {e}"),
             )
         }
@@ -302,7 +303,7 @@ async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<GraphqlState>
             if list.is_empty() || list.len() > state.config.max_batch {
                 return http_error(
                     StatusCode::BAD_REQUEST,
-                    "batch_too_large",
+                    Code::BatchTooLarge,
                     &format!(
                         "a batch holds 1 to {} operations, not {}",
                         state.config.max_batch,
@@ -335,7 +336,13 @@ struct GetParams {
 async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
     let params = match web::Query::<GetParams>::from_query(req.query_string()) {
         Ok(p) => p.into_inner(),
-        Err(e) => return http_error(StatusCode::BAD_REQUEST, "invalid_parameter", &e.to_string()),
+        Err(e) => {
+            return http_error(
+                StatusCode::BAD_REQUEST,
+                Code::InvalidParameter,
+                &e.to_string(),
+            )
+        }
     };
     if params.query.is_none() && params.extensions.is_none() {
         let wants_html = req
@@ -348,7 +355,7 @@ async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
         }
         return http_error(
             StatusCode::BAD_REQUEST,
-            "invalid_query",
+            Code::InvalidQuery,
             "pass the query in the 'query' parameter, or POST it as JSON",
         );
     }
@@ -360,7 +367,7 @@ async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
             Err(e) => {
                 return http_error(
                     StatusCode::BAD_REQUEST,
-                    "invalid_parameter",
+                    Code::InvalidParameter,
                     &format!("variables must be a JSON object: {e}"),
                 )
             }
@@ -372,7 +379,7 @@ async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
             Err(e) => {
                 return http_error(
                     StatusCode::BAD_REQUEST,
-                    "invalid_parameter",
+                    Code::InvalidParameter,
                     &format!("extensions must be a JSON object: {e}"),
                 )
             }
@@ -449,7 +456,7 @@ async fn websocket(
     let Some(socket) = state.sockets.open(&viewer.client) else {
         return http_error(
             StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            Code::RateLimited,
             &format!(
                 "this address already holds {} GraphQL WebSockets open: close one first",
                 state.sockets.max()
@@ -488,7 +495,7 @@ async fn websocket(
         Ok(response) => response,
         Err(e) => http_error(
             StatusCode::BAD_REQUEST,
-            "invalid_request",
+            Code::InvalidRequest,
             &format!("open a WebSocket with the graphql-transport-ws protocol: {e}"),
         ),
     }

@@ -54,7 +54,7 @@ pub fn key_for(ty: NodeType, raw: &ID) -> async_graphql::Result<String> {
     match decode(raw) {
         Some((t, id)) if t == ty => Ok(id.to_string()),
         _ => Err(crate::error::bad_input(
-            "invalid_id",
+            lectern_service::Code::InvalidId,
             format!("'{}' is not the id of a {}", raw.as_str(), ty.name()),
         )),
     }

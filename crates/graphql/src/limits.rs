@@ -217,10 +217,10 @@ fn control_in_arguments(doc: &ExecutableDocument) -> Option<String> {
         })
 }
 
-fn refuse(message: String, code: &str) -> ServerError {
+fn refuse(message: String, code: lectern_service::Code) -> ServerError {
     let mut e = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code);
+    ext.set("code", code.as_str());
     e.extensions = Some(ext);
     e
 }
@@ -236,13 +236,13 @@ impl Extension for ShapeLimit {
         if let Some(path) = control_in_variables(&request.variables) {
             return Err(refuse(
                 format!("the variable {path} must not contain control characters"),
-                "validation_failed",
+                lectern_service::Code::ValidationFailed,
             ));
         }
         if let Some(path) = control_in_arguments(request.parsed_query()?) {
             return Err(refuse(
                 format!("the argument {path} must not contain control characters"),
-                "validation_failed",
+                lectern_service::Code::ValidationFailed,
             ));
         }
         let size = measure(request.parsed_query()?);
@@ -253,7 +253,7 @@ impl Extension for ShapeLimit {
                     shown(size.selections),
                     self.max_selections
                 ),
-                "query_too_complex",
+                lectern_service::Code::QueryTooComplex,
             ));
         }
         if size.depth > self.max_depth || size.meta_depth > INTROSPECTION_DEPTH {
@@ -262,7 +262,7 @@ impl Extension for ShapeLimit {
                     "the query is nested too deep: at most {} levels are allowed ({INTROSPECTION_DEPTH} under __schema and __type)",
                     self.max_depth
                 ),
-                "query_too_deep",
+                lectern_service::Code::QueryTooDeep,
             ));
         }
         if size.aliases > self.max_aliases {
@@ -272,7 +272,7 @@ impl Extension for ShapeLimit {
                     shown(size.aliases),
                     self.max_aliases
                 ),
-                "too_many_aliases",
+                lectern_service::Code::TooManyAliases,
             ));
         }
         next.run(ctx, request).await

@@ -75,7 +75,7 @@ impl UpdateArticleInput {
         let author_id = match self.author_id {
             MaybeUndefined::Value(id) => {
                 Some(Some(key_for(NodeType::User, &id)?.parse().map_err(
-                    |_| crate::error::bad_input("invalid_id", "not a user id"),
+                    |_| crate::error::bad_input(lectern_service::Code::InvalidId, "not a user id"),
                 )?))
             }
             MaybeUndefined::Null => Some(None),

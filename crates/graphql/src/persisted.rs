@@ -62,10 +62,10 @@ pub fn load_allow_list(text: &str) -> Result<AllowList, String> {
     Ok(out)
 }
 
-fn error(message: &str, code: &str) -> ServerError {
+fn error(message: &str, code: lectern_service::Code) -> ServerError {
     let mut e = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code);
+    ext.set("code", code.as_str());
     e.extensions = Some(ext);
     e
 }
@@ -92,14 +92,14 @@ impl Persisted {
                 _ => {
                     return Err(error(
                         "persistedQuery needs a sha256Hash",
-                        "invalid_persisted_query",
+                        lectern_service::Code::InvalidPersistedQuery,
                     ))
                 }
             },
             Some(_) => {
                 return Err(error(
                     "persistedQuery must be an object",
-                    "invalid_persisted_query",
+                    lectern_service::Code::InvalidPersistedQuery,
                 ))
             }
             None => None,
@@ -117,16 +117,19 @@ impl Persisted {
                     }
                     None if self.allow.is_some() => Err(error(
                         "this query is not on the server's allow-list",
-                        "PERSISTED_QUERY_NOT_ALLOWED",
+                        lectern_service::Code::PersistedQueryNotAllowed,
                     )),
-                    None => Err(error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")),
+                    None => Err(error(
+                        "PersistedQueryNotFound",
+                        lectern_service::Code::PersistedQueryNotFound,
+                    )),
                 }
             }
             (false, Some(hash)) => {
                 if sha256_hex(&request.query) != hash {
                     return Err(error(
                         "the sha256Hash does not match the query",
-                        "invalid_persisted_query",
+                        lectern_service::Code::InvalidPersistedQuery,
                     ));
                 }
                 self.check_allowed(&hash)?;
@@ -139,7 +142,10 @@ impl Persisted {
                 self.check_allowed(&sha256_hex(&request.query))
             }
             (false, None) => Ok(()),
-            (true, None) => Err(error("the request has no query", "invalid_query")),
+            (true, None) => Err(error(
+                "the request has no query",
+                lectern_service::Code::InvalidQuery,
+            )),
         }
     }
 
@@ -147,7 +153,7 @@ impl Persisted {
         match &self.allow {
             Some(allow) if !allow.contains_key(hash) => Err(error(
                 "this query is not on the server's allow-list",
-                "PERSISTED_QUERY_NOT_ALLOWED",
+                lectern_service::Code::PersistedQueryNotAllowed,
             )),
             _ => Ok(()),
         }

@@ -99,7 +99,7 @@ fn paging(
     let backward = last.is_some() || before.is_some();
     if backward && (first.is_some() || after.is_some()) {
         return Err(bad_input(
-            "invalid_pagination",
+            lectern_service::Code::InvalidPagination,
             "page forward with first/after or backward with last/before, not both",
         ));
     }
@@ -135,7 +135,10 @@ fn one_key(ty: NodeType, id: Option<ID>, slug: Option<String>) -> async_graphql:
     match (id, slug) {
         (Some(id), None) => key_for(ty, &id),
         (None, Some(slug)) => Ok(slug),
-        _ => Err(bad_input("invalid_argument", "give either id or slug")),
+        _ => Err(bad_input(
+            lectern_service::Code::InvalidArgument,
+            "give either id or slug",
+        )),
     }
 }
 
@@ -202,7 +205,7 @@ impl Query {
             Some(id) => Some(
                 key_for(NodeType::User, id)?
                     .parse()
-                    .map_err(|_| bad_input("invalid_id", "not a user id"))?,
+                    .map_err(|_| bad_input(lectern_service::Code::InvalidId, "not a user id"))?,
             ),
             None => None,
         };
@@ -398,7 +401,10 @@ impl Query {
     /// Any object by its global id; null when it does not exist or the caller may not read it.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         let Some((ty, uuid)) = ids::decode(&id) else {
-            return Err(bad_input("invalid_id", "not a global id"));
+            return Err(bad_input(
+                lectern_service::Code::InvalidId,
+                "not a global id",
+            ));
         };
         let (service, who) = (service(ctx), caller(ctx));
         let key = uuid.to_string();

@@ -110,7 +110,12 @@ impl Subscription {
                         Uuid::parse_str(raw)
                             .ok()
                             .or_else(|| ids::decode(raw).map(|(_, id)| id))
-                            .ok_or_else(|| crate::error::bad_input("invalid_id", "not an id"))
+                            .ok_or_else(|| {
+                                crate::error::bad_input(
+                                    lectern_service::Code::InvalidId,
+                                    "not an id",
+                                )
+                            })
                     })
                     .collect::<async_graphql::Result<_>>()?,
             ),
@@ -118,7 +123,7 @@ impl Subscription {
         let slot = match ctx.data_opt::<std::sync::Arc<crate::sockets::Subscriptions>>() {
             Some(held) => Some(held.take().ok_or_else(|| {
                 crate::error::bad_input(
-                    "too_many_subscriptions",
+                    lectern_service::Code::TooManySubscriptions,
                     format!(
                         "this connection already holds {} subscriptions: complete one first",
                         held.max

@@ -35,22 +35,25 @@ impl ResponseError for BodyError {
         match self {
             BodyError::UnsupportedMediaType => problem_response(
                 self.status_code(),
-                "unsupported_media_type",
+                lectern_service::Code::UnsupportedMediaType,
                 "send the body as application/json".into(),
                 vec![],
             ),
-            BodyError::Malformed(m) => {
-                problem_response(self.status_code(), "malformed_json", m.clone(), vec![])
-            }
+            BodyError::Malformed(m) => problem_response(
+                self.status_code(),
+                lectern_service::Code::MalformedJson,
+                m.clone(),
+                vec![],
+            ),
             BodyError::Missing => problem_response(
                 self.status_code(),
-                "malformed_json",
+                lectern_service::Code::MalformedJson,
                 "a JSON body is required".into(),
                 vec![],
             ),
             BodyError::Invalid(f) => problem_response(
                 self.status_code(),
-                "validation_failed",
+                lectern_service::Code::ValidationFailed,
                 "the request has invalid fields".into(),
                 vec![f.clone()],
             ),

@@ -117,7 +117,7 @@ pub async fn reject_control_characters(
     if let Some(name) = bad_parameter(req.path(), req.query_string()) {
         let response = problem_response(
             StatusCode::BAD_REQUEST,
-            "invalid_parameter",
+            lectern_service::Code::InvalidParameter,
             format!("the parameter {name:?} must not contain control characters"),
             vec![FieldError::new(name, "must not contain control characters")],
         );
@@ -139,14 +139,14 @@ pub async fn reject_control_characters(
             let response = if too_large {
                 problem_response(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
+                    lectern_service::Code::PayloadTooLarge,
                     "the body is larger than this server accepts".into(),
                     vec![],
                 )
             } else {
                 problem_response(
                     StatusCode::BAD_REQUEST,
-                    "malformed_body",
+                    lectern_service::Code::MalformedBody,
                     format!("the body could not be read: {e}"),
                     vec![],
                 )
@@ -161,7 +161,7 @@ pub async fn reject_control_characters(
             .unwrap_or_else(|| "body".into());
         let response = problem_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+            lectern_service::Code::ValidationFailed,
             "the request has invalid fields".into(),
             vec![FieldError::new(
                 field,

@@ -13,7 +13,12 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
         QueryPayloadError::Deserialize(e) => format!("invalid query parameter: {e}"),
         _ => "invalid query string".to_owned(),
     };
-    let response = problem_response(StatusCode::BAD_REQUEST, "invalid_parameter", detail, vec![]);
+    let response = problem_response(
+        StatusCode::BAD_REQUEST,
+        lectern_service::Code::InvalidParameter,
+        detail,
+        vec![],
+    );
     InternalError::from_response(err, response).into()
 }
 
@@ -23,14 +28,14 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
     let response = match &err {
         JsonPayloadError::ContentType => problem_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            lectern_service::Code::UnsupportedMediaType,
             "send the body as application/json".into(),
             vec![],
         ),
         JsonPayloadError::Overflow { limit }
         | JsonPayloadError::OverflowKnownLength { limit, .. } => problem_response(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            lectern_service::Code::PayloadTooLarge,
             format!("the body must be at most {limit} bytes"),
             vec![],
         ),
@@ -44,20 +49,20 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
                 .to_owned();
             problem_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
+                lectern_service::Code::ValidationFailed,
                 "the request has invalid fields".into(),
                 vec![FieldError::new(field, strip_position(&message))],
             )
         }
         JsonPayloadError::Deserialize(e) => problem_response(
             StatusCode::BAD_REQUEST,
-            "malformed_json",
+            lectern_service::Code::MalformedJson,
             format!("the body is not valid JSON: {e}"),
             vec![],
         ),
         _ => problem_response(
             StatusCode::BAD_REQUEST,
-            "malformed_body",
+            lectern_service::Code::MalformedBody,
             "the body could not be read".into(),
             vec![],
         ),
@@ -117,7 +122,7 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Json<T
             if !value.is_object() {
                 let response = problem_response(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation_failed",
+                    lectern_service::Code::ValidationFailed,
                     "the request has invalid fields".into(),
                     vec![FieldError::new("body", "must be a JSON object")],
                 );

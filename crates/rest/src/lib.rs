@@ -59,7 +59,7 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::PathConfig::default().error_handler(|err, _| {
                 let response = problem::problem_response(
                     StatusCode::BAD_REQUEST,
-                    "invalid_parameter",
+                    lectern_service::Code::InvalidParameter,
                     err.to_string(),
                     vec![],
                 );
@@ -110,7 +110,7 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
 pub async fn not_found() -> HttpResponse {
     problem::problem_response(
         StatusCode::NOT_FOUND,
-        "not_found",
+        lectern_service::Code::NotFound,
         "no such route".into(),
         vec![],
     )

@@ -32,7 +32,7 @@ pub struct Problem {
     #[schema(examples(422))]
     pub status: u16,
     pub detail: String,
-    /// Stable, for programs to match on.
+    /// Stable, for programs to match on: one of the closed set the README lists.
     #[schema(examples("validation_failed"))]
     pub code: String,
     /// Each rejected field (validation errors only).
@@ -578,6 +578,12 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
     closed_sets(&mut value);
+    let codes: Vec<&str> = lectern_service::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    value["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] =
+        serde_json::json!(codes);
     sparse_fieldsets(&mut value);
     for_tools(&mut value);
     // The roundtrip fails only if a schema is one utoipa cannot read back (an untyped JSON

@@ -101,10 +101,11 @@ impl ResponseError for ApiError {
 /// Builds a problem response directly (for errors raised before a handler runs).
 pub fn problem_response(
     status: StatusCode,
-    code: &str,
+    code: lectern_service::Code,
     detail: String,
     errors: Vec<FieldError>,
 ) -> HttpResponse {
+    let code = code.as_str();
     let body = Problem {
         kind: format!("https://lectern.dev/problems/{}", code.replace('_', "-")),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),

@@ -101,7 +101,7 @@ impl Shape {
                 for f in raw.split(',').map(str::trim).filter(|f| !f.is_empty()) {
                     let known = self.fields.iter().find(|k| **k == f).ok_or_else(|| {
                         Error::bad_request(
-                            "invalid_parameter",
+                            lectern_service::Code::InvalidParameter,
                             format!(
                                 "unknown field '{f}' in fields; use any of {}",
                                 self.fields.join(", ")
@@ -128,7 +128,7 @@ impl Shape {
                 .ok_or_else(|| {
                     let names: Vec<&str> = self.includes.iter().map(|(n, _, _)| *n).collect();
                     Error::bad_request(
-                        "invalid_parameter",
+                        lectern_service::Code::InvalidParameter,
                         format!("cannot include '{i}'; use any of {}", names.join(", ")),
                     )
                 })?;

@@ -166,15 +166,16 @@ fn as_problem<B: actix_web::body::MessageBody + 'static>(
     if status.as_u16() < 400 || is_problem {
         return res.map_into_boxed_body();
     }
+    use lectern_service::Code;
     let code = match status.as_u16() {
-        405 => "method_not_allowed",
-        413 => "payload_too_large",
-        415 => "unsupported_media_type",
-        404 => "not_found",
-        408 => "request_timeout",
-        400 => "bad_request",
-        _ if status.is_server_error() => "internal",
-        _ => "error",
+        405 => Code::MethodNotAllowed,
+        413 => Code::PayloadTooLarge,
+        415 => Code::UnsupportedMediaType,
+        404 => Code::NotFound,
+        408 => Code::RequestTimeout,
+        400 => Code::BadRequest,
+        _ if status.is_server_error() => Code::Internal,
+        _ => Code::OtherClientError,
     };
     let allow = res.headers().get(header::ALLOW).cloned();
     let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
@@ -223,7 +224,7 @@ async fn guarded_metrics(
     if !given.is_some_and(|g| same(g.as_bytes(), token.0.as_bytes())) {
         let mut response = lectern_rest::problem::problem_response(
             actix_web::http::StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+            lectern_service::Code::Unauthenticated,
             "metrics need 'Authorization: Bearer <LECTERN_METRICS_TOKEN>'".into(),
             vec![],
         );

@@ -158,7 +158,7 @@ impl Service {
             Some(s) if s.len() >= 32 => s.as_bytes().to_vec(),
             Some(_) => {
                 return Err(Error::bad_request(
-                    "invalid_configuration",
+                    crate::Code::InvalidConfiguration,
                     "LECTERN_JWT_SECRET must be at least 32 bytes",
                 ))
             }

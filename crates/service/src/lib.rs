@@ -34,7 +34,7 @@ pub use content::{
     request_digest, ContentType, Created, ListQuery, PublicItem, PublicPage, RevisionSnapshot,
     RevisionView, StatusAction,
 };
-pub use error::{Error, Result};
+pub use error::{Code, Error, Result};
 pub use lectern_domain::Kind;
 pub use lectern_storage::queries::Visibility;
 pub use lectern_storage::{Backend, Db, DbOptions};

@@ -31,7 +31,7 @@ pub fn parse_sort<F: Copy>(raw: &str, allowed: &[(&str, F)]) -> Result<SortSpec<
         .ok_or_else(|| {
             let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
             Error::bad_request(
-                "invalid_sort",
+                crate::Code::InvalidSort,
                 format!(
                     "cannot sort by '{raw}': use one of {} (prefix '-' for descending)",
                     names.join(", ")
@@ -46,7 +46,7 @@ pub fn parse_limit(limit: Option<i64>) -> Result<u64> {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => Ok(n as u64),
         Some(n) => Err(Error::bad_request(
-            "invalid_limit",
+            crate::Code::InvalidLimit,
             format!("limit must be between 1 and {MAX_LIMIT}, not {n}"),
         )),
     }
@@ -87,7 +87,7 @@ pub fn encode_cursor(sort_key: &str, keyset: &Keyset) -> String {
 pub fn decode_cursor(raw: &str, sort_key: &str, kind: CursorKind) -> Result<Keyset> {
     let invalid = || {
         Error::bad_request(
-            "invalid_cursor",
+            crate::Code::InvalidCursor,
             "the cursor is malformed or was made for another sort order; start again without it",
         )
     };
@@ -160,7 +160,7 @@ mod tests {
                 decode_cursor(bad, "name", CursorKind::Text)
                     .unwrap_err()
                     .code(),
-                "invalid_cursor"
+                crate::Code::InvalidCursor
             );
         }
     }

@@ -121,7 +121,7 @@ impl Service {
             Some(n) if (1..=50).contains(&n) => n as u64,
             Some(_) => {
                 return Err(Error::bad_request(
-                    "invalid_parameter",
+                    crate::Code::InvalidParameter,
                     "limit must be between 1 and 50",
                 ))
             }
@@ -291,7 +291,7 @@ fn decode_offset(raw: &str) -> Result<u64> {
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| s.strip_prefix("s:").and_then(|n| n.parse::<u64>().ok()))
         .filter(|n| *n <= 10_000)
-        .ok_or_else(|| Error::bad_request("invalid_cursor", "the cursor is malformed"))
+        .ok_or_else(|| Error::bad_request(crate::Code::InvalidCursor, "the cursor is malformed"))
 }
 
 #[cfg(test)]

@@ -68,7 +68,7 @@ impl ContentType for Source {
             None => None,
             Some(k) => Some(
                 SourceKind::parse(k)
-                    .map_err(|e| Error::bad_request("invalid_parameter", e.to_string()))?
+                    .map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?
                     .as_str()
                     .to_owned(),
             ),
@@ -186,7 +186,7 @@ impl ContentType for Source {
         let (articles, technologies) = q::citing(tx, before.id).await?;
         if after.is_none() && !(articles.is_empty() && technologies.is_empty()) {
             return Err(Error::Conflict {
-                code: "source_in_use",
+                code: crate::Code::SourceInUse,
                 message: format!(
                     "the source is cited by {} article(s) and the trend figures of {} technology profile(s); remove those citations first",
                     articles.len(),

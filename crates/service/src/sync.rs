@@ -97,7 +97,7 @@ fn encode(key: &[u8], caller: &Caller, token: &Token) -> Result<String> {
 
 fn invalid() -> Error {
     Error::bad_request(
-        "invalid_sync_token",
+        crate::Code::InvalidSyncToken,
         "the sync token is malformed or unknown: start a full sync without a token",
     )
 }
@@ -144,7 +144,7 @@ impl Service {
             Some(n) if (1..=MAX_SYNC_LIMIT as i64).contains(&n) => n as u64,
             Some(n) => {
                 return Err(Error::bad_request(
-                    "invalid_limit",
+                    crate::Code::InvalidLimit,
                     format!("limit must be between 1 and {MAX_SYNC_LIMIT}, not {n}"),
                 ))
             }
@@ -424,7 +424,7 @@ mod tests {
         ] {
             assert_eq!(
                 decode(key, &anonymous, &bad).unwrap_err().code(),
-                "invalid_sync_token",
+                crate::Code::InvalidSyncToken,
                 "{bad}"
             );
         }

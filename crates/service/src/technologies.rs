@@ -73,7 +73,7 @@ impl ContentType for Technology {
             None => None,
             Some(k) => Some(
                 TechKind::parse(k)
-                    .map_err(|e| Error::bad_request("invalid_parameter", e.to_string()))?
+                    .map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?
                     .as_str()
                     .to_owned(),
             ),

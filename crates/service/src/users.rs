@@ -47,7 +47,7 @@ impl Service {
             .is_some()
         {
             return Err(Error::Conflict {
-                code: "email_taken",
+                code: crate::Code::EmailTaken,
                 message: "a user with this email already exists".into(),
             });
         }
@@ -68,7 +68,7 @@ impl Service {
             .await
             .map_err(|e| match Error::from(e) {
                 Error::Conflict { .. } => Error::Conflict {
-                    code: "email_taken",
+                    code: crate::Code::EmailTaken,
                     message: "a user with this email already exists".into(),
                 },
                 other => other,
@@ -252,7 +252,7 @@ impl Service {
             None => None,
             Some(c) => Some(uuid::Uuid::parse_str(c).map_err(|_| {
                 Error::bad_request(
-                    "invalid_cursor",
+                    crate::Code::InvalidCursor,
                     "the cursor is malformed; start again without it",
                 )
             })?),
@@ -333,7 +333,7 @@ impl Service {
             && q::count_admins_serialised(&tx).await? <= 1
         {
             return Err(Error::Conflict {
-                code: "last_admin",
+                code: crate::Code::LastAdmin,
                 message: "this is the last active admin; make another admin first".into(),
             });
         }
@@ -356,7 +356,7 @@ impl Service {
         caller.require_admin()?;
         if caller.user_id().map(|u| u.0) == Some(id) {
             return Err(Error::Conflict {
-                code: "cannot_delete_self",
+                code: crate::Code::CannotDeleteSelf,
                 message: "you cannot delete your own account".into(),
             });
         }
@@ -366,7 +366,7 @@ impl Service {
         };
         if user.role == "admin" && !user.disabled && q::count_admins_serialised(&tx).await? <= 1 {
             return Err(Error::Conflict {
-                code: "last_admin",
+                code: crate::Code::LastAdmin,
                 message: "this is the last active admin; make another admin first".into(),
             });
         }
@@ -375,7 +375,7 @@ impl Service {
             .is_empty()
         {
             return Err(Error::Conflict {
-                code: "user_has_content",
+                code: crate::Code::UserHasContent,
                 message: "this user wrote articles: disable the account instead".into(),
             });
         }
@@ -398,7 +398,7 @@ impl Service {
         }
         let email = lectern_domain::Email::parse(raw).map_err(|_| {
             Error::bad_request(
-                "invalid_parameter",
+                crate::Code::InvalidParameter,
                 "author must be a user id or an email address",
             )
         })?;

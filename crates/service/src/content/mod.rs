@@ -260,7 +260,7 @@ pub(crate) fn may_see_history<T: ContentType>(caller: &Caller, row: &T::Row) -> 
 pub(crate) fn check_status_filter(caller: &Caller, status: Option<&str>) -> Result<Option<String>> {
     let Some(raw) = status else { return Ok(None) };
     let status = ContentStatus::parse(raw)
-        .map_err(|e| Error::bad_request("invalid_parameter", e.to_string()))?;
+        .map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?;
     if status != ContentStatus::Published && caller.sees_only_published() {
         return Err(Error::Forbidden(
             "filtering by an unpublished status needs an editor login or a preview token".into(),
@@ -272,7 +272,7 @@ pub(crate) fn check_status_filter(caller: &Caller, status: Option<&str>) -> Resu
 pub(crate) fn check_text_filter(name: &str, value: Option<&str>) -> Result<Option<String>> {
     match value {
         Some(v) if v.len() > 200 => Err(Error::bad_request(
-            "invalid_parameter",
+            crate::Code::InvalidParameter,
             format!("{name} must be at most 200 characters"),
         )),
         Some(v) if v.trim().is_empty() => Ok(None),
@@ -385,7 +385,7 @@ pub(crate) async fn free_slug<T: ContentType, C: Conn>(
     if let Some(slug) = requested {
         if slug_taken::<T::Table, C>(conn, slug.as_str(), except).await? {
             return Err(Error::Conflict {
-                code: "slug_taken",
+                code: crate::Code::SlugTaken,
                 message: format!("another {} already uses the slug '{slug}'", T::KIND),
             });
         }

@@ -35,7 +35,7 @@ fn owner_of(caller: &Caller) -> Result<String> {
 fn check_key(key: &str) -> Result<()> {
     if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
         return Err(Error::bad_request(
-            "invalid_idempotency_key",
+            crate::Code::InvalidIdempotencyKey,
             "Idempotency-Key must be 1 to 255 visible ASCII characters",
         ));
     }
@@ -53,7 +53,7 @@ fn replay(first: idempotency_keys::Model, digest: &str) -> Result<Created> {
     if first.status == 0 {
         // Written by an older release that reserved keys before creating.
         return Err(Error::Conflict {
-            code: "idempotency_in_progress",
+            code: crate::Code::IdempotencyInProgress,
             message: "a request with this Idempotency-Key is still being processed".into(),
         });
     }
@@ -116,7 +116,7 @@ impl Service {
             let first = eq::find_idempotent(self.db().conn(), &owner, key)
                 .await?
                 .ok_or_else(|| Error::Conflict {
-                    code: "idempotency_conflict",
+                    code: crate::Code::IdempotencyConflict,
                     message: "retry the request".into(),
                 })?;
             return replay(first, digest);

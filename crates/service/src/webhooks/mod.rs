@@ -448,10 +448,9 @@ impl Service {
         let limit = crate::paging::parse_limit(limit)?;
         let before = match cursor.filter(|c| !c.is_empty()) {
             None => None,
-            Some(raw) => Some(
-                Uuid::parse_str(raw)
-                    .map_err(|_| Error::bad_request("invalid_cursor", "the cursor is malformed"))?,
-            ),
+            Some(raw) => Some(Uuid::parse_str(raw).map_err(|_| {
+                Error::bad_request(crate::Code::InvalidCursor, "the cursor is malformed")
+            })?),
         };
         let mut rows = wq::deliveries(self.db().conn(), id, before, limit + 1).await?;
         let has_more = rows.len() as u64 > limit;
