@@ -178,10 +178,27 @@ async fn malformed_requests_get_problem_json_never_500() {
         r.assert_problem(status, code);
     }
     // A cursor made for one sort is refused under another.
+    let admin = ctx.admin().await;
+    for title in ["Cursor one", "Cursor two"] {
+        ctx.article(&admin, title, "published").await;
+    }
     let page = c.get("/api/v1/articles?limit=1&sort=title").await;
-    let _ = page.body["page"]["next_cursor"].as_str();
-    let cursor = c.get("/api/v1/technologies?limit=1").await;
-    assert!(cursor.body["page"]["next_cursor"].is_null());
+    let cursor = page.body["page"]["next_cursor"]
+        .as_str()
+        .expect("a second page")
+        .to_owned();
+    c.get(&format!(
+        "/api/v1/articles?limit=1&sort=title&cursor={cursor}"
+    ))
+    .await
+    .assert_status(200);
+    for other in ["-title", "published_at", "created_at"] {
+        c.get(&format!(
+            "/api/v1/articles?limit=1&sort={other}&cursor={cursor}"
+        ))
+        .await
+        .assert_problem(400, "invalid_cursor");
+    }
 }
 
 #[tokio::test]

@@ -5,6 +5,10 @@ use crate::support::Ctx;
 use std::time::{Duration, Instant};
 
 #[tokio::test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "needs PostgreSQL: set LECTERN_TEST_DATABASE_URL"
+)]
 async fn readiness_fails_fast_during_an_outage_and_recovers_by_itself() {
     let ctx = Ctx::new().await;
     if !ctx.db.is_postgres() {

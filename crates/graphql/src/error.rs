@@ -6,8 +6,13 @@ use async_graphql::{ErrorExtensions, Value};
 use lectern_service::Error;
 
 pub fn to_gql(error: Error) -> async_graphql::Error {
-    if let Error::Internal(detail) = &error {
-        tracing::error!(%detail, "internal error in a GraphQL resolver");
+    match &error {
+        Error::Internal(detail) => tracing::error!(%detail, "internal error in a GraphQL resolver"),
+        Error::Database(e) => tracing::error!(
+            error = %lectern_service::Chain(e),
+            "database error in a GraphQL resolver"
+        ),
+        _ => {}
     }
     let message = match &error {
         Error::Validation(fields) => {

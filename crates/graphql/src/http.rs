@@ -61,7 +61,7 @@ fn service_error(e: Error) -> HttpResponse {
         Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        Error::Internal(_) | Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
     let mut response = http_error(status, e.code(), &e.to_string());

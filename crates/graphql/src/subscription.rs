@@ -212,7 +212,7 @@ async fn deliver(service: &Service, caller: &Caller, event: FeedEvent) -> Option
         Ok(Some(change)) => change,
         Ok(None) => return None,
         Err(e) => {
-            tracing::warn!(error = %e, "loading a changed item for a subscriber failed");
+            tracing::warn!(error = %lectern_service::Chain(&e), "loading a changed item for a subscriber failed");
             return None;
         }
     };

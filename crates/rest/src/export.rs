@@ -85,7 +85,7 @@ async fn export(
                     Err(e) => {
                         // The headers are sent: end without the `end` line, which tells the
                         // client the export is incomplete.
-                        tracing::warn!(error = %e, "export stream cut short");
+                        tracing::warn!(error = %lectern_service::Chain(&e), "export stream cut short");
                         None
                     }
                 }

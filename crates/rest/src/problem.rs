@@ -22,7 +22,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        Error::Internal(_) | Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -65,6 +65,10 @@ impl ResponseError for ApiError {
         let detail = match &self.0 {
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
+                "something went wrong on our side; it has been logged".to_owned()
+            }
+            Error::Database(e) => {
+                tracing::error!(error = %lectern_service::Chain(e), "database error");
                 "something went wrong on our side; it has been logged".to_owned()
             }
             other => other.to_string(),

@@ -368,7 +368,9 @@ async fn serve(config: Config) -> BoxResult<()> {
         match rebuilder.rebuild_stale_views().await {
             Ok(0) => {}
             Ok(n) => tracing::info!(rebuilt = n, "stored views rebuilt in the current shape"),
-            Err(e) => tracing::warn!(error = %e, "rebuilding stored views failed"),
+            Err(e) => {
+                tracing::warn!(error = %lectern_service::Chain(&e), "rebuilding stored views failed")
+            }
         }
     });
     service.check_feed().await;

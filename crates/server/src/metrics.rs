@@ -160,7 +160,9 @@ impl Metrics {
                     w.failed_attempts_here
                 );
             }
-            Err(e) => tracing::warn!(error = %e, "reading webhook figures failed"),
+            Err(e) => {
+                tracing::warn!(error = %lectern_service::Chain(&e), "reading webhook figures failed")
+            }
         }
         let _ = writeln!(out, "# HELP lectern_live_subscribers Open GraphQL subscriptions.\n# TYPE lectern_live_subscribers gauge");
         let _ = writeln!(out, "lectern_live_subscribers {}", service.live_listeners());

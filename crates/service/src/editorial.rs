@@ -28,16 +28,18 @@ impl Service {
                 if last_cleanup.elapsed() > std::time::Duration::from_secs(3600) {
                     last_cleanup = std::time::Instant::now();
                     if let Err(e) = service.forget_old_idempotency_keys().await {
-                        tracing::warn!(error = %e, "forgetting old idempotency keys failed");
+                        tracing::warn!(error = %crate::Chain(&e), "forgetting old idempotency keys failed");
                     }
                     if let Err(e) = service.prune_history().await {
-                        tracing::warn!(error = %e, "pruning old change history failed");
+                        tracing::warn!(error = %crate::Chain(&e), "pruning old change history failed");
                     }
                 }
                 match service.publish_due().await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(published = n, "scheduled publications done"),
-                    Err(e) => tracing::warn!(error = %e, "scheduled publishing failed"),
+                    Err(e) => {
+                        tracing::warn!(error = %crate::Chain(&e), "scheduled publishing failed")
+                    }
                 }
             }
         })

@@ -128,6 +128,9 @@ pub enum Error {
     Unavailable,
     #[error("internal error")]
     Internal(String),
+    /// A database failure that a retry will not fix; the storage error is its source.
+    #[error("internal error")]
+    Database(#[source] StorageError),
 }
 
 impl Error {
@@ -144,7 +147,7 @@ impl Error {
             Error::PreconditionRequired => Code::VersionRequired,
             Error::RateLimited { .. } => Code::RateLimited,
             Error::Unavailable => Code::Unavailable,
-            Error::Internal(_) => Code::Internal,
+            Error::Internal(_) | Error::Database(_) => Code::Internal,
         }
     }
 
@@ -179,16 +182,31 @@ impl From<FieldError> for Error {
 impl From<StorageError> for Error {
     fn from(error: StorageError) -> Self {
         match error {
-            StorageError::Conflict(detail) => Error::Conflict {
+            StorageError::Conflict { detail, .. } => Error::Conflict {
                 code: Code::Conflict,
                 message: format!("a value that must be unique is already taken ({detail})"),
             },
-            StorageError::Unavailable(detail) => {
-                tracing::warn!(%detail, "database unavailable");
+            StorageError::Unavailable { .. } => {
+                tracing::warn!(error = %Chain(&error), "database unavailable");
                 Error::Unavailable
             }
-            StorageError::Other(detail) => Error::Internal(detail),
+            other => Error::Database(other),
         }
+    }
+}
+
+/// An error and its causes on one line, for logs: "a: b: c".
+pub struct Chain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
     }
 }
 

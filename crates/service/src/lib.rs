@@ -34,7 +34,7 @@ pub use content::{
     request_digest, ContentType, Created, ListQuery, PublicItem, PublicPage, RevisionSnapshot,
     RevisionView, StatusAction,
 };
-pub use error::{Code, Error, Result};
+pub use error::{Chain, Code, Error, Result};
 pub use lectern_domain::Kind;
 pub use lectern_storage::queries::Visibility;
 pub use lectern_storage::{Backend, Db, DbOptions};
@@ -209,7 +209,7 @@ impl Service {
                     Err(e) => {
                         // While the database is away nothing can be checked, so nothing
                         // cached can be trusted either.
-                        tracing::warn!(error = %e, "reading the change feed failed");
+                        tracing::warn!(error = %crate::Chain(&e), "reading the change feed failed");
                         service.inner.cache.clear();
                     }
                 }
@@ -242,7 +242,9 @@ impl Service {
                             }
                         }
                     },
-                    Err(e) => tracing::warn!(error = %e, "cannot listen for feed changes"),
+                    Err(e) => {
+                        tracing::warn!(error = %crate::Chain(&e), "cannot listen for feed changes")
+                    }
                 }
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             }
@@ -302,7 +304,7 @@ impl Service {
             Err(e) => {
                 // While the database is away nothing can be checked, so nothing cached can
                 // be trusted either.
-                tracing::warn!(error = %e, "reading the change feed failed");
+                tracing::warn!(error = %crate::Chain(&e), "reading the change feed failed");
                 self.inner.cache.clear();
             }
         }

@@ -132,11 +132,11 @@ impl Db {
         let pool = self.conn.get_postgres_connection_pool();
         let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool)
             .await
-            .map_err(|e| crate::StorageError::Unavailable(e.to_string()))?;
+            .map_err(crate::StorageError::unavailable)?;
         listener
             .listen("lectern_feed")
             .await
-            .map_err(|e| crate::StorageError::Unavailable(e.to_string()))?;
+            .map_err(crate::StorageError::unavailable)?;
         Ok(Some(FeedListener(listener)))
     }
 
@@ -196,7 +196,7 @@ impl Db {
         if self.backend != Backend::Postgres {
             return Ok(StartupLock(None));
         }
-        let unavailable = |e: sea_orm::sqlx::Error| crate::StorageError::Unavailable(e.to_string());
+        let unavailable = |e: sea_orm::sqlx::Error| crate::StorageError::unavailable(e);
         let mut conn = self
             .conn
             .get_postgres_connection_pool()

@@ -1,32 +1,63 @@
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
-/// What went wrong in the database, in the terms the service layer acts on.
+/// The driver's own error, kept as the cause.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// What went wrong in the database, in the terms the service layer acts on. Each keeps the
+/// driver's error as its `source()`, so logs show the whole chain.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     /// A unique constraint refused the write (e.g. a slug or an email already taken).
-    #[error("a unique value is already taken: {0}")]
-    Conflict(String),
+    #[error("a unique value is already taken: {detail}")]
+    Conflict {
+        detail: String,
+        #[source]
+        cause: Cause,
+    },
     /// The database could not be reached or did not answer in time.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    #[error("database error: {0}")]
-    Other(String),
+    #[error("database unavailable: {detail}")]
+    Unavailable {
+        detail: String,
+        #[source]
+        cause: Cause,
+    },
+    #[error("database error: {detail}")]
+    Other {
+        detail: String,
+        #[source]
+        cause: Cause,
+    },
+}
+
+impl StorageError {
+    pub(crate) fn unavailable(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StorageError::Unavailable {
+            detail: without_source_lines(&cause.to_string()),
+            cause: Box::new(cause),
+        }
+    }
 }
 
 impl From<DbErr> for StorageError {
     fn from(error: DbErr) -> Self {
         if let Some(SqlErr::UniqueConstraintViolation(detail)) = error.sql_err() {
-            return StorageError::Conflict(without_source_lines(&detail));
+            return StorageError::Conflict {
+                detail: without_source_lines(&detail),
+                cause: Box::new(error),
+            };
         }
-        let text = without_source_lines(&error.to_string());
-        match &error {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => StorageError::Unavailable(text),
-            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))
-                if lost_connection(e) =>
-            {
-                StorageError::Unavailable(text)
+        let detail = without_source_lines(&error.to_string());
+        let unavailable = match &error {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+                lost_connection(e)
             }
-            _ => StorageError::Other(text),
+            _ => false,
+        };
+        let cause: Cause = Box::new(error);
+        match unavailable {
+            true => StorageError::Unavailable { detail, cause },
+            false => StorageError::Other { detail, cause },
         }
     }
 }

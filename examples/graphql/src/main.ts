@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const kind: TechnologyKind = technology.kind;
   console.log(`TechnologyProfile: ${technology.name} (${kind}), ${technology.summary}`);
   for (const signal of technology.trendSignals) {
-    console.log(`  trend ${signal.metric}: ${signal.value} ${signal.unit} (${signal.period}; ${signal.source})`);
+    console.log(`  trend ${signal.metric}: ${signal.value} ${signal.unit} (${signal.period}; ${signal.source?.title ?? "unpublished source"})`);
   }
   console.log(`  related: ${technology.relatedTechnologies.map((t) => t.slug).join(", ") || "none"}`);
   console.log(`  newest articles: ${technology.articles.map((a) => a.slug).join(", ") || "none"}`);

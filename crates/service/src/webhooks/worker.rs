@@ -126,7 +126,7 @@ impl Service {
         });
         for result in futures_util::future::join_all(attempts).await {
             if let Err(e) = result {
-                tracing::warn!(error = %e, "recording a webhook attempt failed");
+                tracing::warn!(error = %crate::Chain(&e), "recording a webhook attempt failed");
             }
         }
         Ok(count)
@@ -257,7 +257,7 @@ impl Service {
                         Ok(n) if n as u64 == BATCH => continue,
                         Ok(_) => break,
                         Err(e) => {
-                            tracing::warn!(error = %e, "webhook delivery failed");
+                            tracing::warn!(error = %crate::Chain(&e), "webhook delivery failed");
                             break;
                         }
                     }
