@@ -396,3 +396,48 @@ async fn a_draft_source_is_never_revealed_through_what_cites_it() {
     let r = anonymous.get("/api/v1/search?q=quuxleak&type=source").await;
     assert_eq!(slugs(&r.body), ["quuxleak-memo"], "{}", r.text);
 }
+
+#[tokio::test]
+async fn source_changes_are_webhook_events_and_feed_changes() {
+    use crate::support::Receiver;
+    let ctx = Ctx::with(crate::webhooks::fast_webhooks()).await;
+    let admin = ctx.admin_client().await;
+    let receiver = Receiver::start(&[], 200).await;
+    crate::webhooks::register(&admin, &receiver.url, json!(["source.*"])).await;
+    admin
+        .post(
+            "/api/v1/webhooks",
+            &json!({"url": receiver.url, "events": ["sauce.*"]}),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    let mut sync = admin.get("/api/v1/sync").await;
+    while sync.body["has_more"] == true {
+        let token = sync.body["next_sync_token"].as_str().unwrap().to_owned();
+        sync = admin.get(&format!("/api/v1/sync?token={token}")).await;
+    }
+    let token = sync.body["next_sync_token"].as_str().unwrap().to_owned();
+    admin
+        .post(
+            "/api/v1/sources",
+            &json!({"title": "Hooked report", "kind": "report", "status": "published"}),
+        )
+        .await
+        .assert_status(201);
+    ctx.article(&ctx.admin().await, "Not a source", "published")
+        .await;
+    let hits = receiver.wait_for(30, |hits| !hits.is_empty()).await;
+    let event = hits[0].json();
+    assert_eq!(event["event"], "source.published", "{event}");
+    assert_eq!(event["data"]["type"], "source");
+    assert_eq!(event["data"]["item"]["title"], "Hooked report");
+    // The incremental sync carries the new source.
+    let r = admin.get(&format!("/api/v1/sync?token={token}")).await;
+    let types: Vec<&str> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["type"].as_str())
+        .collect();
+    assert!(types.contains(&"source"), "{}", r.text);
+}

@@ -6,7 +6,7 @@ use crate::support::{Client, Ctx, Receiver, ServerOptions, TestServer};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-fn fast_webhooks() -> ServerOptions {
+pub fn fast_webhooks() -> ServerOptions {
     ServerOptions {
         env: vec![
             ("LECTERN_WEBHOOK_ALLOW_PRIVATE".into(), "true".into()),
@@ -18,7 +18,7 @@ fn fast_webhooks() -> ServerOptions {
     }
 }
 
-async fn register(admin: &Client, url: &str, events: Value) -> (String, String) {
+pub async fn register(admin: &Client, url: &str, events: Value) -> (String, String) {
     let r = admin
         .post("/api/v1/webhooks", &json!({"url": url, "events": events}))
         .await;

@@ -47,25 +47,27 @@ impl Default for WebhookConfig {
     }
 }
 
-/// The events a webhook can ask for; `article.*`, `technology.*` and `*` select groups.
-pub const EVENTS: &[&str] = &[
-    "article.published",
-    "article.updated",
-    "article.unpublished",
-    "article.deleted",
-    "technology.published",
-    "technology.updated",
-    "technology.unpublished",
-    "technology.deleted",
-];
+/// What can happen to an item, as webhook events name it (`<type>.<action>`).
+const ACTIONS: &[&str] = &["published", "updated", "unpublished", "deleted"];
+
+/// The events a webhook can ask for, for every content type; `<type>.*` and `*` select
+/// groups.
+pub fn events() -> Vec<String> {
+    Kind::ALL
+        .iter()
+        .flat_map(|k| ACTIONS.iter().map(move |a| format!("{k}.{a}")))
+        .collect()
+}
 
 const MAX_WEBHOOKS_EVENTS: usize = 20;
 
 fn event_allowed(pattern: &str) -> bool {
-    pattern == "*"
-        || pattern == "article.*"
-        || pattern == "technology.*"
-        || EVENTS.contains(&pattern)
+    match pattern.split_once('.') {
+        None => pattern == "*",
+        Some((kind, action)) => {
+            Kind::parse(kind).is_ok() && (action == "*" || ACTIONS.contains(&action))
+        }
+    }
 }
 
 fn matches(patterns: &[String], event: &str) -> bool {
@@ -113,7 +115,7 @@ impl From<row::Model> for WebhookView {
 #[serde(deny_unknown_fields)]
 pub struct WebhookInput {
     pub url: Option<String>,
-    /// Event names, or `article.*`, `technology.*`, `*`.
+    /// Event names (`source.published`, say), or `article.*`, `technology.*`, `source.*`, `*`.
     pub events: Option<Vec<String>>,
     pub description: Option<String>,
     pub active: Option<bool>,
@@ -319,8 +321,13 @@ impl Service {
                         errors.push(FieldError::new(
                             "events",
                             format!(
-                                "unknown event {e:?}: use one of {}, article.*, technology.* or *",
-                                EVENTS.join(", ")
+                                "unknown event {e:?}: use one of {}, <type>.* (types: {}) or *",
+                                self::events().join(", "),
+                                Kind::ALL
+                                    .iter()
+                                    .map(|k| k.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         ));
                     } else if !list.contains(e) {
