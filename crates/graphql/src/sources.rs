@@ -166,34 +166,13 @@ impl Source {
     }
 }
 
-#[derive(SimpleObject, Clone)]
-pub struct SourceEdge {
-    pub cursor: String,
-    pub node: Source,
-}
-
-/// A page of sources.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct SourceConnection {
-    pub edges: Vec<SourceEdge>,
-    pub page_info: PageInfo,
-    #[graphql(skip)]
-    pub query: lectern_service::SourceQuery,
-}
-
-#[ComplexObject]
-impl SourceConnection {
-    async fn nodes(&self) -> Vec<Source> {
-        self.edges.iter().map(|e| e.node.clone()).collect()
-    }
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        service(ctx)
-            .count::<lectern_service::Source>(&caller(ctx), &self.query)
-            .await
-            .gql()
-    }
-}
+crate::types::connection!(
+    SourceConnection,
+    SourceEdge,
+    Source,
+    lectern_service::Source,
+    "A page of sources."
+);
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SourceOrderField {

@@ -487,66 +487,60 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-#[derive(SimpleObject, Clone)]
-pub struct ArticleEdge {
-    pub cursor: String,
-    pub node: Article,
-}
+/// A page type and its edge for a content type: `connection!(ArticleConnection,
+/// ArticleEdge, Article, lectern_service::Article, "articles")`.
+macro_rules! connection {
+    ($connection:ident, $edge:ident, $node:ty, $content:ty, $doc:literal) => {
+        #[derive(SimpleObject, Clone)]
+        pub struct $edge {
+            pub cursor: String,
+            pub node: $node,
+        }
 
-#[derive(SimpleObject, Clone)]
-pub struct TechnologyEdge {
-    pub cursor: String,
-    pub node: Technology,
-}
+        #[doc = $doc]
+        #[derive(SimpleObject)]
+        #[graphql(complex)]
+        pub struct $connection {
+            pub edges: Vec<$edge>,
+            pub page_info: PageInfo,
+            #[graphql(skip)]
+            pub query:
+                lectern_service::ListQuery<<$content as lectern_service::ContentType>::Params>,
+        }
 
-/// A page of articles.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct ArticleConnection {
-    pub edges: Vec<ArticleEdge>,
-    pub page_info: PageInfo,
-    #[graphql(skip)]
-    pub query: lectern_service::ArticleQuery,
+        #[ComplexObject]
+        impl $connection {
+            /// The items on this page, without cursors.
+            async fn nodes(&self) -> Vec<$node> {
+                self.edges.iter().map(|e| e.node.clone()).collect()
+            }
+            /// How many items match the filter, on every page together (only those the
+            /// caller may read).
+            async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+                service(ctx)
+                    .count::<$content>(&caller(ctx), &self.query)
+                    .await
+                    .gql()
+            }
+        }
+    };
 }
+pub(crate) use connection;
 
-#[ComplexObject]
-impl ArticleConnection {
-    /// The articles on this page, without cursors.
-    async fn nodes(&self) -> Vec<Article> {
-        self.edges.iter().map(|e| e.node.clone()).collect()
-    }
-    /// How many articles match the filter, on every page together (only those the caller
-    /// may read).
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        service(ctx)
-            .count::<lectern_service::Article>(&caller(ctx), &self.query)
-            .await
-            .gql()
-    }
-}
-
-/// A page of technologies.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct TechnologyConnection {
-    pub edges: Vec<TechnologyEdge>,
-    pub page_info: PageInfo,
-    #[graphql(skip)]
-    pub query: lectern_service::TechnologyQuery,
-}
-
-#[ComplexObject]
-impl TechnologyConnection {
-    async fn nodes(&self) -> Vec<Technology> {
-        self.edges.iter().map(|e| e.node.clone()).collect()
-    }
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        service(ctx)
-            .count::<lectern_service::Technology>(&caller(ctx), &self.query)
-            .await
-            .gql()
-    }
-}
+connection!(
+    ArticleConnection,
+    ArticleEdge,
+    Article,
+    lectern_service::Article,
+    "A page of articles."
+);
+connection!(
+    TechnologyConnection,
+    TechnologyEdge,
+    Technology,
+    lectern_service::Technology,
+    "A page of technologies."
+);
 
 /// Tokens from a login or a refresh.
 #[derive(SimpleObject)]

@@ -30,6 +30,121 @@ pub struct ListRequest<P> {
     pub include: Option<String>,
 }
 
+impl ListRequest<()> {
+    /// The request with the type's own parameters.
+    pub fn with<P>(self, extra: P) -> ListRequest<P> {
+        let q = self.query;
+        ListRequest {
+            query: ListQuery {
+                limit: q.limit,
+                cursor: q.cursor,
+                sort: q.sort,
+                status: q.status,
+                published_after: q.published_after,
+                published_before: q.published_before,
+                updated_after: q.updated_after,
+                q: q.q,
+                extra,
+            },
+            fields: self.fields,
+            include: self.include,
+        }
+    }
+}
+
+/// A type's query parameters: those of every list, its own (`extra`, between `status` and
+/// the dates, as they are documented), and the `fields`/`include` patterns of its shape.
+/// Declares `ListParams` (with `split`, into the common request and the type's own fields,
+/// `Extra`) and `ItemParams`.
+// Used in this crate only, so `crate::` names this crate's types.
+#[allow(clippy::crate_in_macro_def)]
+#[macro_export]
+macro_rules! content_params {
+    (sort = $sort:ident, q = $q_doc:tt, fields = $fields_doc:tt $fields:tt,
+     include = $include_doc:tt $item_include_doc:tt $include:tt,
+     extra { $($(#[$m:meta])* $name:ident: $ty:ty),* $(,)? }) => {
+        /// Query parameters of the list; anything else is a 400.
+        #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+        #[into_params(parameter_in = Query)]
+        #[serde(deny_unknown_fields)]
+        pub struct ListParams {
+            /// Items per page, 1 to 100 (default 20).
+            #[param(minimum = 1, maximum = 100)]
+            pub limit: Option<i64>,
+            /// `next_cursor` of the previous page (opaque; a cursor is valid only with the same sort).
+            #[param(max_length = 1024, pattern = r"^[A-Za-z0-9_-]*$")]
+            pub cursor: Option<String>,
+            /// A field, with a leading `-` for descending order.
+            #[param(value_type = Option<crate::openapi::$sort>)]
+            pub sort: Option<String>,
+            /// Only items in this status (anything but `published` needs an editor or a preview token).
+            #[param(value_type = Option<crate::openapi::StatusDoc>)]
+            pub status: Option<String>,
+            $($(#[$m])* pub $name: $ty,)*
+            #[serde(default, deserialize_with = "crate::extract::instant")]
+            #[param(value_type = Option<String>)]
+            pub published_after: Option<chrono::DateTime<chrono::Utc>>,
+            #[serde(default, deserialize_with = "crate::extract::instant")]
+            #[param(value_type = Option<String>)]
+            pub published_before: Option<chrono::DateTime<chrono::Utc>>,
+            #[serde(default, deserialize_with = "crate::extract::instant")]
+            #[param(value_type = Option<String>)]
+            pub updated_after: Option<chrono::DateTime<chrono::Utc>>,
+            #[doc = $q_doc]
+            #[param(max_length = 200)]
+            pub q: Option<String>,
+            #[doc = $fields_doc]
+            #[param(max_length = 1000, pattern = $fields)]
+            pub fields: Option<String>,
+            #[doc = $include_doc]
+            #[param(max_length = 200, pattern = $include)]
+            pub include: Option<String>,
+        }
+
+        /// The parameters only this type's lists have.
+        pub struct Extra {
+            $(pub $name: $ty,)*
+        }
+
+        impl ListParams {
+            pub fn split(self) -> ($crate::content::ListRequest<()>, Extra) {
+                use $crate::content::present;
+                let request = $crate::content::ListRequest {
+                    query: lectern_service::ListQuery {
+                        limit: self.limit,
+                        cursor: present(self.cursor),
+                        sort: self.sort,
+                        status: self.status,
+                        published_after: self.published_after,
+                        published_before: self.published_before,
+                        updated_after: self.updated_after,
+                        q: present(self.q),
+                        extra: (),
+                    },
+                    fields: present(self.fields),
+                    include: present(self.include),
+                };
+                (request, Extra { $($name: self.$name,)* })
+            }
+        }
+
+        /// Item routes accept only `fields` and `include` (documented here with this type's
+        /// fields; the handler reads `content::ItemQuery`).
+        #[allow(dead_code)]
+        #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+        #[into_params(parameter_in = Query)]
+        #[serde(deny_unknown_fields)]
+        pub struct ItemParams {
+            /// Comma-separated fields to return.
+            #[param(max_length = 1000, pattern = $fields)]
+            pub fields: Option<String>,
+            #[doc = $item_include_doc]
+            #[param(max_length = 200, pattern = $include)]
+            pub include: Option<String>,
+        }
+    };
+}
+
 /// What REST adds to a content type: where it lives, its shapes, its query parameters.
 pub trait RestType: ContentType<Input: DeserializeOwned> {
     /// The collection's path, e.g. `/api/v1/articles`.

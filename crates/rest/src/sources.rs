@@ -1,72 +1,22 @@
 //! `/api/v1/sources`: the source type's REST declaration.
 
-use crate::content::{present, ListRequest, RestType};
+use crate::content::{ListRequest, RestType};
 use crate::problem::ApiResult;
 use crate::shape::Shape;
 use actix_web::web;
-use chrono::{DateTime, Utc};
-use lectern_service::{Caller, ListQuery, Service, Source, SourceParams};
-use serde::Deserialize;
+use lectern_service::{Caller, Service, Source, SourceParams};
 
-/// Query parameters of the source list; anything else is a 400.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page (opaque; a cursor is valid only with the same sort).
-    #[param(max_length = 1024, pattern = r"^[A-Za-z0-9_-]*$")]
-    pub cursor: Option<String>,
-    /// A field, with a leading `-` for descending order.
-    #[param(value_type = Option<crate::openapi::SourceSort>)]
-    pub sort: Option<String>,
-    /// Only items in this status (anything but `published` needs an editor or a preview token).
-    #[param(value_type = Option<crate::openapi::StatusDoc>)]
-    pub status: Option<String>,
-    #[param(value_type = Option<crate::openapi::SourceKindDoc>)]
-    pub kind: Option<String>,
-    #[serde(default, deserialize_with = "crate::extract::instant")]
-    #[param(value_type = Option<String>)]
-    pub published_after: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "crate::extract::instant")]
-    #[param(value_type = Option<String>)]
-    pub published_before: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "crate::extract::instant")]
-    #[param(value_type = Option<String>)]
-    pub updated_after: Option<DateTime<Utc>>,
-    /// Case-insensitive text in the title or note.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-    /// Comma-separated fields to return, e.g. `id,slug,title`.
-    #[param(
-        max_length = 1000,
-        pattern = r"^[ \t]*(id|slug|title|authors|publisher|url|published_on|kind|note|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|authors|publisher|url|published_on|kind|note|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
-    )]
-    pub fields: Option<String>,
-    /// Sources embed no relations: only an empty list is accepted.
-    #[param(max_length = 200, pattern = r"^[ \t,]*$")]
-    pub include: Option<String>,
-}
-
-/// Item routes accept only `fields` and `include` (documented here with this type's
-/// fields; the handler reads `content::ItemQuery`).
-#[allow(dead_code)]
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ItemParams {
-    /// Comma-separated fields to return.
-    #[param(
-        max_length = 1000,
-        pattern = r"^[ \t]*(id|slug|title|authors|publisher|url|published_on|kind|note|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|authors|publisher|url|published_on|kind|note|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
-    )]
-    pub fields: Option<String>,
-    /// Sources embed no relations: only an empty list is accepted.
-    #[param(max_length = 200, pattern = r"^[ \t,]*$")]
-    pub include: Option<String>,
-}
+crate::content_params!(
+    sort = SourceSort,
+    q = "Case-insensitive text in the title or note.",
+    fields = "Comma-separated fields to return, e.g. `id,slug,title`." r"^[ \t]*(id|slug|title|authors|publisher|url|published_on|kind|note|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|authors|publisher|url|published_on|kind|note|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$",
+    include = "Sources embed no relations: only an empty list is accepted."
+        "Sources embed no relations: only an empty list is accepted." r"^[ \t,]*$",
+    extra {
+        #[param(value_type = Option<crate::openapi::SourceKindDoc>)]
+        kind: Option<String>,
+    }
+);
 
 impl RestType for Source {
     const COLLECTION: &'static str = "/api/v1/sources";
@@ -78,21 +28,8 @@ impl RestType for Source {
         _caller: &Caller,
         p: ListParams,
     ) -> ApiResult<ListRequest<SourceParams>> {
-        Ok(ListRequest {
-            query: ListQuery {
-                limit: p.limit,
-                cursor: present(p.cursor),
-                sort: p.sort,
-                status: p.status,
-                published_after: p.published_after,
-                published_before: p.published_before,
-                updated_after: p.updated_after,
-                q: present(p.q),
-                extra: SourceParams { kind: p.kind },
-            },
-            fields: present(p.fields),
-            include: present(p.include),
-        })
+        let (request, x) = p.split();
+        Ok(request.with(SourceParams { kind: x.kind }))
     }
 }
 

@@ -1,78 +1,22 @@
 //! `/api/v1/technologies`: the technology type's REST declaration.
 
-use crate::content::{present, ListRequest, RestType};
+use crate::content::{ListRequest, RestType};
 use crate::problem::ApiResult;
 use crate::shape::Shape;
 use actix_web::web;
-use chrono::{DateTime, Utc};
-use lectern_service::{Caller, ListQuery, Service, Technology, TechnologyParams};
-use serde::Deserialize;
+use lectern_service::{Caller, Service, Technology, TechnologyParams};
 
-/// Query parameters of the technology list; anything else is a 400.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page (opaque; a cursor is valid only with the same sort).
-    #[param(max_length = 1024, pattern = r"^[A-Za-z0-9_-]*$")]
-    pub cursor: Option<String>,
-    /// A field, with a leading `-` for descending order.
-    #[param(value_type = Option<crate::openapi::TechnologySort>)]
-    pub sort: Option<String>,
-    /// Only items in this status (anything but `published` needs an editor or a preview token).
-    #[param(value_type = Option<crate::openapi::StatusDoc>)]
-    pub status: Option<String>,
-    #[param(value_type = Option<crate::openapi::KindDoc>)]
-    pub kind: Option<String>,
-    #[serde(default, deserialize_with = "crate::extract::instant")]
-    #[param(value_type = Option<String>)]
-    pub published_after: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "crate::extract::instant")]
-    #[param(value_type = Option<String>)]
-    pub published_before: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "crate::extract::instant")]
-    #[param(value_type = Option<String>)]
-    pub updated_after: Option<DateTime<Utc>>,
-    /// Case-insensitive text in the title (name) or summary.
-    #[param(max_length = 200)]
-    pub q: Option<String>,
-    /// Comma-separated fields to return, e.g. `id,slug,name`.
-    #[param(
-        max_length = 1000,
-        pattern = r"^[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
-    )]
-    pub fields: Option<String>,
-    /// Comma-separated relations to embed in full: `related_technologies`.
-    #[param(
-        max_length = 200,
-        pattern = r"^[ \t]*(related_technologies)?([ \t]*,[ \t]*(related_technologies)?)*[ \t]*$"
-    )]
-    pub include: Option<String>,
-}
-
-/// Item routes accept only `fields` and `include` (documented here with this type's
-/// fields; the handler reads `content::ItemQuery`).
-#[allow(dead_code)]
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ItemParams {
-    /// Comma-separated fields to return.
-    #[param(
-        max_length = 1000,
-        pattern = r"^[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$"
-    )]
-    pub fields: Option<String>,
-    /// Comma-separated relations to embed in full.
-    #[param(
-        max_length = 200,
-        pattern = r"^[ \t]*(related_technologies)?([ \t]*,[ \t]*(related_technologies)?)*[ \t]*$"
-    )]
-    pub include: Option<String>,
-}
+crate::content_params!(
+    sort = TechnologySort,
+    q = "Case-insensitive text in the title (name) or summary.",
+    fields = "Comma-separated fields to return, e.g. `id,slug,name`." r"^[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$",
+    include = "Comma-separated relations to embed in full: `related_technologies`."
+        "Comma-separated relations to embed in full." r"^[ \t]*(related_technologies)?([ \t]*,[ \t]*(related_technologies)?)*[ \t]*$",
+    extra {
+        #[param(value_type = Option<crate::openapi::KindDoc>)]
+        kind: Option<String>,
+    }
+);
 
 impl RestType for Technology {
     const COLLECTION: &'static str = "/api/v1/technologies";
@@ -84,21 +28,8 @@ impl RestType for Technology {
         _caller: &Caller,
         p: ListParams,
     ) -> ApiResult<ListRequest<TechnologyParams>> {
-        Ok(ListRequest {
-            query: ListQuery {
-                limit: p.limit,
-                cursor: present(p.cursor),
-                sort: p.sort,
-                status: p.status,
-                published_after: p.published_after,
-                published_before: p.published_before,
-                updated_after: p.updated_after,
-                q: present(p.q),
-                extra: TechnologyParams { kind: p.kind },
-            },
-            fields: present(p.fields),
-            include: present(p.include),
-        })
+        let (request, x) = p.split();
+        Ok(request.with(TechnologyParams { kind: x.kind }))
     }
 }
 

@@ -6,7 +6,6 @@ use crate::inputs::{ArticleChange, ArticleInput};
 use crate::search::SearchFields;
 use crate::views::{ArticleView, AuthorRef, SourceRef, TechnologyRef};
 use crate::{Caller, Error, Result, Service};
-use chrono::{DateTime, Utc};
 use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, Slug};
 use lectern_storage::entities::{articles as row, sources, technologies};
 use lectern_storage::queries::articles::{self as q, ArticleFilter};
@@ -51,25 +50,6 @@ impl ContentType for Article {
     type Input = ArticleInput;
     type Change = ArticleChange;
     type Params = ArticleParams;
-
-    fn parse(input: ArticleInput, creating: bool) -> Result<ArticleChange> {
-        Ok(input.parse(creating)?)
-    }
-    fn change_version(c: &ArticleChange) -> Option<i64> {
-        c.version
-    }
-    fn change_slug(c: &ArticleChange) -> Option<&Slug> {
-        c.slug.as_ref()
-    }
-    fn change_label(c: &ArticleChange) -> Option<&str> {
-        c.title.as_ref().map(|t| t.as_str())
-    }
-    fn change_status(c: &ArticleChange) -> Option<ContentStatus> {
-        c.status
-    }
-    fn change_published_at(c: &ArticleChange) -> Option<DateTime<Utc>> {
-        c.published_at
-    }
 
     fn check_fields(
         caller: &Caller,

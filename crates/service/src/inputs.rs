@@ -9,6 +9,59 @@ use lectern_domain::{
 use serde::{Deserialize, Deserializer};
 use uuid::Uuid;
 
+/// What the content core reads off a parsed change, whatever its type.
+pub trait ChangeMeta {
+    fn version(&self) -> Option<i64>;
+    fn slug(&self) -> Option<&Slug>;
+    /// The field the slug is derived from (a title, a name).
+    fn label(&self) -> Option<&str>;
+    fn status(&self) -> Option<ContentStatus>;
+    /// A publication time the client set (editors only), for types that take one.
+    fn published_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
+}
+
+/// An input that parses into its change.
+pub trait ParseInput {
+    type Change;
+    fn parse_input(self, creating: bool) -> Result<Self::Change, ValidationErrors>;
+}
+
+/// Declares an input's change: `content_input!(ArticleInput => ArticleChange, label = title,
+/// published_at)`.
+macro_rules! content_input {
+    ($input:ty => $change:ty, label = $label:ident $(, $published:ident)?) => {
+        impl ParseInput for $input {
+            type Change = $change;
+            fn parse_input(self, creating: bool) -> Result<$change, ValidationErrors> {
+                self.parse(creating)
+            }
+        }
+        impl ChangeMeta for $change {
+            fn version(&self) -> Option<i64> {
+                self.version
+            }
+            fn slug(&self) -> Option<&Slug> {
+                self.slug.as_ref()
+            }
+            fn label(&self) -> Option<&str> {
+                self.$label.as_ref().map(|l| l.as_str())
+            }
+            fn status(&self) -> Option<ContentStatus> {
+                self.status
+            }
+            $(fn published_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+                self.$published
+            })?
+        }
+    };
+}
+
+content_input!(ArticleInput => ArticleChange, label = title, published_at);
+content_input!(TechnologyInput => TechnologyChange, label = name);
+content_input!(SourceInput => SourceChange, label = title);
+
 /// A field of a JSON merge patch: absent (None), null (Some(None)) or a value.
 pub type Patch<T> = Option<Option<T>>;
 

@@ -7,7 +7,7 @@ use crate::inputs::{SourceChange, SourceInput};
 use crate::search::SearchFields;
 use crate::views::SourceView;
 use crate::{Caller, Error, Result, Service};
-use lectern_domain::{ContentStatus, Kind, Slug, SourceKind};
+use lectern_domain::{Kind, SourceKind};
 use lectern_storage::entities::sources as row;
 use lectern_storage::queries::content::Sort;
 use lectern_storage::queries::sources::{self as q, SourceFilter};
@@ -46,22 +46,6 @@ impl ContentType for Source {
     type Input = SourceInput;
     type Change = SourceChange;
     type Params = SourceParams;
-
-    fn parse(input: SourceInput, creating: bool) -> Result<SourceChange> {
-        Ok(input.parse(creating)?)
-    }
-    fn change_version(c: &SourceChange) -> Option<i64> {
-        c.version
-    }
-    fn change_slug(c: &SourceChange) -> Option<&Slug> {
-        c.slug.as_ref()
-    }
-    fn change_label(c: &SourceChange) -> Option<&str> {
-        c.title.as_ref().map(|t| t.as_str())
-    }
-    fn change_status(c: &SourceChange) -> Option<ContentStatus> {
-        c.status
-    }
 
     fn filter(_caller: &Caller, p: &SourceParams) -> Result<SourceFilter> {
         let kind = match p.kind.as_deref() {

@@ -52,22 +52,6 @@ impl ContentType for Technology {
     type Change = TechnologyChange;
     type Params = TechnologyParams;
 
-    fn parse(input: TechnologyInput, creating: bool) -> Result<TechnologyChange> {
-        Ok(input.parse(creating)?)
-    }
-    fn change_version(c: &TechnologyChange) -> Option<i64> {
-        c.version
-    }
-    fn change_slug(c: &TechnologyChange) -> Option<&Slug> {
-        c.slug.as_ref()
-    }
-    fn change_label(c: &TechnologyChange) -> Option<&str> {
-        c.name.as_ref().map(|n| n.as_str())
-    }
-    fn change_status(c: &TechnologyChange) -> Option<ContentStatus> {
-        c.status
-    }
-
     fn filter(_caller: &Caller, p: &TechnologyParams) -> Result<TechnologyFilter> {
         let kind = match p.kind.as_deref() {
             None => None,

@@ -106,20 +106,11 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     type Row: Row;
     type Filter: Default + Clone + std::fmt::Debug + Send + Sync;
     type View: serde::Serialize + Clone + ViewMeta + Send + Sync + 'static;
-    type Input: Default + Send + 'static;
-    type Change: Send + Sync;
+    type Input: crate::inputs::ParseInput<Change = Self::Change> + Default + Send + 'static;
+    type Change: crate::inputs::ChangeMeta + Send + Sync;
     /// The type's own list parameters.
     type Params: Clone + Default + std::fmt::Debug + Send + Sync;
 
-    fn parse(input: Self::Input, creating: bool) -> Result<Self::Change>;
-    fn change_version(change: &Self::Change) -> Option<i64>;
-    fn change_slug(change: &Self::Change) -> Option<&Slug>;
-    fn change_label(change: &Self::Change) -> Option<&str>;
-    fn change_status(change: &Self::Change) -> Option<ContentStatus>;
-    /// A publication time the client set (editors only), if the type has one.
-    fn change_published_at(_change: &Self::Change) -> Option<DateTime<Utc>> {
-        None
-    }
     /// Fields only some roles may set.
     fn check_fields(
         _caller: &Caller,

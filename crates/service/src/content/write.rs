@@ -6,6 +6,7 @@ use super::{
     apply_status, can_edit, expected_version, free_slug, require_writer, snapshot, ContentType,
     NewRow, StatusAction,
 };
+use crate::inputs::{ChangeMeta, ParseInput};
 use crate::record::{changed_fields, now, Record};
 use crate::{Caller, Change, Error, Result, Service};
 use chrono::{DateTime, Utc};
@@ -54,15 +55,16 @@ impl Service {
         input: T::Input,
     ) -> Result<Written<T::View>> {
         require_writer::<T>(caller)?;
-        let change = T::parse(input, true)?;
+        let change = input.parse_input(true)?;
         T::check_fields(caller, &change, None)?;
-        let label = T::change_label(&change)
+        let label = change
+            .label()
             .ok_or_else(|| Error::field(T::LABEL_FIELD, "is required"))?
             .to_owned();
-        let slug = free_slug::<T, _>(tx, T::change_slug(&change), &label, None).await?;
-        let status = T::change_status(&change).unwrap_or(ContentStatus::Draft);
+        let slug = free_slug::<T, _>(tx, change.slug(), &label, None).await?;
+        let status = change.status().unwrap_or(ContentStatus::Draft);
         let at = now();
-        let chosen = T::change_published_at(&change);
+        let chosen = change.published_at();
         let new = NewRow {
             id: Uuid::now_v7(),
             slug,
@@ -106,8 +108,8 @@ impl Service {
         note: Option<&str>,
     ) -> Result<T::View> {
         require_writer::<T>(caller)?;
-        let change = T::parse(input, false)?;
-        let expected = expected_version(if_match, T::change_version(&change))?;
+        let change = input.parse_input(false)?;
+        let expected = expected_version(if_match, change.version())?;
         let tx = self.db().begin().await?;
         let existing = self.find::<T, _>(&tx, caller, key).await?;
         if !can_edit(caller, &existing) {
@@ -118,11 +120,9 @@ impl Service {
             return Err(Error::PreconditionFailed);
         }
         let mut row = existing.clone();
-        if let Some(slug) = T::change_slug(&change) {
+        if let Some(slug) = change.slug() {
             if slug.as_str() != existing.slug() {
-                let label = T::change_label(&change)
-                    .unwrap_or(existing.label())
-                    .to_owned();
+                let label = change.label().unwrap_or(existing.label()).to_owned();
                 let free = free_slug::<T, _>(&tx, Some(slug), &label, Some(existing.id())).await?;
                 *row.meta_mut().slug = free.into_inner();
                 eq::remember_slug(&tx, T::KIND.as_str(), existing.slug(), existing.id(), now())
@@ -131,8 +131,8 @@ impl Service {
         }
         T::apply(self, &tx, &mut row, &change).await?;
         let at = now();
-        if let Some(status) = T::change_status(&change) {
-            let published_at = T::change_published_at(&change).or(existing.published_at());
+        if let Some(status) = change.status() {
+            let published_at = change.published_at().or(existing.published_at());
             apply_status(&mut row, status, published_at, at);
         }
         let peers = T::relate(self, &tx, caller, row.id(), &change).await?;
