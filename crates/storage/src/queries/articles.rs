@@ -75,23 +75,12 @@ crate::content_table!(
 );
 
 pub async fn set_tags<C: ConnectionTrait>(conn: &C, article: Uuid, tags: &[String]) -> Result<()> {
-    article_tags::Entity::delete_many()
-        .filter(article_tags::Column::ArticleId.eq(article))
-        .exec(conn)
-        .await?;
-    if !tags.is_empty() {
-        article_tags::Entity::insert_many(tags.iter().map(|t| {
-            article_tags::Model {
-                article_id: article,
-                tag: t.clone(),
-            }
-            .into_active_model()
-            .reset_all()
-        }))
-        .exec_without_returning(conn)
-        .await?;
-    }
-    Ok(())
+    let rows = tags.iter().map(|tag| article_tags::Model {
+        article_id: article,
+        tag: tag.clone(),
+    });
+    let owner = article_tags::Column::ArticleId;
+    content::replace_links::<article_tags::Entity, _>(conn, owner, article, rows.collect()).await
 }
 
 pub async fn set_technologies<C: ConnectionTrait>(
@@ -99,23 +88,13 @@ pub async fn set_technologies<C: ConnectionTrait>(
     article: Uuid,
     technologies: &[Uuid],
 ) -> Result<()> {
-    article_technologies::Entity::delete_many()
-        .filter(article_technologies::Column::ArticleId.eq(article))
-        .exec(conn)
-        .await?;
-    if !technologies.is_empty() {
-        article_technologies::Entity::insert_many(technologies.iter().map(|t| {
-            article_technologies::Model {
-                article_id: article,
-                technology_id: *t,
-            }
-            .into_active_model()
-            .reset_all()
-        }))
-        .exec_without_returning(conn)
-        .await?;
-    }
-    Ok(())
+    let rows = technologies.iter().map(|t| article_technologies::Model {
+        article_id: article,
+        technology_id: *t,
+    });
+    let owner = article_technologies::Column::ArticleId;
+    content::replace_links::<article_technologies::Entity, _>(conn, owner, article, rows.collect())
+        .await
 }
 
 /// The tags of many articles in one query, in insertion-independent (tag) order.

@@ -541,3 +541,26 @@ pub async fn due<E: Table, C: ConnectionTrait>(
         .all(conn)
         .await?)
 }
+
+/// Replaces the links one item owns in a link table (its tags, its technologies, its sources):
+/// the old rows go and `rows` come, in the caller's transaction.
+pub async fn replace_links<L, C>(
+    conn: &C,
+    owner: L::Column,
+    id: Uuid,
+    rows: Vec<L::Model>,
+) -> Result<()>
+where
+    L: EntityTrait,
+    L::Model: sea_orm::IntoActiveModel<L::ActiveModel>,
+    C: ConnectionTrait,
+{
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    L::delete_many().filter(owner.eq(id)).exec(conn).await?;
+    if !rows.is_empty() {
+        L::insert_many(rows.into_iter().map(|r| r.into_active_model().reset_all()))
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}

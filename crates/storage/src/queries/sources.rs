@@ -4,8 +4,8 @@ use super::content;
 use crate::entities::{article_sources, sources, technology_sources};
 use crate::Result;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -45,49 +45,55 @@ pub struct SourceRefRow {
     pub status: String,
 }
 
-/// The sources of many articles in one query (a join), ordered by title.
-pub async fn of_articles<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> Result<Vec<SourceRefRow>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(article_sources::Entity::find()
-        .select_only()
-        .column_as(article_sources::Column::ArticleId, "owner")
-        .column(sources::Column::Id)
-        .column(sources::Column::Slug)
-        .column(sources::Column::Title)
-        .column(sources::Column::Status)
-        .join(JoinType::InnerJoin, article_sources::Relation::Source.def())
-        .filter(article_sources::Column::ArticleId.is_in(ids.iter().copied()))
-        .order_by_asc(sources::Column::Title)
-        .into_model::<SourceRefRow>()
-        .all(conn)
-        .await?)
-}
-
-/// The sources the trend figures of many technologies cite, in one query.
-pub async fn of_technologies<C: ConnectionTrait>(
+/// The sources that rows of a link table cite, for many owners in one query (a join), by
+/// title.
+async fn cited_by<L, C>(
     conn: &C,
+    owner: L::Column,
+    source: L::Column,
     ids: &[Uuid],
-) -> Result<Vec<SourceRefRow>> {
+) -> Result<Vec<SourceRefRow>>
+where
+    L: EntityTrait,
+    C: ConnectionTrait,
+{
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    Ok(technology_sources::Entity::find()
+    Ok(L::find()
         .select_only()
-        .column_as(technology_sources::Column::TechnologyId, "owner")
+        .column_as(owner, "owner")
         .column(sources::Column::Id)
         .column(sources::Column::Slug)
         .column(sources::Column::Title)
         .column(sources::Column::Status)
         .join(
             JoinType::InnerJoin,
-            technology_sources::Relation::Source.def(),
+            L::belongs_to(sources::Entity)
+                .from(source)
+                .to(sources::Column::Id)
+                .into(),
         )
-        .filter(technology_sources::Column::TechnologyId.is_in(ids.iter().copied()))
+        .filter(owner.is_in(ids.iter().copied()))
+        .order_by_asc(sources::Column::Title)
         .into_model::<SourceRefRow>()
         .all(conn)
         .await?)
+}
+
+/// The sources of many articles.
+pub async fn of_articles<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> Result<Vec<SourceRefRow>> {
+    use article_sources::Column as A;
+    cited_by::<article_sources::Entity, _>(conn, A::ArticleId, A::SourceId, ids).await
+}
+
+/// The sources the trend figures of many technologies cite.
+pub async fn of_technologies<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+) -> Result<Vec<SourceRefRow>> {
+    use technology_sources::Column as T;
+    cited_by::<technology_sources::Entity, _>(conn, T::TechnologyId, T::SourceId, ids).await
 }
 
 pub async fn set_for_article<C: ConnectionTrait>(
@@ -95,23 +101,12 @@ pub async fn set_for_article<C: ConnectionTrait>(
     article: Uuid,
     sources: &[Uuid],
 ) -> Result<()> {
-    article_sources::Entity::delete_many()
-        .filter(article_sources::Column::ArticleId.eq(article))
-        .exec(conn)
-        .await?;
-    if !sources.is_empty() {
-        article_sources::Entity::insert_many(sources.iter().map(|s| {
-            article_sources::Model {
-                article_id: article,
-                source_id: *s,
-            }
-            .into_active_model()
-            .reset_all()
-        }))
-        .exec_without_returning(conn)
-        .await?;
-    }
-    Ok(())
+    let rows = sources.iter().map(|s| article_sources::Model {
+        article_id: article,
+        source_id: *s,
+    });
+    let owner = article_sources::Column::ArticleId;
+    content::replace_links::<article_sources::Entity, _>(conn, owner, article, rows.collect()).await
 }
 
 pub async fn set_for_technology<C: ConnectionTrait>(
@@ -119,23 +114,13 @@ pub async fn set_for_technology<C: ConnectionTrait>(
     technology: Uuid,
     sources: &[Uuid],
 ) -> Result<()> {
-    technology_sources::Entity::delete_many()
-        .filter(technology_sources::Column::TechnologyId.eq(technology))
-        .exec(conn)
-        .await?;
-    if !sources.is_empty() {
-        technology_sources::Entity::insert_many(sources.iter().map(|s| {
-            technology_sources::Model {
-                technology_id: technology,
-                source_id: *s,
-            }
-            .into_active_model()
-            .reset_all()
-        }))
-        .exec_without_returning(conn)
-        .await?;
-    }
-    Ok(())
+    let rows = sources.iter().map(|s| technology_sources::Model {
+        technology_id: technology,
+        source_id: *s,
+    });
+    let owner = technology_sources::Column::TechnologyId;
+    content::replace_links::<technology_sources::Entity, _>(conn, owner, technology, rows.collect())
+        .await
 }
 
 /// The articles and technologies that cite a source.
