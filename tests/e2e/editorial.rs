@@ -196,6 +196,40 @@ async fn idempotent_creation() {
     assert_eq!(a.body["id"], b.body["id"]);
 }
 
+/// Retries that race each other (a client timing out and resending) create one item and all
+/// get its answer: the key is stored with the creation, so none is told "in progress".
+#[tokio::test]
+async fn concurrent_retries_with_one_key_create_once() {
+    let ctx = Ctx::new().await;
+    let ed = editor(&ctx).await;
+    let body = json!({"title": "Raced source", "kind": "report"});
+    let attempts = (0..6).map(|_| {
+        let ed = ed.clone();
+        let body = body.clone();
+        async move {
+            ed.post_with("/api/v1/sources", &body, &[("idempotency-key", "race-1")])
+                .await
+        }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    for r in &answers {
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(r.body["id"], answers[0].body["id"]);
+    }
+    let replayed = answers
+        .iter()
+        .filter(|r| r.header("idempotent-replayed") == Some("true"))
+        .count();
+    assert_eq!(replayed, answers.len() - 1);
+    let list = ed.get("/api/v1/sources?status=draft").await;
+    assert_eq!(
+        list.body["data"].as_array().unwrap().len(),
+        1,
+        "{}",
+        list.text
+    );
+}
+
 #[tokio::test]
 async fn revisions_list_show_and_restore() {
     let ctx = Ctx::new().await;

@@ -37,17 +37,11 @@ pub fn viewer(ctx: &Context<'_>) -> Viewer {
 pub fn request_data(service: &Service, viewer: Viewer) -> async_graphql::Data {
     let mut data = async_graphql::Data::default();
     data.insert(DataLoader::new(
-        TechnologyLoader {
-            service: service.clone(),
-            caller: viewer.caller,
-        },
+        TechnologyLoader::new(service, viewer.caller),
         tokio::spawn,
     ));
     data.insert(DataLoader::new(
-        SourceLoader {
-            service: service.clone(),
-            caller: viewer.caller,
-        },
+        SourceLoader::new(service, viewer.caller),
         tokio::spawn,
     ));
     data.insert(DataLoader::new(

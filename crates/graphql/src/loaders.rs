@@ -1,51 +1,54 @@
 //! Batch loaders: whatever the size of a page, each relation costs one round of statements.
 
-use lectern_service::views::{ArticleView, TechnologyView};
+use lectern_service::views::ArticleView;
 use lectern_service::{Caller, Service};
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// Full technology profiles (with their related technologies) by id, for the fields a
-/// technology link does not carry.
-pub struct TechnologyLoader {
+/// Full views of one content type by id, for the fields a link does not carry (a
+/// technology's profile, a source's authors), batched across the whole request.
+pub struct ViewLoader<T> {
     pub service: Service,
     pub caller: Caller,
+    pub kind: std::marker::PhantomData<T>,
 }
 
-impl async_graphql::dataloader::Loader<Uuid> for TechnologyLoader {
-    type Value = Arc<TechnologyView>;
-    type Error = Arc<async_graphql::Error>;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let views = self
-            .service
-            .by_ids::<lectern_service::Technology>(&self.caller, keys)
-            .await
-            .map_err(|e| Arc::new(crate::error::to_gql(e)))?;
-        Ok(views.into_iter().map(|v| (v.id, Arc::new(v))).collect())
+impl<T> ViewLoader<T> {
+    pub fn new(service: &Service, caller: Caller) -> Self {
+        Self {
+            service: service.clone(),
+            caller,
+            kind: std::marker::PhantomData,
+        }
     }
 }
 
-/// Full sources by id, for the fields a source link does not carry.
-pub struct SourceLoader {
-    pub service: Service,
-    pub caller: Caller,
+/// The loader of each content type that GraphQL links to (the loader trait wants a future it
+/// can prove `Send`, which only a concrete type gives).
+macro_rules! view_loader {
+    ($($content:ty),+) => {$(
+        impl async_graphql::dataloader::Loader<Uuid> for ViewLoader<$content> {
+            type Value = Arc<<$content as lectern_service::ContentType>::View>;
+            type Error = Arc<async_graphql::Error>;
+
+            async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+                use lectern_service::content::ViewMeta;
+                let views = self
+                    .service
+                    .by_ids::<$content>(&self.caller, keys)
+                    .await
+                    .map_err(|e| Arc::new(crate::error::to_gql(e)))?;
+                Ok(views.into_iter().map(|v| (v.id(), Arc::new(v))).collect())
+            }
+        }
+    )+};
 }
 
-impl async_graphql::dataloader::Loader<Uuid> for SourceLoader {
-    type Value = Arc<lectern_service::views::SourceView>;
-    type Error = Arc<async_graphql::Error>;
+view_loader!(lectern_service::Technology, lectern_service::Source);
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let views = self
-            .service
-            .by_ids::<lectern_service::Source>(&self.caller, keys)
-            .await
-            .map_err(|e| Arc::new(crate::error::to_gql(e)))?;
-        Ok(views.into_iter().map(|v| (v.id, Arc::new(v))).collect())
-    }
-}
+pub type TechnologyLoader = ViewLoader<lectern_service::Technology>;
+pub type SourceLoader = ViewLoader<lectern_service::Source>;
 
 /// The articles covering a technology, newest first: key (technology, how many).
 pub struct CoveringLoader {

@@ -51,13 +51,8 @@ pub fn client_address(req: &HttpRequest) -> String {
     request_body(content = LoginInput, content_type = "application/json"),
     responses(
         (status = 200, description = "a token pair", body = lectern_service::TokenPair),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 429, description = "too many failed logins; see Retry-After", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = String, description = "seconds to wait"))),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Body,
     ),
     security(()),
 )]
@@ -81,12 +76,7 @@ async fn login(
     request_body(content = RefreshInput, content_type = "application/json"),
     responses(
         (status = 200, description = "a new token pair; the old refresh token is retired", body = lectern_service::TokenPair),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Body,
     ),
     security(()),
 )]
@@ -108,10 +98,8 @@ async fn refresh(
     responses(
         (status = 204, description = "logged out"),
         (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Body,
     ),
     security(()),
 )]

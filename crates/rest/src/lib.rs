@@ -15,6 +15,7 @@ mod health;
 pub mod openapi;
 pub mod problem;
 pub mod respond;
+pub mod responses;
 mod search;
 pub mod semantics;
 mod shape;

@@ -38,13 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     request_body(content = CreateInput, content_type = "application/json"),
     responses(
         (status = 201, description = "created", body = lectern_service::CreatedApiToken, headers(("Location" = String, description = "the token"))),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::Body,
     ),
     security(("bearer" = [])),
 )]
@@ -72,8 +66,8 @@ async fn create(
     responses(
         (status = 200, description = "the tokens", body = crate::openapi::TokenList),
         (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Forbidden,
     ),
     security(("bearer" = [])),
 )]
@@ -95,11 +89,7 @@ async fn list(service: web::Data<Service>, Auth(caller): Auth) -> ApiResult<Http
     params(("id" = uuid::Uuid, Path, description = "the token's id")),
     responses(
         (status = 204, description = "revoked"),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
     ),
     security(("bearer" = [])),
 )]

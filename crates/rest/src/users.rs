@@ -49,8 +49,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "you", body = lectern_service::views::UserView),
         (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Forbidden,
     ),
     security(("bearer" = [])),
 )]
@@ -71,13 +71,7 @@ async fn me(service: web::Data<Service>, Auth(caller): Auth) -> ApiResult<HttpRe
     request_body(content = lectern_service::ProfileInput, content_type = "application/json"),
     responses(
         (status = 200, description = "you", body = lectern_service::views::UserView),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::Body,
     ),
     security(("bearer" = [])),
 )]
@@ -102,10 +96,7 @@ async fn update_me(
     params(ListParams),
     responses(
         (status = 200, description = "a page", body = crate::openapi::UserList),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden,
     ),
     security(("bearer" = [])),
 )]
@@ -135,14 +126,7 @@ async fn list(
     request_body(content = lectern_service::UserCreateInput, content_type = "application/json"),
     responses(
         (status = 201, description = "created", body = lectern_service::views::UserView, headers(("Location" = String, description = "the new user"))),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::Conflict, crate::responses::Body,
     ),
     security(("bearer" = [])),
 )]
@@ -168,11 +152,7 @@ async fn create(
     params(("id" = uuid::Uuid, Path, description = "the user's id")),
     responses(
         (status = 200, description = "the user", body = lectern_service::views::UserView),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
     ),
     security(("bearer" = [])),
 )]
@@ -198,15 +178,7 @@ async fn get(
     request_body(content = lectern_service::UserChangeInput, content_type = "application/json"),
     responses(
         (status = 200, description = "the user", body = lectern_service::views::UserView),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Conflict, crate::responses::Body,
     ),
     security(("bearer" = [])),
 )]
@@ -234,12 +206,7 @@ async fn update(
     params(("id" = uuid::Uuid, Path, description = "the user's id")),
     responses(
         (status = 204, description = "deleted"),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "conflict: a slug or email already taken, or the same Idempotency-Key in flight", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Conflict,
     ),
     security(("bearer" = [])),
 )]

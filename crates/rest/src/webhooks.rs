@@ -52,13 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     request_body(content = WebhookInput, content_type = "application/json"),
     responses(
         (status = 201, description = "created; `secret` is shown now and never again", body = lectern_service::webhooks::WebhookView, headers(("Location" = String, description = "the webhook"))),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::Body,
     ),
     security(("bearer" = [])),
 )]
@@ -84,8 +78,8 @@ async fn create(
     responses(
         (status = 200, description = "the webhooks", body = crate::openapi::WebhookList),
         (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Forbidden,
     ),
     security(("bearer" = [])),
 )]
@@ -107,11 +101,7 @@ async fn list(service: web::Data<Service>, Auth(caller): Auth) -> ApiResult<Http
     params(("id" = uuid::Uuid, Path, description = "the webhook's id")),
     responses(
         (status = 200, description = "the webhook", body = lectern_service::webhooks::WebhookView),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
     ),
     security(("bearer" = [])),
 )]
@@ -134,14 +124,7 @@ async fn get(
     request_body(content = WebhookInput, content_type = "application/json"),
     responses(
         (status = 200, description = "the webhook", body = lectern_service::webhooks::WebhookView),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "the body is too large", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "the body is not application/json", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Body,
     ),
     security(("bearer" = [])),
 )]
@@ -166,11 +149,7 @@ async fn update(
     params(("id" = uuid::Uuid, Path, description = "the webhook's id")),
     responses(
         (status = 204, description = "deleted"),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
     ),
     security(("bearer" = [])),
 )]
@@ -192,11 +171,7 @@ async fn delete(
     params(("id" = uuid::Uuid, Path, description = "the webhook's id")),
     responses(
         (status = 202, description = "queued; follow it in the delivery log", body = lectern_service::webhooks::DeliveryView),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
     ),
     security(("bearer" = [])),
 )]
@@ -218,11 +193,7 @@ async fn test(
     params(("id" = uuid::Uuid, Path, description = "the webhook's id"), DeliveryParams),
     responses(
         (status = 200, description = "the deliveries", body = lectern_service::webhooks::DeliveryPage),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
     ),
     security(("bearer" = [])),
 )]
@@ -250,11 +221,7 @@ async fn deliveries(
     ),
     responses(
         (status = 202, description = "queued", body = lectern_service::webhooks::DeliveryView),
-        (status = 400, description = "malformed request: a bad parameter, cursor or JSON", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
-        (status = 403, description = "the caller may not do this", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "no such item, or one the caller may not know of", body = crate::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
     ),
     security(("bearer" = [])),
 )]

@@ -10,7 +10,7 @@ use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, Slug};
 use lectern_storage::entities::{articles as row, sources, technologies};
 use lectern_storage::queries::articles::{self as q, ArticleFilter};
 use lectern_storage::queries::content::{find_by_slugs, Row as _, Sort, Table};
-use lectern_storage::queries::{sources as sq, users as uq, Visibility};
+use lectern_storage::queries::{sources as sq, users as uq};
 use lectern_storage::{Conn, Tx};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -181,11 +181,11 @@ impl ContentType for Article {
             q::set_tags(tx, id, &tags).await?;
         }
         if let Some(slugs) = &change.technologies {
-            let ids = resolve_technologies(tx, caller, slugs).await?;
+            let ids = resolve_links::<crate::Technology>(tx, caller, "technologies", slugs).await?;
             q::set_technologies(tx, id, &ids).await?;
         }
         if let Some(slugs) = &change.sources {
-            let ids = resolve_sources(tx, caller, "sources", slugs).await?;
+            let ids = resolve_links::<crate::Source>(tx, caller, "sources", slugs).await?;
             sq::set_for_article(tx, id, &ids).await?;
         }
         Ok(vec![])
@@ -330,51 +330,28 @@ pub(crate) async fn existing_slugs<E: Table>(
         .collect())
 }
 
-/// Resolves technology slugs to ids the caller may link; unknown ones are field errors.
-async fn resolve_technologies(tx: &Tx, caller: &Caller, slugs: &[Slug]) -> Result<Vec<Uuid>> {
-    let names: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
-    let found = find_by_slugs::<technologies::Entity, _>(tx, &names).await?;
-    let all = caller.technology_visibility() == Visibility::All;
-    let mut ids = Vec::with_capacity(slugs.len());
-    let mut errors = Vec::new();
-    for (i, slug) in slugs.iter().enumerate() {
-        match found.iter().find(|t| {
-            t.slug == slug.as_str() && (all || t.status == ContentStatus::Published.as_str())
-        }) {
-            Some(t) => ids.push(t.id),
-            None => errors.push(FieldError::new(
-                format!("technologies[{i}]"),
-                format!("no technology has the slug '{slug}'"),
-            )),
-        }
-    }
-    if errors.is_empty() {
-        Ok(ids)
-    } else {
-        Err(Error::Validation(errors))
-    }
-}
-
-/// Resolves source slugs to ids the caller may cite; unknown ones are field errors at `field`.
-pub(crate) async fn resolve_sources(
+/// Resolves the slugs of items of type `T` that a change links to, as ids; a slug that names
+/// nothing the caller may link (an unknown item, or a draft for those who may not read
+/// drafts) is a field error at `field[i]`.
+pub(crate) async fn resolve_links<T: ContentType>(
     tx: &Tx,
     caller: &Caller,
     field: &str,
     slugs: &[Slug],
 ) -> Result<Vec<Uuid>> {
     let names: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
-    let found = find_by_slugs::<sources::Entity, _>(tx, &names).await?;
+    let found = find_by_slugs::<T::Table, _>(tx, &names).await?;
     let all = caller.sees_unpublished_links();
     let mut ids = Vec::with_capacity(slugs.len());
     let mut errors = Vec::new();
     for (i, slug) in slugs.iter().enumerate() {
-        match found.iter().find(|s| {
-            s.slug == slug.as_str() && (all || s.status == ContentStatus::Published.as_str())
+        match found.iter().find(|t| {
+            t.slug() == slug.as_str() && (all || t.status() == ContentStatus::Published.as_str())
         }) {
-            Some(s) => ids.push(s.id),
+            Some(t) => ids.push(t.id()),
             None => errors.push(FieldError::new(
                 format!("{field}[{i}]"),
-                format!("no source has the slug '{slug}'"),
+                format!("no {} has the slug '{slug}'", T::KIND),
             )),
         }
     }

@@ -121,27 +121,14 @@ pub async fn technologies_of<C: ConnectionTrait>(
     conn: &C,
     articles: &[Uuid],
 ) -> Result<Vec<super::TechRefRow>> {
-    use sea_orm::{JoinType, RelationTrait};
-    if articles.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(article_technologies::Entity::find()
-        .select_only()
-        .column_as(article_technologies::Column::ArticleId, "owner")
-        .column(technologies::Column::Id)
-        .column(technologies::Column::Slug)
-        .column(technologies::Column::Name)
-        .column(technologies::Column::Kind)
-        .column(technologies::Column::Status)
-        .join(
-            JoinType::InnerJoin,
-            article_technologies::Relation::Technology.def(),
-        )
-        .filter(article_technologies::Column::ArticleId.is_in(articles.iter().copied()))
-        .order_by_asc(technologies::Column::Name)
-        .into_model::<super::TechRefRow>()
-        .all(conn)
-        .await?)
+    use article_technologies::Column as L;
+    super::technologies::linked::<article_technologies::Entity, _>(
+        conn,
+        L::ArticleId,
+        L::TechnologyId,
+        articles,
+    )
+    .await
 }
 
 /// Ids of the articles one user wrote.

@@ -76,23 +76,40 @@ pub async fn related_of<C: ConnectionTrait>(
     conn: &C,
     ids: &[Uuid],
 ) -> Result<Vec<super::TechRefRow>> {
-    use sea_orm::{JoinType, RelationTrait};
+    use technology_relations::Column as L;
+    linked::<technology_relations::Entity, _>(conn, L::TechnologyId, L::RelatedId, ids).await
+}
+
+/// The technologies that rows of a link table point to, for many owners in one query (a
+/// join), ordered by name: only the columns a link shows.
+pub(crate) async fn linked<L, C>(
+    conn: &C,
+    owner: L::Column,
+    target: L::Column,
+    ids: &[Uuid],
+) -> Result<Vec<super::TechRefRow>>
+where
+    L: EntityTrait,
+    C: ConnectionTrait,
+{
+    use sea_orm::JoinType;
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    Ok(technology_relations::Entity::find()
+    let join = L::belongs_to(technologies::Entity)
+        .from(target)
+        .to(technologies::Column::Id)
+        .into();
+    Ok(L::find()
         .select_only()
-        .column_as(technology_relations::Column::TechnologyId, "owner")
+        .column_as(owner, "owner")
         .column(technologies::Column::Id)
         .column(technologies::Column::Slug)
         .column(technologies::Column::Name)
         .column(technologies::Column::Kind)
         .column(technologies::Column::Status)
-        .join(
-            JoinType::InnerJoin,
-            technology_relations::Relation::Related.def(),
-        )
-        .filter(technology_relations::Column::TechnologyId.is_in(ids.iter().copied()))
+        .join(JoinType::InnerJoin, join)
+        .filter(owner.is_in(ids.iter().copied()))
         .order_by_asc(technologies::Column::Name)
         .into_model::<super::TechRefRow>()
         .all(conn)
