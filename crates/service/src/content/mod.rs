@@ -106,7 +106,7 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     type Row: Row;
     type Filter: Default + Clone + std::fmt::Debug + Send + Sync;
     type View: serde::Serialize + Clone + ViewMeta + Send + Sync + 'static;
-    type Input: crate::inputs::ParseInput<Change = Self::Change> + Default + Send + 'static;
+    type Input: crate::inputs::ParseInput<Change = Self::Change> + Clone + Default + Send + 'static;
     type Change: crate::inputs::ChangeMeta + Send + Sync;
     /// The type's own list parameters.
     type Params: Clone + Default + std::fmt::Debug + Send + Sync;

@@ -91,7 +91,19 @@ impl Service {
             return replay(first, digest);
         }
         let tx = self.db().begin().await?;
-        let written = self.create_in::<T>(&tx, caller, input).await?;
+        let written = match self.create_in::<T>(&tx, caller, input).await {
+            Ok(written) => written,
+            Err(e @ Error::Conflict { .. }) => {
+                // A racing retry with this key committed first (and took the slug this one
+                // derived): its answer is this one's too.
+                drop(tx);
+                return match eq::find_idempotent(self.db().conn(), &owner, key).await? {
+                    Some(first) => replay(first, digest),
+                    None => Err(e),
+                };
+            }
+            Err(e) => return Err(e),
+        };
         let mut shown = written.view.clone();
         if !caller.sees_unpublished_links() {
             T::trim(&mut shown);

@@ -41,10 +41,24 @@ impl Service {
         caller: &Caller,
         input: T::Input,
     ) -> Result<T::View> {
-        let tx = self.db().begin().await?;
-        let written = self.create_in::<T>(&tx, caller, input).await?;
-        commit(tx).await?;
-        Ok(self.announce_written::<T>(caller, written))
+        // Two creations at once can derive the same slug; the one that loses the race to the
+        // unique index derives again from what is committed then.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let tx = self.db().begin().await?;
+            match self.create_in::<T>(&tx, caller, input.clone()).await {
+                Ok(written) => {
+                    commit(tx).await?;
+                    return Ok(self.announce_written::<T>(caller, written));
+                }
+                Err(Error::Conflict {
+                    code: crate::Code::Conflict,
+                    ..
+                }) if attempts < 3 => {}
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Creates an item in the caller's transaction.
