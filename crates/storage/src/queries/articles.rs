@@ -65,13 +65,31 @@ fn article_filter(filter: &ArticleFilter) -> Condition {
     c
 }
 
+/// The same filters for the public list; a technology filter matches published ones only.
+fn article_filter_sql(filter: &ArticleFilter, q: &mut super::public_sql::Sql) {
+    if let Some(tag) = &filter.tag {
+        q.text(" AND id IN (SELECT article_id FROM article_tags WHERE tag = ")
+            .bind(tag.clone())
+            .text(")");
+    }
+    if let Some(slug) = &filter.technology {
+        q.text(" AND id IN (SELECT at.article_id FROM article_technologies at JOIN technologies t ON t.id = at.technology_id WHERE t.status = 'published' AND t.slug = ")
+            .bind(slug.clone())
+            .text(")");
+    }
+    if let Some(author) = filter.author_id {
+        q.text(" AND author_id = ").bind(author);
+    }
+}
+
 crate::content_table!(
     articles,
     label = title Title,
     summary = Summary,
     owner = author_id AuthorId,
     extra = ArticleFilter,
-    filter = article_filter
+    filter = article_filter,
+    sql = article_filter_sql
 );
 
 pub async fn set_tags<C: ConnectionTrait>(conn: &C, article: Uuid, tags: &[String]) -> Result<()> {

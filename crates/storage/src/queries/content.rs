@@ -69,6 +69,8 @@ pub trait Table: EntityTrait<Model: Row> + Default {
     /// The owner column, for types whose drafts their owner may read.
     fn owner_col() -> Option<Self::Column>;
     fn extra(x: &Self::Extra) -> Condition;
+    /// The same filters as SQL text, for the public list (published items only).
+    fn extra_sql(x: &Self::Extra, q: &mut super::public_sql::Sql);
     fn active(m: Self::Model) -> Self::ActiveModel;
 }
 
@@ -77,7 +79,7 @@ pub trait Table: EntityTrait<Model: Row> + Default {
 /// article_filter)`; `owner = none` for types without an owner.
 #[macro_export]
 macro_rules! content_table {
-    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, extra = $extra:ty, filter = $filter:path) => {
+    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, extra = $extra:ty, filter = $filter:path, sql = $sql:path) => {
         impl $crate::queries::content::Row for $crate::entities::$m::Model {
             fn id(&self) -> uuid::Uuid { self.id }
             fn slug(&self) -> &str { &self.slug }
@@ -125,6 +127,7 @@ macro_rules! content_table {
                 $crate::content_table!(@owner_col $m $($owner)+)
             }
             fn extra(x: &Self::Extra) -> sea_orm::Condition { $filter(x) }
+            fn extra_sql(x: &Self::Extra, q: &mut $crate::queries::public_sql::Sql) { $sql(x, q) }
             fn active(m: Self::Model) -> Self::ActiveModel {
                 sea_orm::IntoActiveModel::into_active_model(m)
             }
@@ -327,31 +330,63 @@ impl PublicRow {
     }
 }
 
-fn public_columns<E: Table>(query: sea_orm::Select<E>) -> sea_orm::Select<E> {
-    query
-        .select_only()
-        .column_as(E::col(Col::Id), "id")
-        .column_as(E::col(Col::Label), "label")
-        .column_as(E::col(Col::PublishedAt), "published_at")
-        .column_as(E::col(Col::CreatedAt), "created_at")
-        .column_as(E::col(Col::UpdatedAt), "updated_at")
-        .column_as(E::col(Col::Version), "version")
-        .column_as(E::col(Col::PublicJson), "public_json")
-        .column_as(E::col(Col::PublicShape), "public_shape")
-}
-
-/// A page of published items as precomputed JSON: one statement, no relation loading.
+/// A page of published items as precomputed JSON: one statement, no relation loading, its SQL
+/// written as text (see `public_sql`).
 pub async fn list_public<E: Table, C: ConnectionTrait>(
     conn: &C,
     backend: Backend,
     filter: &Filter<E::Extra>,
     page: Page,
 ) -> Result<Vec<PublicRow>> {
-    let query = public_columns(E::find())
-        .filter(E::col(Col::Status).eq("published"))
-        .filter(condition::<E>(filter));
-    Ok(paged(backend, query, page)
-        .into_model::<PublicRow>()
+    use sea_orm::IdenStatic;
+    let c = |col: Col| E::col(col).as_str();
+    let mut q = super::public_sql::Sql::new(
+        backend,
+        &format!(
+            "SELECT {}, {} AS label, {}, {}, {}, {}, {}, {} FROM {} WHERE {} = 'published'",
+            c(Col::Id),
+            c(Col::Label),
+            c(Col::PublishedAt),
+            c(Col::CreatedAt),
+            c(Col::UpdatedAt),
+            c(Col::Version),
+            c(Col::PublicJson),
+            c(Col::PublicShape),
+            E::NAME,
+            c(Col::Status),
+        ),
+    );
+    if let Some(status) = &filter.status {
+        q.text(&format!(" AND {} = ", c(Col::Status)))
+            .bind(status.clone());
+    }
+    for (col, op, at) in [
+        (Col::PublishedAt, " >= ", filter.published_after),
+        (Col::PublishedAt, " < ", filter.published_before),
+        (Col::UpdatedAt, " >= ", filter.updated_after),
+    ] {
+        if let Some(at) = at {
+            q.text(" AND ").text(c(col)).text(op).bind(at);
+        }
+    }
+    if let Some(text) = &filter.q {
+        let pattern = like_pattern(text);
+        q.text(&format!(" AND (LOWER({}) LIKE ", c(Col::Label)))
+            .bind(pattern.clone())
+            .text(&format!(" ESCAPE '\\' OR LOWER({}) LIKE ", c(Col::Summary)))
+            .bind(pattern)
+            .text(" ESCAPE '\\')");
+    }
+    E::extra_sql(&filter.extra, &mut q);
+    let column = match page.sort.is_text() {
+        true => format!("LOWER({})", c(Col::Label)),
+        false => c(page.sort.col()).to_owned(),
+    };
+    if let Some(after) = page.after {
+        q.after(&column, page.dir, after);
+    }
+    q.order(&column, page.dir, page.limit);
+    Ok(PublicRow::find_by_statement(q.statement())
         .all(conn)
         .await?)
 }

@@ -6,7 +6,7 @@ pub mod content;
 pub mod editorial;
 pub mod feed;
 pub mod keyset;
-mod public_sql;
+pub mod public_sql;
 pub mod search;
 pub mod settings;
 pub mod sources;

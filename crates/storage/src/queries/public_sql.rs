@@ -1,10 +1,14 @@
-//! Plain-string SQL for the statements the query builder cannot say well (window functions,
-//! engine-specific search), with every value bound as a parameter.
+//! Plain-string SQL for the public list pages, the hot path of anonymous traffic (building
+//! them through the query builder cost more than running them), and for what the builder
+//! cannot say well (window functions, engine-specific search). Every value is bound as a
+//! parameter.
 
+use super::keyset::{Keyset, SortDir, SortValue};
 use crate::Backend;
 use sea_orm::Value;
 
-pub(crate) struct Sql {
+/// A statement being written.
+pub struct Sql {
     backend: Backend,
     pub sql: String,
     pub values: Vec<Value>,
@@ -42,6 +46,53 @@ impl Sql {
     pub fn text(&mut self, s: &str) -> &mut Self {
         self.sql.push_str(s);
         self
+    }
+
+    /// `AND (col > v OR (col = v AND id > last_id))` for a column that is never NULL on
+    /// published rows (descending: `<`).
+    pub fn after(&mut self, column: &str, dir: SortDir, after: Keyset) -> &mut Self {
+        let op = match dir {
+            SortDir::Asc => " > ",
+            SortDir::Desc => " < ",
+        };
+        let value: Value = match after.value {
+            SortValue::Time(Some(t)) => t.into(),
+            SortValue::Text(s) => s.into(),
+            SortValue::Int(Some(n)) => n.into(),
+            // Published rows have no NULL sort values, so nothing sorts after a NULL cursor.
+            SortValue::Time(None) | SortValue::Int(None) => {
+                self.text(" AND 1 = 0");
+                return self;
+            }
+        };
+        // A case-folded sort compares with the cursor's value folded the same way.
+        let folded = column.starts_with("LOWER(");
+        let (open, close) = if folded { ("LOWER(", ")") } else { ("", "") };
+        self.text(" AND (").text(column).text(op).text(open);
+        self.bind(value.clone());
+        self.text(close)
+            .text(" OR (")
+            .text(column)
+            .text(" = ")
+            .text(open);
+        self.bind(value);
+        self.text(close).text(" AND id").text(op);
+        self.bind(after.id);
+        self.text("))")
+    }
+
+    pub fn order(&mut self, column: &str, dir: SortDir, limit: u64) -> &mut Self {
+        let d = match dir {
+            SortDir::Asc => " ASC",
+            SortDir::Desc => " DESC",
+        };
+        self.text(" ORDER BY ")
+            .text(column)
+            .text(d)
+            .text(", id")
+            .text(d)
+            .text(" LIMIT ");
+        self.bind(limit as i64)
     }
 
     pub fn statement(self) -> sea_orm::Statement {

@@ -25,13 +25,20 @@ fn source_filter(filter: &SourceFilter) -> Condition {
     c
 }
 
+fn source_filter_sql(filter: &SourceFilter, q: &mut super::public_sql::Sql) {
+    if let Some(kind) = &filter.kind {
+        q.text(" AND kind = ").bind(kind.clone());
+    }
+}
+
 crate::content_table!(
     sources,
     label = title Title,
     summary = Note,
     owner = none,
     extra = SourceFilter,
-    filter = source_filter
+    filter = source_filter,
+    sql = source_filter_sql
 );
 
 /// A reference to a source from an article or a trend figure: the columns a link shows.

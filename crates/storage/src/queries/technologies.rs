@@ -25,13 +25,20 @@ fn technology_filter(filter: &TechnologyFilter) -> Condition {
     c
 }
 
+fn technology_filter_sql(filter: &TechnologyFilter, q: &mut super::public_sql::Sql) {
+    if let Some(kind) = &filter.kind {
+        q.text(" AND kind = ").bind(kind.clone());
+    }
+}
+
 crate::content_table!(
     technologies,
     label = name Name,
     summary = Summary,
     owner = none,
     extra = TechnologyFilter,
-    filter = technology_filter
+    filter = technology_filter,
+    sql = technology_filter_sql
 );
 
 /// Replaces a technology's relations. Relations are symmetric, so both directions are stored
