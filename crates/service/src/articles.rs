@@ -9,7 +9,7 @@ use crate::{Caller, Error, Result, Service};
 use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, Slug};
 use lectern_storage::entities::{articles as row, sources, technologies};
 use lectern_storage::queries::articles::{self as q, ArticleFilter};
-use lectern_storage::queries::content::{find_by_slugs, Row as _, Sort, Table};
+use lectern_storage::queries::content::{find_by_slugs, Row as _, Table};
 use lectern_storage::queries::{sources as sq, users as uq};
 use lectern_storage::{Conn, Tx};
 use std::collections::HashMap;
@@ -35,20 +35,11 @@ impl ContentType for Article {
     const KIND: Kind = Kind::Article;
     const WRITERS: Writers = Writers::Authors;
     const SHAPE: i32 = 1;
-    const SORTS: &'static [(&'static str, Sort)] = &[
-        ("published_at", Sort::PublishedAt),
-        ("created_at", Sort::CreatedAt),
-        ("updated_at", Sort::UpdatedAt),
-        ("title", Sort::Label),
-    ];
     const DEFAULT_SORT: &'static str = "-published_at";
     const LABEL_FIELD: &'static str = "title";
     type Table = row::Entity;
-    type Row = row::Model;
-    type Filter = ArticleFilter;
     type View = ArticleView;
     type Input = ArticleInput;
-    type Change = ArticleChange;
     type Params = ArticleParams;
 
     fn check_fields(

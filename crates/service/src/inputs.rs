@@ -24,7 +24,7 @@ pub trait ChangeMeta {
 
 /// An input that parses into its change.
 pub trait ParseInput {
-    type Change;
+    type Change: ChangeMeta + Send + Sync;
     fn parse_input(self, creating: bool) -> Result<Self::Change, ValidationErrors>;
 }
 

@@ -9,7 +9,6 @@ use crate::views::SourceView;
 use crate::{Caller, Error, Result, Service};
 use lectern_domain::{Kind, SourceKind};
 use lectern_storage::entities::sources as row;
-use lectern_storage::queries::content::Sort;
 use lectern_storage::queries::sources::{self as q, SourceFilter};
 use lectern_storage::{Conn, Tx};
 use uuid::Uuid;
@@ -31,20 +30,11 @@ impl ContentType for Source {
     const KIND: Kind = Kind::Source;
     const WRITERS: Writers = Writers::Editors;
     const SHAPE: i32 = 1;
-    const SORTS: &'static [(&'static str, Sort)] = &[
-        ("title", Sort::Label),
-        ("published_at", Sort::PublishedAt),
-        ("created_at", Sort::CreatedAt),
-        ("updated_at", Sort::UpdatedAt),
-    ];
     const DEFAULT_SORT: &'static str = "title";
     const LABEL_FIELD: &'static str = "title";
     type Table = row::Entity;
-    type Row = row::Model;
-    type Filter = SourceFilter;
     type View = SourceView;
     type Input = SourceInput;
-    type Change = SourceChange;
     type Params = SourceParams;
 
     fn filter(_caller: &Caller, p: &SourceParams) -> Result<SourceFilter> {

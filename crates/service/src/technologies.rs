@@ -11,7 +11,7 @@ use lectern_domain::{
     render_markdown, ContentStatus, FieldError, Kind, Slug, TechKind, TrendSignal,
 };
 use lectern_storage::entities::{sources, technologies as row};
-use lectern_storage::queries::content::{find_by_slugs, Sort};
+use lectern_storage::queries::content::find_by_slugs;
 use lectern_storage::queries::sources as sq;
 use lectern_storage::queries::technologies::{self as q, TechnologyFilter};
 use lectern_storage::{Conn, Tx};
@@ -35,21 +35,12 @@ impl ContentType for Technology {
     const KIND: Kind = Kind::Technology;
     const WRITERS: Writers = Writers::Editors;
     const SHAPE: i32 = 1;
-    const SORTS: &'static [(&'static str, Sort)] = &[
-        ("name", Sort::Label),
-        ("published_at", Sort::PublishedAt),
-        ("created_at", Sort::CreatedAt),
-        ("updated_at", Sort::UpdatedAt),
-    ];
     const DEFAULT_SORT: &'static str = "name";
     const LABEL_FIELD: &'static str = "name";
     const PEER_FIELD: &'static str = "related_technologies";
     type Table = row::Entity;
-    type Row = row::Model;
-    type Filter = TechnologyFilter;
     type View = TechnologyView;
     type Input = TechnologyInput;
-    type Change = TechnologyChange;
     type Params = TechnologyParams;
 
     fn filter(_caller: &Caller, p: &TechnologyParams) -> Result<TechnologyFilter> {

@@ -95,47 +95,43 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     /// The shape of the stored public view: raised when a release changes the view, so that
     /// rows stored in an older shape are rebuilt and never served.
     const SHAPE: i32;
-    /// The sorts a list accepts, by name, and the default one.
-    const SORTS: &'static [(&'static str, Sort)];
+    /// The default sort: a field of `sorts`, with a leading `-` for descending.
     const DEFAULT_SORT: &'static str;
     /// The input field the slug is derived from (`title`, `name`).
     const LABEL_FIELD: &'static str;
     /// The relation through which a peer's write changes this type's items.
     const PEER_FIELD: &'static str = "";
-    type Table: Table<Model = Self::Row, Extra = Self::Filter>;
-    type Row: Row;
-    type Filter: Default + Clone + std::fmt::Debug + Send + Sync;
+    type Table: Table;
     type View: serde::Serialize + Clone + ViewMeta + Send + Sync + 'static;
-    type Input: crate::inputs::ParseInput<Change = Self::Change> + Clone + Default + Send + 'static;
-    type Change: crate::inputs::ChangeMeta + Send + Sync;
+    type Input: crate::inputs::ParseInput + Clone + Default + Send + 'static;
     /// The type's own list parameters.
     type Params: Clone + Default + std::fmt::Debug + Send + Sync;
 
     /// Fields only some roles may set.
     fn check_fields(
         _caller: &Caller,
-        _change: &Self::Change,
-        _existing: Option<&Self::Row>,
+        _change: &ChangeOf<Self>,
+        _existing: Option<&RowOf<Self>>,
     ) -> Result<()> {
         Ok(())
     }
     /// The type's own list filters, checked against what the caller may see.
-    fn filter(caller: &Caller, params: &Self::Params) -> Result<Self::Filter>;
+    fn filter(caller: &Caller, params: &Self::Params) -> Result<FilterOf<Self>>;
 
     /// A new row from a parsed creation.
     fn new_row(
         svc: &Service,
         tx: &lectern_storage::Tx,
         caller: &Caller,
-        change: &Self::Change,
+        change: &ChangeOf<Self>,
         new: NewRow,
-    ) -> impl Future<Output = Result<Self::Row>> + Send;
+    ) -> impl Future<Output = Result<RowOf<Self>>> + Send;
     /// Applies an update's own fields to the row (the core handles slug and status).
     fn apply(
         svc: &Service,
         tx: &lectern_storage::Tx,
-        row: &mut Self::Row,
-        change: &Self::Change,
+        row: &mut RowOf<Self>,
+        change: &ChangeOf<Self>,
     ) -> impl Future<Output = Result<()>> + Send;
     /// Writes the relations a change names; returns other items whose views changed with
     /// it (a related technology is related back).
@@ -144,14 +140,14 @@ pub trait ContentType: Sized + Send + Sync + 'static {
         tx: &lectern_storage::Tx,
         caller: &Caller,
         id: Uuid,
-        change: &Self::Change,
+        change: &ChangeOf<Self>,
     ) -> impl Future<Output = Result<Vec<Uuid>>> + Send;
     /// Views of many rows, with their relations, one query per relation.
     fn views<C: Conn>(
         svc: &Service,
         conn: &C,
         caller: &Caller,
-        rows: Vec<Self::Row>,
+        rows: Vec<RowOf<Self>>,
     ) -> impl Future<Output = Result<Vec<Self::View>>> + Send;
     /// Leaves out relations to items that are not published.
     fn trim(view: &mut Self::View);
@@ -161,14 +157,14 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     fn restore_input(
         svc: &Service,
         snapshot: &serde_json::Value,
-        current: &Self::Row,
+        current: &RowOf<Self>,
     ) -> impl Future<Output = Result<Self::Input>> + Send;
     /// What shows this item, when a change to `before` (None: a delete) alters what they
     /// show of it.
     fn dependents(
         _tx: &lectern_storage::Tx,
-        _before: &Self::Row,
-        _after: Option<&Self::Row>,
+        _before: &RowOf<Self>,
+        _after: Option<&RowOf<Self>>,
     ) -> impl Future<Output = Result<Dependents>> + Send {
         async { Ok(Dependents::default()) }
     }
@@ -180,6 +176,22 @@ pub trait ContentType: Sized + Send + Sync + 'static {
             Writers::Editors => caller.technology_visibility(),
         }
     }
+}
+
+/// A type's row, its own list filters and its parsed change: what its table and its input
+/// already say.
+pub type RowOf<T> = lectern_storage::queries::content::ModelOf<<T as ContentType>::Table>;
+pub type FilterOf<T> = <<T as ContentType>::Table as Table>::Extra;
+pub type ChangeOf<T> = <<T as ContentType>::Input as crate::inputs::ParseInput>::Change;
+
+/// The sorts a list accepts: the label (a title, a name) and the three dates every type has.
+pub(crate) fn sorts<T: ContentType>() -> [(&'static str, Sort); 4] {
+    [
+        (T::LABEL_FIELD, Sort::Label),
+        ("published_at", Sort::PublishedAt),
+        ("created_at", Sort::CreatedAt),
+        ("updated_at", Sort::UpdatedAt),
+    ]
 }
 
 /// Editorial workflow steps.
@@ -201,7 +213,7 @@ impl StatusAction {
 }
 
 /// Whether `caller` may read this item at all (a 404 otherwise, so drafts stay secret).
-pub(crate) fn can_read<T: ContentType>(caller: &Caller, row: &T::Row) -> bool {
+pub(crate) fn can_read<T: ContentType>(caller: &Caller, row: &RowOf<T>) -> bool {
     if row.status() == ContentStatus::Published.as_str() {
         return true;
     }
@@ -235,7 +247,7 @@ pub(crate) fn can_edit(caller: &Caller, row: &impl Row) -> bool {
 }
 
 /// Whether the caller may read an item's history.
-pub(crate) fn may_see_history<T: ContentType>(caller: &Caller, row: &T::Row) -> Result<()> {
+pub(crate) fn may_see_history<T: ContentType>(caller: &Caller, row: &RowOf<T>) -> Result<()> {
     let own = row.owner().is_some() && row.owner() == caller.user_id().map(|u| u.0);
     if own || T::visibility(caller) == Visibility::All {
         return Ok(());
@@ -309,12 +321,12 @@ pub(crate) struct ListPlan<F> {
 pub(crate) fn plan_list<T: ContentType>(
     caller: &Caller,
     query: &ListQuery<T::Params>,
-) -> Result<ListPlan<T::Filter>> {
+) -> Result<ListPlan<FilterOf<T>>> {
     use crate::paging::{self, CursorKind};
     let limit = paging::parse_limit(query.limit)?;
     let raw = query.sort.as_deref().unwrap_or(T::DEFAULT_SORT);
-    let SortSpec { field: sort, dir } = paging::parse_sort(raw, T::SORTS)?;
-    let name = T::SORTS
+    let SortSpec { field: sort, dir } = paging::parse_sort(raw, &sorts::<T>())?;
+    let name = sorts::<T>()
         .iter()
         .find(|(_, s)| *s == sort)
         .map(|(n, _)| *n)

@@ -1,6 +1,6 @@
 //! Reading content as a caller may: one item, a page, a count.
 
-use super::{can_read, plan_list, ContentType, ListQuery};
+use super::{can_read, plan_list, ContentType, ListQuery, RowOf};
 use crate::paging;
 use crate::views::Page;
 use crate::{Caller, Error, Result, Service};
@@ -17,7 +17,7 @@ impl Service {
         conn: &C,
         caller: &Caller,
         key: &str,
-    ) -> Result<T::Row> {
+    ) -> Result<RowOf<T>> {
         let found = match Uuid::parse_str(key) {
             Ok(id) => q::find_by_id::<T::Table, C>(conn, id).await?,
             Err(_) => match Slug::parse(key) {
@@ -45,7 +45,7 @@ impl Service {
         &self,
         conn: &C,
         caller: &Caller,
-        row: T::Row,
+        row: RowOf<T>,
     ) -> Result<T::View> {
         T::views(self, conn, caller, vec![row])
             .await?
@@ -120,7 +120,7 @@ impl Service {
         ids: &[Uuid],
     ) -> Result<Vec<T::View>> {
         let conn = self.db().conn();
-        let rows: Vec<T::Row> = q::find_many::<T::Table, _>(conn, ids)
+        let rows: Vec<RowOf<T>> = q::find_many::<T::Table, _>(conn, ids)
             .await?
             .into_iter()
             .filter(|r| can_read::<T>(caller, r))
@@ -138,7 +138,7 @@ impl Service {
         ids: &[Uuid],
     ) -> Result<std::collections::HashMap<Uuid, (String, serde_json::Value)>> {
         use super::ViewMeta;
-        let rows: Vec<T::Row> = q::find_many::<T::Table, _>(conn, ids)
+        let rows: Vec<RowOf<T>> = q::find_many::<T::Table, _>(conn, ids)
             .await?
             .into_iter()
             .filter(|r| can_read::<T>(caller, r))

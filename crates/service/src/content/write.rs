@@ -4,7 +4,7 @@
 
 use super::{
     apply_status, can_edit, expected_version, free_slug, require_writer, snapshot, ContentType,
-    NewRow, StatusAction,
+    NewRow, RowOf, StatusAction,
 };
 use crate::inputs::{ChangeMeta, ParseInput};
 use crate::record::{changed_fields, now, Record};
@@ -164,8 +164,8 @@ impl Service {
         &self,
         tx: &Tx,
         caller: &Caller,
-        existing: T::Row,
-        mut row: T::Row,
+        existing: RowOf<T>,
+        mut row: RowOf<T>,
         at: DateTime<Utc>,
         note: Option<&str>,
     ) -> Result<Written<T::View>> {
@@ -192,7 +192,7 @@ impl Service {
         &self,
         tx: &Tx,
         caller: &Caller,
-        row: T::Row,
+        row: RowOf<T>,
         before: Before,
         at: DateTime<Utc>,
         note: Option<&str>,

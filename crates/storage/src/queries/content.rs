@@ -59,6 +59,9 @@ pub struct MetaMut<'a> {
     pub publish_at: &'a mut Option<DateTime<Utc>>,
 }
 
+/// A table's row type.
+pub type ModelOf<E> = <E as EntityTrait>::Model;
+
 /// A content table.
 pub trait Table: EntityTrait<Model: Row> + Default {
     /// The table's name, for the few statements written as SQL text.
