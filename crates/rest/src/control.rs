@@ -57,8 +57,9 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Whether a JSON text holds a control character in a string: JSON can only carry one as a
-/// `\u00XX` escape (raw ones are invalid JSON, which the parser refuses anyway).
+/// Whether a JSON text holds a control character in a string: as a `\u00XX` escape, or raw
+/// where JSON allows it raw (DEL and the C1 controls; raw C0 ones are invalid JSON, which the
+/// parser refuses anyway).
 fn json_has_control(bytes: &[u8]) -> bool {
     let mut i = 0;
     while i < bytes.len() {
@@ -77,8 +78,10 @@ fn json_has_control(bytes: &[u8]) -> bool {
         }
         i += 1;
     }
-    // C1 controls may also arrive as raw UTF-8.
-    std::str::from_utf8(bytes).is_ok_and(|t| t.chars().any(|c| forbidden(c) && !c.is_ascii()))
+    std::str::from_utf8(bytes).is_ok_and(|t| {
+        t.chars()
+            .any(|c| forbidden(c) && (c == '\u{7f}' || !c.is_ascii()))
+    })
 }
 
 /// The path of the first string (or key) holding a control character.
@@ -211,6 +214,15 @@ mod tests {
             Some("q".into())
         );
         assert_eq!(bad_parameter("/x", "bad%"), None);
+    }
+
+    #[test]
+    fn raw_control_characters_that_json_allows_are_found() {
+        assert!(json_has_control(b"{\"refresh_token\":\"a\x7fb\"}"));
+        assert!(json_has_control("{\"title\":\"a\u{85}b\"}".as_bytes()));
+        assert!(!json_has_control(
+            "{\"title\":\"caf\u{e9}\ttab\"}".as_bytes()
+        ));
     }
 
     #[test]
