@@ -57,13 +57,18 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Whether a JSON text holds a control character in a string: as a `\u00XX` escape, or raw
+/// Whether a JSON text holds a control character in a string: as an escape (`\u00XX`, `\b`,
+/// `\f`), or raw
 /// where JSON allows it raw (DEL and the C1 controls; raw C0 ones are invalid JSON, which the
 /// parser refuses anyway).
 fn json_has_control(bytes: &[u8]) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'\\' {
+            // `\b` (backspace) and `\f` (form feed) are control characters too.
+            if matches!(bytes.get(i + 1), Some(b'b' | b'f')) {
+                return true;
+            }
             if bytes.get(i + 1) == Some(&b'u') {
                 let code = bytes
                     .get(i + 2..i + 6)
@@ -219,6 +224,9 @@ mod tests {
     #[test]
     fn raw_control_characters_that_json_allows_are_found() {
         assert!(json_has_control(b"{\"refresh_token\":\"a\x7fb\"}"));
+        assert!(json_has_control(br#"{"refresh_token":"a\bb"}"#));
+        assert!(json_has_control(br#"{"refresh_token":"a\fb"}"#));
+        assert!(!json_has_control(br#"{"path":"C:\\bin\\file"}"#));
         assert!(json_has_control("{\"title\":\"a\u{85}b\"}".as_bytes()));
         assert!(!json_has_control(
             "{\"title\":\"caf\u{e9}\ttab\"}".as_bytes()
