@@ -26,6 +26,26 @@ impl NodeType {
     }
 }
 
+impl From<lectern_domain::Kind> for NodeType {
+    fn from(kind: lectern_domain::Kind) -> Self {
+        match kind {
+            lectern_domain::Kind::Article => NodeType::Article,
+            lectern_domain::Kind::Technology => NodeType::Technology,
+            lectern_domain::Kind::Source => NodeType::Source,
+        }
+    }
+}
+
+impl NodeType {
+    /// The content type of a node, if it is content.
+    pub fn kind(self) -> Option<lectern_domain::Kind> {
+        lectern_domain::Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| NodeType::from(*k) == self)
+    }
+}
+
 pub fn global_id(ty: NodeType, id: Uuid) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", ty.name(), id)))
 }

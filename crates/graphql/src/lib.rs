@@ -85,7 +85,7 @@ impl Default for GraphqlConfig {
 
 fn builder(config: &GraphqlConfig) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
     // Depth is checked by `limits::ShapeLimit`, which tells introspection apart.
-    let builder = Schema::build(Query, Mutation, Subscription)
+    let builder = Schema::build(Query, Mutation::default(), Subscription)
         .limit_complexity(config.max_complexity)
         .limit_directives(config.max_directives)
         .limit_recursive_depth(64)

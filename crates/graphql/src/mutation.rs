@@ -9,7 +9,7 @@ use crate::ids::{global_id, key_for, NodeType};
 use crate::scalars::Timestamp;
 use crate::sources::{CreateSourceInput, Source, UpdateSourceInput};
 use crate::types::*;
-use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use async_graphql::{Context, InputObject, MaybeUndefined, MergedObject, Object, ID};
 use lectern_service::inputs::{ArticleInput, Patch, TechnologyInput};
 use lectern_service::{ContentType, StatusAction};
 
@@ -70,9 +70,10 @@ pub struct UpdateArticleInput {
     pub published_at: MaybeUndefined<Timestamp>,
 }
 
-impl UpdateArticleInput {
-    fn into_input(self) -> async_graphql::Result<ArticleInput> {
-        let author_id = match self.author_id {
+impl TryFrom<UpdateArticleInput> for ArticleInput {
+    type Error = async_graphql::Error;
+    fn try_from(i: UpdateArticleInput) -> async_graphql::Result<ArticleInput> {
+        let author_id = match i.author_id {
             MaybeUndefined::Value(id) => {
                 Some(Some(key_for(NodeType::User, &id)?.parse().map_err(
                     |_| crate::error::bad_input(lectern_service::Code::InvalidId, "not a user id"),
@@ -82,15 +83,15 @@ impl UpdateArticleInput {
             MaybeUndefined::Undefined => None,
         };
         Ok(ArticleInput {
-            title: patch(self.title),
-            slug: patch(self.slug),
-            summary: patch(self.summary),
-            body: patch(self.body),
-            cover_image_url: patch(self.cover_image_url),
-            tags: patch(self.tags),
-            technologies: patch(self.technologies),
+            title: patch(i.title),
+            slug: patch(i.slug),
+            summary: patch(i.summary),
+            body: patch(i.body),
+            cover_image_url: patch(i.cover_image_url),
+            tags: patch(i.tags),
+            technologies: patch(i.technologies),
             author_id,
-            published_at: patch(self.published_at.map_value(|t| t.0)),
+            published_at: patch(i.published_at.map_value(|t| t.0)),
             ..Default::default()
         })
     }
@@ -141,7 +142,7 @@ impl From<CreateTechnologyInput> for TechnologyInput {
     fn from(i: CreateTechnologyInput) -> Self {
         TechnologyInput {
             name: Some(Some(i.name)),
-            kind: Some(Some(i.kind.as_str().to_owned())),
+            kind: Some(Some(i.kind.service_name())),
             slug: i.slug.map(Some),
             summary: i.summary.map(Some),
             description: i.description.map(Some),
@@ -178,7 +179,7 @@ impl From<UpdateTechnologyInput> for TechnologyInput {
     fn from(i: UpdateTechnologyInput) -> Self {
         TechnologyInput {
             name: patch(i.name),
-            kind: patch(i.kind.map_value(|k| k.as_str().to_owned())),
+            kind: patch(i.kind.map_value(|k| k.service_name())),
             slug: patch(i.slug),
             summary: patch(i.summary),
             description: patch(i.description),
@@ -194,10 +195,11 @@ impl From<UpdateTechnologyInput> for TechnologyInput {
     }
 }
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct AuthMutation;
 
 #[Object]
-impl Mutation {
+impl AuthMutation {
     /// Logs in; wrong email and wrong password give the same error.
     async fn login(
         &self,
@@ -228,212 +230,153 @@ impl Mutation {
         service(ctx).logout(&refresh_token).await.gql()?;
         Ok(true)
     }
-
-    async fn create_article(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateArticleInput,
-    ) -> async_graphql::Result<Article> {
-        create::<lectern_service::Article>(ctx, input.into()).await
-    }
-
-    /// Changes an article; `expectedVersion` is the version the change is based on.
-    async fn update_article(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        input: UpdateArticleInput,
-        expected_version: i64,
-    ) -> async_graphql::Result<Article> {
-        update::<lectern_service::Article>(ctx, id, input.into_input()?, expected_version).await
-    }
-
-    /// Deletes an article; returns its id.
-    async fn delete_article(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> async_graphql::Result<ID> {
-        delete::<lectern_service::Article>(ctx, id, expected_version).await
-    }
-
-    /// Publishes now, or at `publishAt` when that is in the future.
-    async fn publish_article(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-        publish_at: Option<Timestamp>,
-    ) -> async_graphql::Result<Article> {
-        publish::<lectern_service::Article>(ctx, id, expected_version, publish_at).await
-    }
-
-    /// Takes an article back to draft.
-    async fn unpublish_article(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> async_graphql::Result<Article> {
-        status::<lectern_service::Article>(ctx, id, StatusAction::Unpublish, expected_version).await
-    }
-
-    async fn archive_article(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> async_graphql::Result<Article> {
-        status::<lectern_service::Article>(ctx, id, StatusAction::Archive, expected_version).await
-    }
-
-    /// Makes an earlier version the current content, as a new version.
-    async fn restore_article_revision(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        version: i64,
-        expected_version: i64,
-    ) -> async_graphql::Result<Article> {
-        restore::<lectern_service::Article>(ctx, id, version, expected_version).await
-    }
-
-    async fn create_technology(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateTechnologyInput,
-    ) -> async_graphql::Result<Technology> {
-        create::<lectern_service::Technology>(ctx, input.into()).await
-    }
-
-    async fn update_technology(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        input: UpdateTechnologyInput,
-        expected_version: i64,
-    ) -> async_graphql::Result<Technology> {
-        update::<lectern_service::Technology>(ctx, id, input.into(), expected_version).await
-    }
-
-    async fn delete_technology(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> async_graphql::Result<ID> {
-        delete::<lectern_service::Technology>(ctx, id, expected_version).await
-    }
-
-    async fn publish_technology(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-        publish_at: Option<Timestamp>,
-    ) -> async_graphql::Result<Technology> {
-        publish::<lectern_service::Technology>(ctx, id, expected_version, publish_at).await
-    }
-
-    async fn unpublish_technology(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> async_graphql::Result<Technology> {
-        let action = StatusAction::Unpublish;
-        status::<lectern_service::Technology>(ctx, id, action, expected_version).await
-    }
-
-    async fn archive_technology(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> async_graphql::Result<Technology> {
-        let action = StatusAction::Archive;
-        status::<lectern_service::Technology>(ctx, id, action, expected_version).await
-    }
-
-    async fn restore_technology_revision(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        version: i64,
-        expected_version: i64,
-    ) -> async_graphql::Result<Technology> {
-        restore::<lectern_service::Technology>(ctx, id, version, expected_version).await
-    }
-
-    async fn create_source(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateSourceInput,
-    ) -> async_graphql::Result<Source> {
-        create::<lectern_service::Source>(ctx, input.into()).await
-    }
-
-    async fn update_source(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        input: UpdateSourceInput,
-        expected_version: i64,
-    ) -> async_graphql::Result<Source> {
-        update::<lectern_service::Source>(ctx, id, input.into(), expected_version).await
-    }
-
-    /// Deletes a source that nothing cites; returns its id.
-    async fn delete_source(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> async_graphql::Result<ID> {
-        delete::<lectern_service::Source>(ctx, id, expected_version).await
-    }
-
-    async fn publish_source(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-        publish_at: Option<Timestamp>,
-    ) -> async_graphql::Result<Source> {
-        publish::<lectern_service::Source>(ctx, id, expected_version, publish_at).await
-    }
-
-    async fn unpublish_source(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> async_graphql::Result<Source> {
-        let action = StatusAction::Unpublish;
-        status::<lectern_service::Source>(ctx, id, action, expected_version).await
-    }
-
-    async fn archive_source(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        expected_version: i64,
-    ) -> async_graphql::Result<Source> {
-        let action = StatusAction::Archive;
-        status::<lectern_service::Source>(ctx, id, action, expected_version).await
-    }
-
-    async fn restore_source_revision(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        version: i64,
-        expected_version: i64,
-    ) -> async_graphql::Result<Source> {
-        restore::<lectern_service::Source>(ctx, id, version, expected_version).await
-    }
 }
+
+/// The seven mutations of a content type, named as its GraphQL fields.
+macro_rules! content_mutations {
+    ($name:ident, $ty:ty, $obj:ty, $a:literal, $create_in:ty, $update_in:ty,
+     [$create:ident, $update:ident, $delete:ident, $publish:ident, $unpublish:ident,
+      $archive:ident, $restore:ident]) => {
+        #[derive(Default)]
+        pub struct $name;
+
+        #[Object]
+        impl $name {
+            #[doc = concat!("Creates ", $a, ".")]
+            async fn $create(
+                &self,
+                ctx: &Context<'_>,
+                input: $create_in,
+            ) -> async_graphql::Result<$obj> {
+                create::<$ty>(ctx, input.try_into()?).await
+            }
+
+            #[doc = concat!("Changes ", $a, "; `expectedVersion` is the version the change is based on.")]
+            async fn $update(
+                &self,
+                ctx: &Context<'_>,
+                id: ID,
+                input: $update_in,
+                expected_version: i64,
+            ) -> async_graphql::Result<$obj> {
+                update::<$ty>(ctx, id, input.try_into()?, expected_version).await
+            }
+
+            #[doc = concat!("Deletes ", $a, "; returns its id (a conflict while anything cites it).")]
+            async fn $delete(
+                &self,
+                ctx: &Context<'_>,
+                id: ID,
+                expected_version: i64,
+            ) -> async_graphql::Result<ID> {
+                delete::<$ty>(ctx, id, expected_version).await
+            }
+
+            /// Publishes now, or at `publishAt` when that is in the future.
+            async fn $publish(
+                &self,
+                ctx: &Context<'_>,
+                id: ID,
+                expected_version: i64,
+                publish_at: Option<Timestamp>,
+            ) -> async_graphql::Result<$obj> {
+                publish::<$ty>(ctx, id, expected_version, publish_at).await
+            }
+
+            #[doc = concat!("Takes ", $a, " back to draft.")]
+            async fn $unpublish(
+                &self,
+                ctx: &Context<'_>,
+                id: ID,
+                expected_version: i64,
+            ) -> async_graphql::Result<$obj> {
+                status::<$ty>(ctx, id, StatusAction::Unpublish, expected_version).await
+            }
+
+            #[doc = concat!("Archives ", $a, ": it leaves public lists but keeps its history.")]
+            async fn $archive(
+                &self,
+                ctx: &Context<'_>,
+                id: ID,
+                expected_version: i64,
+            ) -> async_graphql::Result<$obj> {
+                status::<$ty>(ctx, id, StatusAction::Archive, expected_version).await
+            }
+
+            /// Makes an earlier version the current content, as a new version.
+            async fn $restore(
+                &self,
+                ctx: &Context<'_>,
+                id: ID,
+                version: i64,
+                expected_version: i64,
+            ) -> async_graphql::Result<$obj> {
+                restore::<$ty>(ctx, id, version, expected_version).await
+            }
+        }
+    };
+}
+
+content_mutations!(
+    ArticleMutation,
+    lectern_service::Article,
+    Article,
+    "an article",
+    CreateArticleInput,
+    UpdateArticleInput,
+    [
+        create_article,
+        update_article,
+        delete_article,
+        publish_article,
+        unpublish_article,
+        archive_article,
+        restore_article_revision
+    ]
+);
+content_mutations!(
+    TechnologyMutation,
+    lectern_service::Technology,
+    Technology,
+    "a technology profile",
+    CreateTechnologyInput,
+    UpdateTechnologyInput,
+    [
+        create_technology,
+        update_technology,
+        delete_technology,
+        publish_technology,
+        unpublish_technology,
+        archive_technology,
+        restore_technology_revision
+    ]
+);
+content_mutations!(
+    SourceMutation,
+    lectern_service::Source,
+    Source,
+    "a source",
+    CreateSourceInput,
+    UpdateSourceInput,
+    [
+        create_source,
+        update_source,
+        delete_source,
+        publish_source,
+        unpublish_source,
+        archive_source,
+        restore_source_revision
+    ]
+);
+
+/// Every mutation: logging in, then each content type's.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    AuthMutation,
+    ArticleMutation,
+    TechnologyMutation,
+    SourceMutation,
+);
 
 /// What GraphQL adds to a content type: its node type and its object.
 pub trait GqlType: ContentType {

@@ -3,8 +3,9 @@
 use crate::context::{caller, service};
 use crate::error::{bad_input, to_gql, Gql};
 use crate::ids::{self, key_for, NodeType};
+use crate::mutation::GqlType;
 use crate::scalars::Timestamp;
-use crate::sources::{Source, SourceConnection, SourceEdge, SourceFilter, SourceOrder};
+use crate::sources::{Source, SourceConnection, SourceFilter, SourceOrder};
 use crate::types::*;
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 use lectern_service::{ArticleQuery, Edges, Error, SourceQuery, TechnologyQuery};
@@ -75,18 +76,18 @@ pub struct TechnologyFilter {
     pub q: Option<String>,
 }
 
-fn sort(field: &str, dir: OrderDirection) -> String {
+fn sort(field: String, dir: OrderDirection) -> String {
     match dir {
-        OrderDirection::Asc => field.to_owned(),
+        OrderDirection::Asc => field,
         OrderDirection::Desc => format!("-{field}"),
     }
 }
 
 /// A page request in Relay's terms, as the service's limit, cursor and direction.
-struct Paging {
+pub(crate) struct Paging {
     limit: Option<i64>,
     cursor: Option<String>,
-    backward: bool,
+    pub(crate) backward: bool,
     had_cursor: bool,
 }
 
@@ -116,7 +117,7 @@ fn paging(
     })
 }
 
-fn page_info<T>(edges: &Edges<T>, paging: &Paging) -> PageInfo {
+pub(crate) fn page_info<T>(edges: &Edges<T>, paging: &Paging) -> PageInfo {
     let (has_next_page, has_previous_page) = if paging.backward {
         (paging.had_cursor, edges.has_more)
     } else {
@@ -160,6 +161,18 @@ where
     }
 }
 
+/// One item by id or slug, as its GraphQL object.
+async fn one<T: GqlType>(
+    ctx: &Context<'_>,
+    id: Option<ID>,
+    slug: Option<String>,
+) -> async_graphql::Result<Option<T::Object>> {
+    let key = one_key(T::NODE, id, slug)?;
+    let (service, who) = (service(ctx), caller(ctx));
+    let found = following_moves(key, |k| async move { service.get::<T>(&who, &k).await });
+    Ok(found.await?.map(T::Object::from))
+}
+
 pub struct Query;
 
 #[Object]
@@ -172,12 +185,7 @@ impl Query {
         id: Option<ID>,
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Article>> {
-        let key = one_key(NodeType::Article, id, slug)?;
-        let (service, who) = (service(ctx), caller(ctx));
-        let found = following_moves(key, |k| async move {
-            service.get::<lectern_service::Article>(&who, &k).await
-        });
-        Ok(found.await?.map(Article::from))
+        one::<lectern_service::Article>(ctx, id, slug).await
     }
 
     /// Articles the caller may read, a page at a time.
@@ -212,16 +220,8 @@ impl Query {
         let query = ArticleQuery {
             limit: paging.limit,
             cursor: paging.cursor.clone(),
-            sort: order_by.map(|o| {
-                let field = match o.field {
-                    ArticleOrderField::PublishedAt => "published_at",
-                    ArticleOrderField::CreatedAt => "created_at",
-                    ArticleOrderField::UpdatedAt => "updated_at",
-                    ArticleOrderField::Title => "title",
-                };
-                sort(field, o.direction)
-            }),
-            status: filter.status.map(|s| s.as_str().to_owned()),
+            sort: order_by.map(|o| sort(o.field.service_name(), o.direction)),
+            status: filter.status.map(|s| s.service_name()),
             extra: lectern_service::ArticleParams {
                 tag: filter.tag,
                 technology: filter.technology,
@@ -232,33 +232,18 @@ impl Query {
             updated_after: filter.updated_after.map(|t| t.0),
             q: filter.q,
         };
-        let edges = service(ctx)
-            .edges::<lectern_service::Article>(&caller(ctx), query.clone(), paging.backward)
-            .await
-            .gql()?;
-        let page_info = page_info(&edges, &paging);
+        let mut page = ArticleConnection::load(ctx, query, &paging).await?;
         let look = ctx.look_ahead();
-        let prefetched =
-            if wants_full_technologies(look.field("edges").field("node").field("technologies"))
-                || wants_full_technologies(look.field("nodes").field("technologies"))
-            {
-                let views: Vec<_> = edges.edges.iter().map(|(_, v)| v).collect();
-                Some(prefetch_technologies(ctx, &views).await?)
-            } else {
-                None
-            };
-        Ok(ArticleConnection {
-            page_info,
-            edges: edges
-                .edges
-                .into_iter()
-                .map(|(cursor, view)| ArticleEdge {
-                    cursor,
-                    node: Article(std::sync::Arc::new(view), prefetched.clone()),
-                })
-                .collect(),
-            query,
-        })
+        if wants_full_technologies(look.field("edges").field("node").field("technologies"))
+            || wants_full_technologies(look.field("nodes").field("technologies"))
+        {
+            let views: Vec<_> = page.edges.iter().map(|e| &*e.node.0).collect();
+            let prefetched = Some(prefetch_technologies(ctx, &views).await?);
+            page.edges
+                .iter_mut()
+                .for_each(|e| e.node.1 = prefetched.clone());
+        }
+        Ok(page)
     }
 
     /// One technology by id or slug; null when it does not exist or the caller may not read
@@ -269,12 +254,7 @@ impl Query {
         id: Option<ID>,
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Technology>> {
-        let key = one_key(NodeType::Technology, id, slug)?;
-        let (service, who) = (service(ctx), caller(ctx));
-        let found = following_moves(key, |k| async move {
-            service.get::<lectern_service::Technology>(&who, &k).await
-        });
-        Ok(found.await?.map(Technology::from))
+        one::<lectern_service::Technology>(ctx, id, slug).await
     }
 
     /// Technology profiles the caller may read, a page at a time.
@@ -297,41 +277,17 @@ impl Query {
         let query = TechnologyQuery {
             limit: paging.limit,
             cursor: paging.cursor.clone(),
-            sort: order_by.map(|o| {
-                let field = match o.field {
-                    TechnologyOrderField::Name => "name",
-                    TechnologyOrderField::PublishedAt => "published_at",
-                    TechnologyOrderField::CreatedAt => "created_at",
-                    TechnologyOrderField::UpdatedAt => "updated_at",
-                };
-                sort(field, o.direction)
-            }),
-            status: filter.status.map(|s| s.as_str().to_owned()),
+            sort: order_by.map(|o| sort(o.field.service_name(), o.direction)),
+            status: filter.status.map(|s| s.service_name()),
             extra: lectern_service::TechnologyParams {
-                kind: filter.kind.map(|k| k.as_str().to_owned()),
+                kind: filter.kind.map(|k| k.service_name()),
             },
             published_after: filter.published_after.map(|t| t.0),
             published_before: filter.published_before.map(|t| t.0),
             updated_after: filter.updated_after.map(|t| t.0),
             q: filter.q,
         };
-        let edges = service(ctx)
-            .edges::<lectern_service::Technology>(&caller(ctx), query.clone(), paging.backward)
-            .await
-            .gql()?;
-        let page_info = page_info(&edges, &paging);
-        Ok(TechnologyConnection {
-            page_info,
-            edges: edges
-                .edges
-                .into_iter()
-                .map(|(cursor, view)| TechnologyEdge {
-                    cursor,
-                    node: view.into(),
-                })
-                .collect(),
-            query,
-        })
+        TechnologyConnection::load(ctx, query, &paging).await
     }
 
     /// One source by id or slug; null when it does not exist or the caller may not read it.
@@ -341,12 +297,7 @@ impl Query {
         id: Option<ID>,
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Source>> {
-        let key = one_key(NodeType::Source, id, slug)?;
-        let (service, who) = (service(ctx), caller(ctx));
-        let found = following_moves(key, |k| async move {
-            service.get::<lectern_service::Source>(&who, &k).await
-        });
-        Ok(found.await?.map(Source::from))
+        one::<lectern_service::Source>(ctx, id, slug).await
     }
 
     /// Sources the caller may read, a page at a time.
@@ -369,33 +320,17 @@ impl Query {
         let query = SourceQuery {
             limit: paging.limit,
             cursor: paging.cursor.clone(),
-            sort: order_by.map(|o| sort(o.field.as_str(), o.direction)),
-            status: filter.status.map(|s| s.as_str().to_owned()),
+            sort: order_by.map(|o| sort(o.field.service_name(), o.direction)),
+            status: filter.status.map(|s| s.service_name()),
             published_after: filter.published_after.map(|t| t.0),
             published_before: filter.published_before.map(|t| t.0),
             updated_after: filter.updated_after.map(|t| t.0),
             q: filter.q,
             extra: lectern_service::SourceParams {
-                kind: filter.kind.map(|k| k.as_str().to_owned()),
+                kind: filter.kind.map(|k| k.service_name()),
             },
         };
-        let edges = service(ctx)
-            .edges::<lectern_service::Source>(&caller(ctx), query.clone(), paging.backward)
-            .await
-            .gql()?;
-        let page_info = page_info(&edges, &paging);
-        Ok(SourceConnection {
-            page_info,
-            edges: edges
-                .edges
-                .into_iter()
-                .map(|(cursor, view)| SourceEdge {
-                    cursor,
-                    node: view.into(),
-                })
-                .collect(),
-            query,
-        })
+        SourceConnection::load(ctx, query, &paging).await
     }
 
     /// Any object by its global id; null when it does not exist or the caller may not read it.
@@ -408,20 +343,12 @@ impl Query {
         };
         let (service, who) = (service(ctx), caller(ctx));
         let key = uuid.to_string();
-        let found = match ty {
-            NodeType::Article => service
-                .get::<lectern_service::Article>(&who, &key)
+        let found = match ty.kind() {
+            Some(kind) => lectern_service::with_type!(kind, |T| service
+                .get::<T>(&who, &key)
                 .await
-                .map(|v| Node::Article(v.into())),
-            NodeType::Technology => service
-                .get::<lectern_service::Technology>(&who, &key)
-                .await
-                .map(|v| Node::Technology(v.into())),
-            NodeType::Source => service
-                .get::<lectern_service::Source>(&who, &key)
-                .await
-                .map(|v| Node::Source(v.into())),
-            NodeType::User => service.public_user(&who, uuid).await.map(|u| {
+                .map(|v| Node::from(<T as GqlType>::Object::from(v)))),
+            None => service.public_user(&who, uuid).await.map(|u| {
                 Node::User(User {
                     id: u.id,
                     display_name: u.display_name,
@@ -449,11 +376,7 @@ impl Query {
         #[graphql(validator(minimum = 1, maximum = 50))] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<SearchConnection> {
-        let kind = kind.map(|k| match k {
-            SearchType::Article => "article",
-            SearchType::Technology => "technology",
-            SearchType::Source => "source",
-        });
+        let kind = kind.map(|k| lectern_domain::Kind::from(k).as_str());
         let page = service(ctx)
             .search(
                 &caller(ctx),
@@ -469,24 +392,21 @@ impl Query {
             .into_iter()
             .enumerate()
             .map(|(i, h)| {
-                let (ty, node) = match h.entity_type.as_str() {
-                    "article" => (SearchType::Article, NodeType::Article),
-                    "source" => (SearchType::Source, NodeType::Source),
-                    _ => (SearchType::Technology, NodeType::Technology),
-                };
-                SearchEdge {
+                let kind = lectern_domain::Kind::parse(&h.entity_type)
+                    .map_err(|e| to_gql(Error::Internal(e.to_string())))?;
+                Ok(SearchEdge {
                     cursor: lectern_service::search::cursor_at(page.offset + i as u64 + 1),
                     node: SearchHit {
-                        id: ids::global_id(node, h.id),
-                        kind: ty,
+                        id: ids::global_id(kind.into(), h.id),
+                        kind: kind.into(),
                         slug: h.slug,
                         title: h.title,
                         snippet: h.snippet,
                         score: h.score,
                     },
-                }
+                })
             })
-            .collect();
+            .collect::<async_graphql::Result<_>>()?;
         Ok(SearchConnection {
             page_info: PageInfo {
                 has_next_page: page.next_cursor.is_some(),

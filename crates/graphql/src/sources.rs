@@ -4,7 +4,7 @@ use crate::context::{caller, service};
 use crate::error::Gql;
 use crate::ids::{global_id, NodeType};
 use crate::scalars::Timestamp;
-use crate::types::{ContentStatus, PageInfo, Revision};
+use crate::types::{ContentStatus, PageInfo, Revision, ServiceName};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObject, ID};
 use lectern_service::views::{SourceRef, SourceView};
@@ -21,34 +21,6 @@ pub enum SourceKind {
     Dataset,
     Talk,
     Website,
-}
-
-impl SourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Article => "article",
-            SourceKind::Survey => "survey",
-            SourceKind::Report => "report",
-            SourceKind::Book => "book",
-            SourceKind::Dataset => "dataset",
-            SourceKind::Talk => "talk",
-            SourceKind::Website => "website",
-        }
-    }
-
-    fn parse(raw: &str) -> Self {
-        [
-            SourceKind::Survey,
-            SourceKind::Report,
-            SourceKind::Book,
-            SourceKind::Dataset,
-            SourceKind::Talk,
-            SourceKind::Website,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == raw)
-        .unwrap_or(SourceKind::Article)
-    }
 }
 
 /// A publication that articles and trend figures draw on.
@@ -130,13 +102,13 @@ impl Source {
             .map(|d| d.format("%Y-%m-%d").to_string()))
     }
     async fn kind(&self, ctx: &Context<'_>) -> async_graphql::Result<SourceKind> {
-        Ok(SourceKind::parse(&self.full(ctx).await?.kind))
+        Ok(SourceKind::from_service(&self.full(ctx).await?.kind))
     }
     async fn note(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         Ok(self.full(ctx).await?.note.clone())
     }
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ContentStatus> {
-        Ok(ContentStatus::parse(&self.full(ctx).await?.status))
+        Ok(ContentStatus::from_service(&self.full(ctx).await?.status))
     }
     async fn published_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
         Ok(self.full(ctx).await?.published_at.map(Timestamp))
@@ -182,17 +154,6 @@ pub enum SourceOrderField {
     UpdatedAt,
 }
 
-impl SourceOrderField {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceOrderField::Title => "title",
-            SourceOrderField::PublishedAt => "published_at",
-            SourceOrderField::CreatedAt => "created_at",
-            SourceOrderField::UpdatedAt => "updated_at",
-        }
-    }
-}
-
 /// How to order sources; the default is by title.
 #[derive(InputObject, Clone, Copy)]
 pub struct SourceOrder {
@@ -236,7 +197,7 @@ impl From<CreateSourceInput> for lectern_service::inputs::SourceInput {
             publisher: i.publisher.map(Some),
             url: i.url.map(Some),
             published_on: i.published_on.map(Some),
-            kind: i.kind.map(|k| Some(k.as_str().to_owned())),
+            kind: i.kind.map(|k| Some(k.service_name())),
             note: i.note.map(Some),
             ..Default::default()
         }
@@ -266,7 +227,7 @@ impl From<UpdateSourceInput> for lectern_service::inputs::SourceInput {
             publisher: patch(i.publisher),
             url: patch(i.url),
             published_on: patch(i.published_on),
-            kind: patch(i.kind.map_value(|k| k.as_str().to_owned())),
+            kind: patch(i.kind.map_value(|k| k.service_name())),
             note: patch(i.note),
             ..Default::default()
         }

@@ -36,30 +36,24 @@ pub enum TechnologyKind {
     Category,
 }
 
-// The views hold these as the domain's text, which the service wrote: they always parse.
-impl ContentStatus {
-    pub fn parse(raw: &str) -> Self {
-        lectern_domain::ContentStatus::parse(raw)
-            .unwrap_or(lectern_domain::ContentStatus::Draft)
-            .into()
+/// GraphQL enums as the service names their values: `PUBLISHED_AT` is `published_at`.
+pub trait ServiceName: async_graphql::resolver_utils::EnumType {
+    fn service_name(self) -> String {
+        let items = Self::items().iter();
+        let item = items.into_iter().find(|i| i.value == self);
+        item.map(|i| i.name.to_ascii_lowercase())
+            .unwrap_or_default()
     }
 
-    pub fn as_str(self) -> &'static str {
-        lectern_domain::ContentStatus::from(self).as_str()
+    /// A value from text the service wrote (which always names one).
+    fn from_service(raw: &str) -> Self {
+        let items = Self::items();
+        let item = items.iter().find(|i| i.name.eq_ignore_ascii_case(raw));
+        item.map_or(items[0].value, |i| i.value)
     }
 }
 
-impl TechnologyKind {
-    pub fn parse(raw: &str) -> Self {
-        lectern_domain::TechKind::parse(raw)
-            .unwrap_or(lectern_domain::TechKind::Category)
-            .into()
-    }
-
-    pub fn as_str(self) -> &'static str {
-        lectern_domain::TechKind::from(self).as_str()
-    }
-}
+impl<E: async_graphql::resolver_utils::EnumType> ServiceName for E {}
 
 /// An object with a global id, fetchable with `node(id:)`.
 #[derive(Interface)]
@@ -252,7 +246,7 @@ impl Article {
             .collect()
     }
     async fn status(&self) -> ContentStatus {
-        ContentStatus::parse(&self.0.status)
+        ContentStatus::from_service(&self.0.status)
     }
     async fn published_at(&self) -> Option<Timestamp> {
         self.0.published_at.map(Timestamp)
@@ -372,7 +366,7 @@ impl Technology {
         &self.name
     }
     async fn kind(&self) -> TechnologyKind {
-        TechnologyKind::parse(&self.kind)
+        TechnologyKind::from_service(&self.kind)
     }
     async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         Ok(self.full(ctx).await?.summary.clone())
@@ -451,7 +445,7 @@ impl Technology {
         Ok(list.iter().cloned().map(Article::from).collect())
     }
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ContentStatus> {
-        Ok(ContentStatus::parse(&self.full(ctx).await?.status))
+        Ok(ContentStatus::from_service(&self.full(ctx).await?.status))
     }
     async fn published_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
         Ok(self.full(ctx).await?.published_at.map(Timestamp))
@@ -506,6 +500,34 @@ macro_rules! connection {
             #[graphql(skip)]
             pub query:
                 lectern_service::ListQuery<<$content as lectern_service::ContentType>::Params>,
+        }
+
+        impl $connection {
+            /// A page of the caller's items for a query.
+            pub(crate) async fn load(
+                ctx: &Context<'_>,
+                query: lectern_service::ListQuery<
+                    <$content as lectern_service::ContentType>::Params,
+                >,
+                paging: &crate::query::Paging,
+            ) -> async_graphql::Result<Self> {
+                let edges = service(ctx)
+                    .edges::<$content>(&caller(ctx), query.clone(), paging.backward)
+                    .await
+                    .gql()?;
+                Ok(Self {
+                    page_info: crate::query::page_info(&edges, paging),
+                    edges: edges
+                        .edges
+                        .into_iter()
+                        .map(|(cursor, view)| $edge {
+                            cursor,
+                            node: view.into(),
+                        })
+                        .collect(),
+                    query,
+                })
+            }
         }
 
         #[ComplexObject]
@@ -566,6 +588,7 @@ impl From<lectern_service::TokenPair> for AuthPayload {
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "lectern_domain::Kind")]
 pub enum SearchType {
     Article,
     Technology,

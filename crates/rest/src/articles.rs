@@ -6,6 +6,36 @@ use crate::shape::Shape;
 use actix_web::web;
 use lectern_service::{Article, ArticleParams, Caller, Service};
 
+use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
+
+/// The article bodies: authors may create drafts only; `author_id`, `status` and
+/// `published_at` are for editors.
+pub const BODY: Body = Body {
+    create: "ArticleCreate",
+    update: "ArticleUpdate",
+    docs: [
+        "A new article. Authors may create drafts only; `author_id`, `status` and `published_at`\nare for editors.",
+        "A JSON merge patch of an article: only the fields to change; `null` clears\n`cover_image_url`. Send the version in `If-Match` (or as `version`).",
+    ],
+    examples: [
+        r###"{"title": "Why Elixir keeps growing", "summary": "Fault tolerance without the pain.", "body": "## Why\n\nBecause of the BEAM.", "tags": ["elixir", "trends"], "technologies": ["elixir", "phoenix"]}"###,
+        r#"{"title": "A better title"}"#,
+    ],
+    fields: &[
+        Field("title", Line(200), REQUIRED, ""),
+        Field("slug", Slug, 0, ""),
+        Field("summary", Text(1000), 0, ""),
+        Field("body", Text(200_000), 0, "Markdown."),
+        Field("cover_image_url", Url, NULLABLE, ""),
+        Field("tags", Tags, 0, ""),
+        Field("technologies", List(&Slug), 0, "Slugs of existing technology profiles."),
+        Field("sources", List(&Slug), 0, "Slugs of the sources the article is based on."),
+        Field("author_id", Uuid, 0, ""),
+        Field("status", Ref("StatusDoc"), 0, ""),
+        Field("published_at", Time, 0, ""),
+    ],
+};
+
 crate::content_params!(
     sort = ArticleSort,
     q = "Case-insensitive text in the title (name) or summary.",
@@ -58,8 +88,6 @@ crate::content_docs!(
     a = "an article",
     view = ArticleView,
     list = ArticleList,
-    create = ArticleCreate,
-    update = ArticleUpdate,
     list_params = ListParams,
     item_params = ItemParams
 );

@@ -408,7 +408,7 @@ pub fn mount<T: RestType>(cfg: &mut web::ServiceConfig, name: &str) {
 #[macro_export]
 macro_rules! content_docs {
     (plural = $plural:literal, one = $one:literal, a = $a:literal, view = $view:ident,
-     list = $list:ident, create = $create:ident, update = $update:ident,
+     list = $list:ident,
      list_params = $list_params:ident, item_params = $item_params:ident) => {
         /// The operations as OpenAPI documents them; the handlers are `crate::content`'s.
         #[allow(dead_code)] // read only by the OpenAPI derive, through the `__path_` types
@@ -452,7 +452,6 @@ macro_rules! content_docs {
         operation_id = concat!("create_", $one),
         summary = concat!("Create ", $a),
         params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[!-~]{1,255}$", description = "1 to 255 visible ASCII characters; a retry with the same key and body replays the first answer")),
-        request_body(content = crate::openapi::$create, content_type = "application/json"),
         responses(
             (status = 201, description = "created", body = lectern_service::views::$view, headers(("Location" = String, description = "the new item"), ("ETag" = String, description = "its validator"))),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::Conflict, crate::responses::Body,
@@ -467,7 +466,6 @@ macro_rules! content_docs {
         operation_id = concat!("update_", $one),
         summary = concat!("Change ", $a, " (JSON merge patch)"),
         params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
-        request_body(content = crate::openapi::$update, content_type = "application/json"),
         responses(
             (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Conflict, crate::responses::Body, crate::responses::Versioned,

@@ -4,6 +4,7 @@
 
 mod articles;
 mod auth;
+mod bodies;
 mod body;
 mod caller;
 pub mod content;

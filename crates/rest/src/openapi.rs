@@ -12,14 +12,6 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-/// A title or name: at least one visible character, no control characters.
-pub const LINE: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
-pub const SLUG: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
-/// Multi-line text: no control characters except tab and line breaks.
-pub const TEXT: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
-pub const URL: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$";
-pub const TAG: &str = r"^[ \t]*[A-Za-z0-9.+#-]{1,50}[ \t]*$";
-
 /// An RFC 9457 problem: the body of every error.
 #[derive(Serialize, ToSchema)]
 #[schema(examples(json!({"type": "https://lectern.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422, "detail": "the request has invalid fields", "code": "validation_failed", "errors": [{"field": "title", "message": "must not be empty"}]})))]
@@ -77,135 +69,6 @@ pub struct UserList {
     pub page: PageInfo,
 }
 
-/// A new article. Authors may create drafts only; `author_id`, `status` and `published_at`
-/// are for editors.
-#[derive(Serialize, ToSchema)]
-#[schema(examples(json!({"title": "Why Elixir keeps growing", "summary": "Fault tolerance without the pain.", "body": "## Why\n\nBecause of the BEAM.", "tags": ["elixir", "trends"], "technologies": ["elixir", "phoenix"]})))]
-#[serde(deny_unknown_fields)]
-pub struct ArticleCreate {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub title: String,
-    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-    #[schema(value_type = String, required = false)]
-    pub slug: Option<String>,
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub summary: Option<String>,
-    /// Markdown.
-    #[schema(
-        max_length = 200000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub body: Option<String>,
-    #[schema(
-        max_length = 2048,
-        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
-    )]
-    pub cover_image_url: Option<String>,
-    #[schema(max_items = 20, inline)]
-    #[schema(value_type = Vec<TagDoc>, required = false)]
-    pub tags: Option<Vec<TagDoc>>,
-    /// Slugs of existing technology profiles.
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<SlugDoc>, required = false)]
-    pub technologies: Option<Vec<SlugDoc>>,
-    /// Slugs of the sources the article is based on.
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<SlugDoc>, required = false)]
-    pub sources: Option<Vec<SlugDoc>>,
-    #[schema(value_type = uuid::Uuid, required = false)]
-    pub author_id: Option<uuid::Uuid>,
-    #[schema(value_type = StatusDoc, required = false)]
-    pub status: Option<StatusDoc>,
-    #[schema(value_type = chrono::DateTime<chrono::Utc>, required = false)]
-    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-/// A JSON merge patch of an article: only the fields to change; `null` clears
-/// `cover_image_url`. Send the version in `If-Match` (or as `version`).
-#[derive(Serialize, ToSchema)]
-#[schema(examples(json!({"title": "A better title"})))]
-#[serde(deny_unknown_fields)]
-pub struct ArticleUpdate {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub title: Option<String>,
-    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-    #[schema(value_type = String, required = false)]
-    pub slug: Option<String>,
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub summary: Option<String>,
-    #[schema(
-        max_length = 200000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub body: Option<String>,
-    #[schema(
-        max_length = 2048,
-        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
-    )]
-    pub cover_image_url: Option<String>,
-    #[schema(max_items = 20, inline)]
-    #[schema(value_type = Vec<TagDoc>, required = false)]
-    pub tags: Option<Vec<TagDoc>>,
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<SlugDoc>, required = false)]
-    pub technologies: Option<Vec<SlugDoc>>,
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<SlugDoc>, required = false)]
-    pub sources: Option<Vec<SlugDoc>>,
-    #[schema(value_type = uuid::Uuid, required = false)]
-    pub author_id: Option<uuid::Uuid>,
-    #[schema(value_type = StatusDoc, required = false)]
-    pub status: Option<StatusDoc>,
-    #[schema(value_type = chrono::DateTime<chrono::Utc>, required = false)]
-    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The version this change is based on, when If-Match cannot be sent.
-    #[schema(value_type = i64, required = false)]
-    pub version: Option<i64>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(
-    min_length = 1,
-    max_length = 60,
-    pattern = r"^[ \t]*[A-Za-z0-9.+#-]{1,50}[ \t]*$"
-)]
-pub struct TagDoc(String);
-
-#[derive(Serialize, ToSchema)]
-#[schema(
-    min_length = 1,
-    max_length = 100,
-    pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-)]
-pub struct SlugDoc(String);
-
-#[derive(Serialize, ToSchema)]
-#[schema(
-    min_length = 1,
-    max_length = 200,
-    pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-)]
-pub struct ShortTextDoc(String);
-
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusDoc {
@@ -226,130 +89,6 @@ pub enum KindDoc {
     Practice,
     Tool,
     Category,
-}
-
-/// A new technology profile (editors).
-#[derive(Serialize, ToSchema)]
-#[schema(examples(json!({"name": "Phoenix", "kind": "framework", "summary": "An Elixir web framework.", "primary_language": "Elixir", "first_released": 2014, "related_technologies": ["elixir"]})))]
-#[serde(deny_unknown_fields)]
-pub struct TechnologyCreate {
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub name: String,
-    pub kind: KindDoc,
-    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-    #[schema(value_type = String, required = false)]
-    pub slug: Option<String>,
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub summary: Option<String>,
-    /// Markdown.
-    #[schema(
-        max_length = 200000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub description: Option<String>,
-    #[schema(
-        max_length = 2048,
-        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
-    )]
-    pub homepage_url: Option<String>,
-    #[schema(minimum = 1900, maximum = 2100)]
-    pub first_released: Option<i64>,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub steward: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub primary_language: Option<String>,
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<ShortTextDoc>, required = false)]
-    pub notable_users: Option<Vec<ShortTextDoc>>,
-    #[schema(max_items = 50)]
-    #[schema(value_type = Vec<TrendSignalInput>, required = false)]
-    pub trend_signals: Option<Vec<TrendSignalInput>>,
-    /// Slugs of existing technology profiles.
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<SlugDoc>, required = false)]
-    pub related_technologies: Option<Vec<SlugDoc>>,
-    #[schema(value_type = StatusDoc, required = false)]
-    pub status: Option<StatusDoc>,
-}
-
-/// A JSON merge patch of a technology profile; `null` clears the optional facts.
-#[derive(Serialize, ToSchema)]
-#[schema(examples(json!({"summary": "A productive Elixir web framework."})))]
-#[serde(deny_unknown_fields)]
-pub struct TechnologyUpdate {
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub name: Option<String>,
-    #[schema(value_type = KindDoc, required = false)]
-    pub kind: Option<KindDoc>,
-    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-    #[schema(value_type = String, required = false)]
-    pub slug: Option<String>,
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub summary: Option<String>,
-    #[schema(
-        max_length = 200000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub description: Option<String>,
-    #[schema(
-        max_length = 2048,
-        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
-    )]
-    pub homepage_url: Option<String>,
-    #[schema(minimum = 1900, maximum = 2100)]
-    pub first_released: Option<i64>,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub steward: Option<String>,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub primary_language: Option<String>,
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<ShortTextDoc>, required = false)]
-    pub notable_users: Option<Vec<ShortTextDoc>>,
-    #[schema(max_items = 50)]
-    #[schema(value_type = Vec<TrendSignalInput>, required = false)]
-    pub trend_signals: Option<Vec<TrendSignalInput>>,
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<SlugDoc>, required = false)]
-    pub related_technologies: Option<Vec<SlugDoc>>,
-    #[schema(value_type = StatusDoc, required = false)]
-    pub status: Option<StatusDoc>,
-    #[schema(value_type = i64, required = false)]
-    pub version: Option<i64>,
 }
 
 /// A dated figure as a client writes it: the source by slug.
@@ -390,92 +129,6 @@ pub enum SourceKindDoc {
     Dataset,
     Talk,
     Website,
-}
-
-/// A new source (editors).
-#[derive(Serialize, ToSchema)]
-#[schema(examples(json!({"title": "Top Back-End Development Trends for 2023", "authors": ["Daichi Toyoda"], "published_on": "2023-07-11", "kind": "article"})))]
-#[serde(deny_unknown_fields)]
-pub struct SourceCreate {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub title: String,
-    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-    #[schema(value_type = String, required = false)]
-    pub slug: Option<String>,
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<ShortTextDoc>, required = false)]
-    pub authors: Option<Vec<ShortTextDoc>>,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub publisher: Option<String>,
-    #[schema(
-        max_length = 2048,
-        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
-    )]
-    pub url: Option<String>,
-    /// A date, `YYYY-MM-DD`.
-    pub published_on: Option<chrono::NaiveDate>,
-    #[schema(value_type = SourceKindDoc, required = false)]
-    pub kind: Option<SourceKindDoc>,
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub note: Option<String>,
-    #[schema(value_type = StatusDoc, required = false)]
-    pub status: Option<StatusDoc>,
-}
-
-/// A JSON merge patch of a source; `null` clears the optional facts.
-#[derive(Serialize, ToSchema)]
-#[schema(examples(json!({"publisher": "Medium"})))]
-#[serde(deny_unknown_fields)]
-pub struct SourceUpdate {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub title: Option<String>,
-    #[schema(max_length = 100, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-    #[schema(value_type = String, required = false)]
-    pub slug: Option<String>,
-    #[schema(max_items = 50, inline)]
-    #[schema(value_type = Vec<ShortTextDoc>, required = false)]
-    pub authors: Option<Vec<ShortTextDoc>>,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub publisher: Option<String>,
-    #[schema(
-        max_length = 2048,
-        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s\x00-\x1f\x7f-\x9f/?#]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:\\][^\s\x00-\x1f\x7f-\x9f/?#@\\]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?$"
-    )]
-    pub url: Option<String>,
-    pub published_on: Option<chrono::NaiveDate>,
-    #[schema(value_type = SourceKindDoc, required = false)]
-    pub kind: Option<SourceKindDoc>,
-    #[schema(
-        max_length = 1000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
-    #[schema(value_type = String, required = false)]
-    pub note: Option<String>,
-    #[schema(value_type = StatusDoc, required = false)]
-    pub status: Option<StatusDoc>,
-    #[schema(value_type = i64, required = false)]
-    pub version: Option<i64>,
 }
 
 /// Source sort orders; a leading `-` is descending.
@@ -552,9 +205,9 @@ impl Modify for BearerAuth {
     ),
     components(schemas(
         ArticleView, TechnologyView, AuthorRef, TechnologyRef, UserView, Problem, FieldProblem, PageInfo,
-        ArticleList, TechnologyList, UserList, ArticleCreate, ArticleUpdate, TechnologyCreate, TechnologyUpdate, PublishRequest,
+        ArticleList, TechnologyList, UserList, PublishRequest,
         StatusDoc, KindDoc, ArticleSort, TechnologySort,
-        SourceView, SourceRef, SourceList, SourceCreate, SourceUpdate, SourceSort, SourceKindDoc, TrendSignalView, TrendSignalInput,
+        SourceView, SourceRef, SourceList, SourceSort, SourceKindDoc, TrendSignalView, TrendSignalInput,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -585,6 +238,22 @@ pub fn document() -> utoipa::openapi::OpenApi {
     value["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] =
         serde_json::json!(codes);
     sparse_fieldsets(&mut value);
+    for (collection, body) in [
+        (
+            <lectern_service::Article as crate::content::RestType>::COLLECTION,
+            &crate::articles::BODY,
+        ),
+        (
+            <lectern_service::Technology as crate::content::RestType>::COLLECTION,
+            &crate::technologies::BODY,
+        ),
+        (
+            <lectern_service::Source as crate::content::RestType>::COLLECTION,
+            &crate::sources::BODY,
+        ),
+    ] {
+        crate::bodies::document(&mut value, collection, body);
+    }
     for_tools(&mut value);
     // The roundtrip fails only if a schema is one utoipa cannot read back (an untyped JSON
     // value, say): the drift and route tests below then catch the unpatched document.

@@ -1,10 +1,35 @@
 //! `/api/v1/sources`: the source type's REST declaration.
 
+use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
 use crate::content::{ListRequest, RestType};
 use crate::problem::ApiResult;
 use crate::shape::Shape;
 use actix_web::web;
 use lectern_service::{Caller, Service, Source, SourceParams};
+
+pub const BODY: Body = Body {
+    create: "SourceCreate",
+    update: "SourceUpdate",
+    docs: [
+        "A new source (editors).",
+        "A JSON merge patch of a source; `null` clears the optional facts.",
+    ],
+    examples: [
+        r#"{"title": "Top Back-End Development Trends for 2023", "authors": ["Daichi Toyoda"], "published_on": "2023-07-11", "kind": "article"}"#,
+        r#"{"publisher": "Medium"}"#,
+    ],
+    fields: &[
+        Field("title", Line(200), REQUIRED, ""),
+        Field("slug", Slug, 0, ""),
+        Field("authors", List(&Line(200)), 0, ""),
+        Field("publisher", Line(200), NULLABLE, ""),
+        Field("url", Url, NULLABLE, ""),
+        Field("published_on", Date, NULLABLE, "A date, `YYYY-MM-DD`."),
+        Field("kind", Ref("SourceKindDoc"), 0, ""),
+        Field("note", Text(1000), 0, ""),
+        Field("status", Ref("StatusDoc"), 0, ""),
+    ],
+};
 
 crate::content_params!(
     sort = SourceSort,
@@ -43,8 +68,6 @@ crate::content_docs!(
     a = "a source",
     view = SourceView,
     list = SourceList,
-    create = SourceCreate,
-    update = SourceUpdate,
     list_params = ListParams,
     item_params = ItemParams
 );

@@ -6,6 +6,41 @@ use crate::shape::Shape;
 use actix_web::web;
 use lectern_service::{Caller, Service, Technology, TechnologyParams};
 
+use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
+
+pub const BODY: Body = Body {
+    create: "TechnologyCreate",
+    update: "TechnologyUpdate",
+    docs: [
+        "A new technology profile (editors).",
+        "A JSON merge patch of a technology profile; `null` clears the optional facts.",
+    ],
+    examples: [
+        r#"{"name": "Phoenix", "kind": "framework", "summary": "An Elixir web framework.", "primary_language": "Elixir", "first_released": 2014, "related_technologies": ["elixir"]}"#,
+        r#"{"summary": "A productive Elixir web framework."}"#,
+    ],
+    fields: &[
+        Field("name", Line(100), REQUIRED, ""),
+        Field("kind", Ref("KindDoc"), REQUIRED, ""),
+        Field("slug", Slug, 0, ""),
+        Field("summary", Text(1000), 0, ""),
+        Field("description", Text(200_000), 0, "Markdown."),
+        Field("homepage_url", Url, NULLABLE, ""),
+        Field("first_released", Year, NULLABLE, ""),
+        Field("steward", Line(200), NULLABLE, ""),
+        Field("primary_language", Line(200), NULLABLE, ""),
+        Field("notable_users", List(&Line(200)), 0, ""),
+        Field("trend_signals", List(&Ref("TrendSignalInput")), 0, ""),
+        Field(
+            "related_technologies",
+            List(&Slug),
+            0,
+            "Slugs of existing technology profiles.",
+        ),
+        Field("status", Ref("StatusDoc"), 0, ""),
+    ],
+};
+
 crate::content_params!(
     sort = TechnologySort,
     q = "Case-insensitive text in the title (name) or summary.",
@@ -43,8 +78,6 @@ crate::content_docs!(
     a = "a technology",
     view = TechnologyView,
     list = TechnologyList,
-    create = TechnologyCreate,
-    update = TechnologyUpdate,
     list_params = ListParams,
     item_params = ItemParams
 );
