@@ -2,9 +2,6 @@
 //! `crate::queries`, never lazily, so no list can turn into one query per row.
 
 pub mod api_tokens;
-pub mod article_sources;
-pub mod article_tags;
-pub mod article_technologies;
 pub mod articles;
 pub mod change_feed;
 pub mod idempotency_keys;
@@ -15,8 +12,36 @@ pub mod settings;
 pub mod slug_history;
 pub mod sources;
 pub mod technologies;
-pub mod technology_relations;
-pub mod technology_sources;
 pub mod users;
 pub mod webhook_deliveries;
 pub mod webhooks;
+
+/// A table of links between two items, keyed by both columns. Joins over it are built where
+/// they are used, so it declares no relations.
+macro_rules! link_table {
+    ($module:ident, $table:literal, $a:ident: $at:ty, $b:ident: $bt:ty) => {
+        pub mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub $a: $at,
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub $b: $bt,
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+link_table!(article_tags, "article_tags", article_id: Uuid, tag: String);
+link_table!(article_technologies, "article_technologies", article_id: Uuid, technology_id: Uuid);
+link_table!(article_sources, "article_sources", article_id: Uuid, source_id: Uuid);
+link_table!(technology_relations, "technology_relations", technology_id: Uuid, related_id: Uuid);
+link_table!(technology_sources, "technology_sources", technology_id: Uuid, source_id: Uuid);
