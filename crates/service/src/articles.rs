@@ -83,14 +83,15 @@ impl ContentType for Article {
     }
 
     async fn new_row(
-        _svc: &Service,
+        svc: &Service,
         tx: &Tx,
         caller: &Caller,
         change: &ArticleChange,
         new: NewRow,
     ) -> Result<row::Model> {
-        let author_id = match (change.author_id, caller.acting_user()) {
-            (Some(id), _) => existing_user(tx, id).await?,
+        let mut article = new.row::<Self>();
+        article.author_id = match (change.author_id, caller.acting_user()) {
+            (Some(id), _) => id,
             (None, Some(me)) => me.0,
             (None, None) => {
                 return Err(Error::field(
@@ -99,37 +100,8 @@ impl ContentType for Article {
                 ))
             }
         };
-        let body = change
-            .body
-            .as_ref()
-            .map(|b| b.as_str().to_owned())
-            .unwrap_or_default();
-        Ok(row::Model {
-            id: new.id,
-            slug: new.slug.into_inner(),
-            title: change
-                .title
-                .as_ref()
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-            summary: change
-                .summary
-                .as_ref()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
-            body_html: render_markdown(&body),
-            body,
-            cover_image_url: change.cover_image_url.clone().flatten().map(String::from),
-            author_id,
-            status: new.status.as_str().to_owned(),
-            published_at: new.published_at,
-            created_at: new.at,
-            updated_at: new.at,
-            version: 1,
-            public_json: None,
-            publish_at: None,
-            public_shape: 0,
-        })
+        Self::apply(svc, tx, &mut article, change).await?;
+        Ok(article)
     }
 
     async fn apply(

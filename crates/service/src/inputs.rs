@@ -157,30 +157,70 @@ fn not_null<T>(errors: &mut ValidationErrors, field: &str, value: Patch<T>) -> O
     }
 }
 
-fn slugs(field: &str, raw: Vec<String>, errors: &mut ValidationErrors) -> Option<Vec<Slug>> {
+/// A field that `null` clears: `Some(None)`.
+fn nullable<T, U>(
+    e: &mut ValidationErrors,
+    value: Patch<T>,
+    parse: impl FnOnce(T, &mut ValidationErrors) -> Option<U>,
+) -> Patch<U> {
+    match value {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(v)) => parse(v, e).map(Some),
+    }
+}
+
+/// Reports a field a creation lacks, unless it is already reported as bad.
+fn required<T>(e: &mut ValidationErrors, creating: bool, field: &str, v: Option<T>) -> Option<T> {
+    if creating && v.is_none() && !e.0.iter().any(|f| f.field == field) {
+        e.push(FieldError::new(field, "is required"));
+    }
+    v
+}
+
+fn status(e: &mut ValidationErrors, raw: Patch<String>) -> Option<ContentStatus> {
+    not_null(e, "status", raw).and_then(|s| e.check(ContentStatus::parse(&s)))
+}
+
+/// A list of at most 50 items, each parsed at `field[i]`.
+fn list<T, U>(
+    e: &mut ValidationErrors,
+    field: &str,
+    raw: Patch<Vec<T>>,
+    mut parse: impl FnMut(&str, T, &mut ValidationErrors) -> Option<U>,
+) -> Option<Vec<U>> {
+    let raw = not_null(e, field, raw)?;
     if raw.len() > lectern_domain::limits::LIST_ITEMS_MAX {
-        errors.push(FieldError::new(
-            field,
-            format!("at most {} items", lectern_domain::limits::LIST_ITEMS_MAX),
-        ));
+        let max = lectern_domain::limits::LIST_ITEMS_MAX;
+        e.push(FieldError::new(field, format!("at most {max} items")));
         return None;
     }
-    let mut out: Vec<Slug> = Vec::with_capacity(raw.len());
-    let mut ok = true;
-    for (i, s) in raw.iter().enumerate() {
-        match Slug::parse(s) {
-            Ok(slug) => {
-                if !out.contains(&slug) {
-                    out.push(slug)
-                }
-            }
-            Err(e) => {
-                ok = false;
-                errors.push(e.at(format!("{field}[{i}]")));
-            }
-        }
+    let parsed: Vec<Option<U>> = (raw.into_iter().enumerate())
+        .map(|(i, item)| parse(&format!("{field}[{i}]"), item, e))
+        .collect();
+    parsed.into_iter().collect()
+}
+
+/// Slugs, each once.
+fn slugs(e: &mut ValidationErrors, field: &str, raw: Patch<Vec<String>>) -> Option<Vec<Slug>> {
+    let mut out: Vec<Slug> = list(e, field, raw, |at, s, e| {
+        e.check(Slug::parse(&s).map_err(|x| x.at(at)))
+    })?;
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|s| seen.insert(s.clone()));
+    Some(out)
+}
+
+/// One line of 1 to 200 characters, trimmed.
+fn short_text(field: &str, raw: String, errors: &mut ValidationErrors) -> Option<String> {
+    let v = raw.trim();
+    if v.is_empty() || v.chars().count() > 200 || v.chars().any(char::is_control) {
+        let rule = "must be 1 to 200 characters without control characters";
+        errors.push(FieldError::new(field, rule));
+        None
+    } else {
+        Some(v.to_owned())
     }
-    ok.then_some(out)
 }
 
 impl ArticleInput {
@@ -188,28 +228,20 @@ impl ArticleInput {
     pub fn parse(self, creating: bool) -> Result<ArticleChange, ValidationErrors> {
         let mut e = ValidationErrors::new();
         let title = not_null(&mut e, "title", self.title).and_then(|t| e.check(Title::parse(&t)));
-        if creating && title.is_none() && e.is_empty() {
-            e.push(FieldError::new("title", "is required"));
-        }
         let change = ArticleChange {
-            title,
+            title: required(&mut e, creating, "title", title),
             slug: not_null(&mut e, "slug", self.slug).and_then(|s| e.check(Slug::parse(&s))),
             summary: not_null(&mut e, "summary", self.summary)
                 .and_then(|s| e.check(Summary::parse(&s))),
             body: not_null(&mut e, "body", self.body).and_then(|s| e.check(Body::parse(&s))),
-            cover_image_url: match self.cover_image_url {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(url)) => e.check(HttpUrl::parse("cover_image_url", &url)).map(Some),
-            },
+            cover_image_url: nullable(&mut e, self.cover_image_url, |u, e| {
+                e.check(HttpUrl::parse("cover_image_url", &u))
+            }),
             tags: not_null(&mut e, "tags", self.tags).and_then(|t| e.check(Tag::parse_list(&t))),
-            technologies: not_null(&mut e, "technologies", self.technologies)
-                .and_then(|t| slugs("technologies", t, &mut e)),
-            sources: not_null(&mut e, "sources", self.sources)
-                .and_then(|t| slugs("sources", t, &mut e)),
+            technologies: slugs(&mut e, "technologies", self.technologies),
+            sources: slugs(&mut e, "sources", self.sources),
             author_id: not_null(&mut e, "author_id", self.author_id),
-            status: not_null(&mut e, "status", self.status)
-                .and_then(|s| e.check(ContentStatus::parse(&s))),
+            status: status(&mut e, self.status),
             published_at: not_null(&mut e, "published_at", self.published_at),
             version: not_null(&mut e, "version", self.version),
         };
@@ -270,89 +302,38 @@ pub struct TechnologyChange {
     pub version: Option<i64>,
 }
 
-fn short_text(field: &str, raw: &str, errors: &mut ValidationErrors) -> Option<String> {
-    let v = raw.trim();
-    if v.is_empty() || v.chars().count() > 200 || v.chars().any(char::is_control) {
-        errors.push(FieldError::new(
-            field,
-            "must be 1 to 200 characters without control characters",
-        ));
-        None
-    } else {
-        Some(v.to_owned())
-    }
-}
-
 impl TechnologyInput {
     pub fn parse(self, creating: bool) -> Result<TechnologyChange, ValidationErrors> {
         let mut e = ValidationErrors::new();
         let name = not_null(&mut e, "name", self.name).and_then(|n| e.check(Name::parse(&n)));
         let kind = not_null(&mut e, "kind", self.kind).and_then(|k| e.check(TechKind::parse(&k)));
-        if creating && name.is_none() && !e.0.iter().any(|f| f.field == "name") {
-            e.push(FieldError::new("name", "is required"));
-        }
-        if creating && kind.is_none() && !e.0.iter().any(|f| f.field == "kind") {
-            e.push(FieldError::new("kind", "is required"));
-        }
-        let notable_users =
-            not_null(&mut e, "notable_users", self.notable_users).and_then(|list| {
-                if list.len() > lectern_domain::limits::LIST_ITEMS_MAX {
-                    e.push(FieldError::new("notable_users", "at most 50 items"));
-                    return None;
-                }
-                let parsed: Vec<Option<String>> = list
-                    .iter()
-                    .enumerate()
-                    .map(|(i, u)| short_text(&format!("notable_users[{i}]"), u, &mut e))
-                    .collect();
-                parsed.into_iter().collect()
-            });
-        let trend_signals =
-            not_null(&mut e, "trend_signals", self.trend_signals).and_then(|list| {
-                if list.len() > lectern_domain::limits::LIST_ITEMS_MAX {
-                    e.push(FieldError::new("trend_signals", "at most 50 items"));
-                    return None;
-                }
-                let mut ok = true;
-                for (i, s) in list.iter().enumerate() {
-                    if let Err(err) = s.validate(&format!("trend_signals[{i}]")) {
-                        e.push(err);
-                        ok = false;
-                    }
-                }
-                ok.then_some(list)
-            });
-        let optional_text = |field: &str, v: Patch<String>, e: &mut ValidationErrors| match v {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(s)) => short_text(field, &s, e).map(Some),
+        let short = |field: &'static str| {
+            move |v: String, e: &mut ValidationErrors| short_text(field, v, e)
         };
         let change = TechnologyChange {
-            name,
-            kind,
+            name: required(&mut e, creating, "name", name),
+            kind: required(&mut e, creating, "kind", kind),
             slug: not_null(&mut e, "slug", self.slug).and_then(|s| e.check(Slug::parse(&s))),
             summary: not_null(&mut e, "summary", self.summary)
                 .and_then(|s| e.check(Summary::parse(&s))),
             description: not_null(&mut e, "description", self.description)
                 .and_then(|s| e.check(Body::parse(&s).map_err(|x| x.at("description")))),
-            homepage_url: match self.homepage_url {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(u)) => e.check(HttpUrl::parse("homepage_url", &u)).map(Some),
-            },
-            first_released: match self.first_released {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(y)) => e.check(Year::parse("first_released", y)).map(Some),
-            },
-            steward: optional_text("steward", self.steward, &mut e),
-            primary_language: optional_text("primary_language", self.primary_language, &mut e),
-            notable_users,
-            trend_signals,
-            related: not_null(&mut e, "related_technologies", self.related_technologies)
-                .and_then(|r| slugs("related_technologies", r, &mut e)),
-            status: not_null(&mut e, "status", self.status)
-                .and_then(|s| e.check(ContentStatus::parse(&s))),
+            homepage_url: nullable(&mut e, self.homepage_url, |u, e| {
+                e.check(HttpUrl::parse("homepage_url", &u))
+            }),
+            first_released: nullable(&mut e, self.first_released, |y, e| {
+                e.check(Year::parse("first_released", y))
+            }),
+            steward: nullable(&mut e, self.steward, short("steward")),
+            primary_language: nullable(&mut e, self.primary_language, short("primary_language")),
+            notable_users: list(&mut e, "notable_users", self.notable_users, short_text)
+                .or(creating.then(Vec::new)),
+            trend_signals: list(&mut e, "trend_signals", self.trend_signals, |at, s, e| {
+                e.check(s.validate(at).map(|_| s))
+            })
+            .or(creating.then(Vec::new)),
+            related: slugs(&mut e, "related_technologies", self.related_technologies),
+            status: status(&mut e, self.status),
             version: not_null(&mut e, "version", self.version),
         };
         e.into_result().map(|_| change)
@@ -404,55 +385,23 @@ impl SourceInput {
     pub fn parse(self, creating: bool) -> Result<SourceChange, ValidationErrors> {
         let mut e = ValidationErrors::new();
         let title = not_null(&mut e, "title", self.title).and_then(|t| e.check(Title::parse(&t)));
-        if creating && title.is_none() && !e.0.iter().any(|f| f.field == "title") {
-            e.push(FieldError::new("title", "is required"));
-        }
-        let authors = not_null(&mut e, "authors", self.authors).and_then(|list| {
-            if list.len() > lectern_domain::limits::LIST_ITEMS_MAX {
-                e.push(FieldError::new("authors", "at most 50 items"));
-                return None;
-            }
-            let parsed: Vec<Option<String>> = list
-                .iter()
-                .enumerate()
-                .map(|(i, a)| short_text(&format!("authors[{i}]"), a, &mut e))
-                .collect();
-            parsed.into_iter().collect()
-        });
-        let published_on = match self.published_on {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(d)) => match chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
-                Ok(date) => Some(Some(date)),
-                Err(_) => {
-                    e.push(FieldError::new(
-                        "published_on",
-                        "must be a date, YYYY-MM-DD",
-                    ));
-                    None
-                }
-            },
-        };
+        let kind = not_null(&mut e, "kind", self.kind).and_then(|k| e.check(SourceKind::parse(&k)));
         let change = SourceChange {
-            title,
+            title: required(&mut e, creating, "title", title),
             slug: not_null(&mut e, "slug", self.slug).and_then(|s| e.check(Slug::parse(&s))),
-            authors,
-            publisher: match self.publisher {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(p)) => short_text("publisher", &p, &mut e).map(Some),
-            },
-            url: match self.url {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(u)) => e.check(HttpUrl::parse("url", &u)).map(Some),
-            },
-            published_on,
-            kind: not_null(&mut e, "kind", self.kind).and_then(|k| e.check(SourceKind::parse(&k))),
+            authors: list(&mut e, "authors", self.authors, short_text).or(creating.then(Vec::new)),
+            publisher: nullable(&mut e, self.publisher, |p, e| short_text("publisher", p, e)),
+            url: nullable(&mut e, self.url, |u, e| e.check(HttpUrl::parse("url", &u))),
+            published_on: nullable(&mut e, self.published_on, |d, e| {
+                let date = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d");
+                e.check(
+                    date.map_err(|_| FieldError::new("published_on", "must be a date, YYYY-MM-DD")),
+                )
+            }),
+            kind: kind.or(creating.then_some(SourceKind::Article)),
             note: not_null(&mut e, "note", self.note)
                 .and_then(|n| e.check(Summary::parse(&n).map_err(|x| x.at("note")))),
-            status: not_null(&mut e, "status", self.status)
-                .and_then(|s| e.check(ContentStatus::parse(&s))),
+            status: status(&mut e, self.status),
             version: not_null(&mut e, "version", self.version),
         };
         e.into_result().map(|_| change)

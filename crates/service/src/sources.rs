@@ -2,7 +2,7 @@
 //! articles draw on. Editors, admins and write tokens change them; a source still cited
 //! cannot be deleted.
 
-use crate::content::{view_meta, ContentType, Dependents, ListQuery, NewRow, Writers};
+use crate::content::{view_meta, ContentType, Dependents, ListQuery, Writers};
 use crate::inputs::{SourceChange, SourceInput};
 use crate::search::SearchFields;
 use crate::views::SourceView;
@@ -11,7 +11,6 @@ use lectern_domain::{Kind, SourceKind};
 use lectern_storage::entities::sources as row;
 use lectern_storage::queries::sources::{self as q, SourceFilter};
 use lectern_storage::{Conn, Tx};
-use uuid::Uuid;
 
 /// The source type.
 pub struct Source;
@@ -50,36 +49,6 @@ impl ContentType for Source {
         Ok(SourceFilter { kind })
     }
 
-    async fn new_row(
-        _svc: &Service,
-        _tx: &Tx,
-        _caller: &Caller,
-        change: &SourceChange,
-        new: NewRow,
-    ) -> Result<row::Model> {
-        let mut s = row::Model {
-            id: new.id,
-            slug: new.slug.into_inner(),
-            title: String::new(),
-            authors: serde_json::json!([]),
-            publisher: None,
-            url: None,
-            published_on: None,
-            kind: SourceKind::Article.as_str().to_owned(),
-            note: String::new(),
-            status: new.status.as_str().to_owned(),
-            published_at: new.published_at,
-            publish_at: None,
-            created_at: new.at,
-            updated_at: new.at,
-            version: 1,
-            public_json: None,
-            public_shape: 0,
-        };
-        set_fields(&mut s, change);
-        Ok(s)
-    }
-
     async fn apply(
         _svc: &Service,
         _tx: &Tx,
@@ -90,16 +59,6 @@ impl ContentType for Source {
         Ok(())
     }
 
-    async fn relate(
-        _svc: &Service,
-        _tx: &Tx,
-        _caller: &Caller,
-        _id: Uuid,
-        _change: &SourceChange,
-    ) -> Result<Vec<Uuid>> {
-        Ok(vec![])
-    }
-
     async fn views<C: Conn>(
         _svc: &Service,
         _conn: &C,
@@ -108,8 +67,6 @@ impl ContentType for Source {
     ) -> Result<Vec<SourceView>> {
         Ok(rows.into_iter().map(SourceView::from).collect())
     }
-
-    fn trim(_view: &mut SourceView) {}
 
     fn search_fields(view: &SourceView) -> SearchFields {
         let mut body = view.authors.join(", ");

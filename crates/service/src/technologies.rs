@@ -2,7 +2,7 @@
 //! write tokens change them; a technology has a kind and symmetric relations to others.
 
 use crate::articles::existing_slugs;
-use crate::content::{view_meta, ContentType, Dependents, ListQuery, NewRow, Writers};
+use crate::content::{view_meta, ContentType, Dependents, ListQuery, Writers};
 use crate::inputs::{TechnologyChange, TechnologyInput};
 use crate::search::SearchFields;
 use crate::views::{SourceRef, StoredSignal, TechnologyRef, TechnologyView, TrendSignalView};
@@ -54,43 +54,6 @@ impl ContentType for Technology {
             ),
         };
         Ok(TechnologyFilter { kind })
-    }
-
-    async fn new_row(
-        _svc: &Service,
-        tx: &Tx,
-        _caller: &Caller,
-        change: &TechnologyChange,
-        new: NewRow,
-    ) -> Result<row::Model> {
-        let kind = change
-            .kind
-            .ok_or_else(|| Error::field("kind", "is required"))?;
-        let mut t = row::Model {
-            id: new.id,
-            slug: new.slug.into_inner(),
-            name: String::new(),
-            kind: kind.as_str().to_owned(),
-            summary: String::new(),
-            description: String::new(),
-            description_html: render_markdown(""),
-            homepage_url: None,
-            first_released: None,
-            steward: None,
-            primary_language: None,
-            notable_users: serde_json::json!([]),
-            trend_signals: serde_json::json!([]),
-            status: new.status.as_str().to_owned(),
-            published_at: new.published_at,
-            created_at: new.at,
-            updated_at: new.at,
-            version: 1,
-            public_json: None,
-            publish_at: None,
-            public_shape: 0,
-        };
-        set_fields(tx, &mut t, change).await?;
-        Ok(t)
     }
 
     async fn apply(

@@ -78,6 +78,19 @@ pub struct NewRow {
     pub at: DateTime<Utc>,
 }
 
+impl NewRow {
+    pub fn row<T: ContentType>(self) -> RowOf<T> {
+        let status = self.status.as_str();
+        RowOf::<T>::new(
+            self.id,
+            self.slug.into_inner(),
+            status,
+            self.published_at,
+            self.at,
+        )
+    }
+}
+
 /// Items whose stored views show this one and must be rewritten when it changes.
 #[derive(Debug, Default)]
 pub struct Dependents {
@@ -118,14 +131,20 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     /// The type's own list filters, checked against what the caller may see.
     fn filter(caller: &Caller, params: &Self::Params) -> Result<FilterOf<Self>>;
 
-    /// A new row from a parsed creation.
+    /// A new row from a parsed creation: the common columns, then the type's own fields.
     fn new_row(
         svc: &Service,
         tx: &lectern_storage::Tx,
-        caller: &Caller,
+        _caller: &Caller,
         change: &ChangeOf<Self>,
         new: NewRow,
-    ) -> impl Future<Output = Result<RowOf<Self>>> + Send;
+    ) -> impl Future<Output = Result<RowOf<Self>>> + Send {
+        async move {
+            let mut row = new.row::<Self>();
+            Self::apply(svc, tx, &mut row, change).await?;
+            Ok(row)
+        }
+    }
     /// Applies an update's own fields to the row (the core handles slug and status).
     fn apply(
         svc: &Service,
@@ -136,12 +155,14 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     /// Writes the relations a change names; returns other items whose views changed with
     /// it (a related technology is related back).
     fn relate(
-        svc: &Service,
-        tx: &lectern_storage::Tx,
-        caller: &Caller,
-        id: Uuid,
-        change: &ChangeOf<Self>,
-    ) -> impl Future<Output = Result<Vec<Uuid>>> + Send;
+        _svc: &Service,
+        _tx: &lectern_storage::Tx,
+        _caller: &Caller,
+        _id: Uuid,
+        _change: &ChangeOf<Self>,
+    ) -> impl Future<Output = Result<Vec<Uuid>>> + Send {
+        async { Ok(vec![]) }
+    }
     /// Views of many rows, with their relations, one query per relation.
     fn views<C: Conn>(
         svc: &Service,
@@ -150,7 +171,7 @@ pub trait ContentType: Sized + Send + Sync + 'static {
         rows: Vec<RowOf<Self>>,
     ) -> impl Future<Output = Result<Vec<Self::View>>> + Send;
     /// Leaves out relations to items that are not published.
-    fn trim(view: &mut Self::View);
+    fn trim(_view: &mut Self::View) {}
     /// What search finds an item by, from its public view.
     fn search_fields(view: &Self::View) -> crate::search::SearchFields;
     /// The input that makes a revision's content current again.

@@ -35,6 +35,14 @@ pub enum Col {
 
 /// A content row's common fields.
 pub trait Row: Clone + Send + Sync + 'static {
+    /// A new row at version 1 with the type's other columns empty.
+    fn new(
+        id: Uuid,
+        slug: String,
+        status: &str,
+        published_at: Option<DateTime<Utc>>,
+        at: DateTime<Utc>,
+    ) -> Self;
     fn id(&self) -> Uuid;
     fn slug(&self) -> &str;
     fn label(&self) -> &str;
@@ -84,6 +92,9 @@ pub trait Table: EntityTrait<Model: Row> + Default {
 macro_rules! content_table {
     ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, extra = $extra:ty, filter = $filter:path, sql = $sql:path) => {
         impl $crate::queries::content::Row for $crate::entities::$m::Model {
+            fn new(id: uuid::Uuid, slug: String, status: &str, published_at: Option<chrono::DateTime<chrono::Utc>>, at: chrono::DateTime<chrono::Utc>) -> Self {
+                Self { id, slug, status: status.to_owned(), published_at, created_at: at, updated_at: at, version: 1, ..Default::default() }
+            }
             fn id(&self) -> uuid::Uuid { self.id }
             fn slug(&self) -> &str { &self.slug }
             fn label(&self) -> &str { &self.$label }
