@@ -8,6 +8,7 @@ mod error;
 mod graphiql;
 mod http;
 mod ids;
+mod inputs;
 mod limits;
 mod loaders;
 mod mutation;

@@ -79,10 +79,6 @@ impl Persisted {
         }
     }
 
-    pub fn allow_list_mode(&self) -> bool {
-        self.allow.is_some()
-    }
-
     /// Fills in or checks the request's query. Errors use Apollo's codes where Apollo
     /// clients act on them (`PERSISTED_QUERY_NOT_FOUND` makes them resend the full query).
     pub fn resolve(&self, request: &mut Request) -> Result<(), ServerError> {

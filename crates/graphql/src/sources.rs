@@ -69,8 +69,7 @@ impl Source {
     }
 }
 
-#[Object]
-impl Source {
+crate::types::lazy_object!(#[Object] Source {
     pub async fn id(&self) -> ID {
         global_id(NodeType::Source, self.id)
     }
@@ -84,49 +83,25 @@ impl Source {
     async fn title(&self) -> &str {
         &self.title
     }
-    async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        Ok(self.full(ctx).await?.authors.clone())
-    }
-    async fn publisher(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(self.full(ctx).await?.publisher.clone())
-    }
-    async fn url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(self.full(ctx).await?.url.clone())
-    }
+}
+    authors: Vec<String>,
+    publisher: Option<String>,
+    url: Option<String>,
     /// When the publication appeared, `YYYY-MM-DD`.
-    async fn published_on(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(self
-            .full(ctx)
-            .await?
-            .published_on
-            .map(|d| d.format("%Y-%m-%d").to_string()))
-    }
-    async fn kind(&self, ctx: &Context<'_>) -> async_graphql::Result<SourceKind> {
-        Ok(SourceKind::from_service(&self.full(ctx).await?.kind))
-    }
-    async fn note(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        Ok(self.full(ctx).await?.note.clone())
-    }
-    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ContentStatus> {
-        Ok(ContentStatus::from_service(&self.full(ctx).await?.status))
-    }
-    async fn published_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
-        Ok(self.full(ctx).await?.published_at.map(Timestamp))
-    }
+    published_on: Option<String> => |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+    },
+    kind: SourceKind => |k: String| SourceKind::from_service(&k),
+    note: String,
+    status: ContentStatus => |s: String| ContentStatus::from_service(&s),
+    published_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
     /// When a scheduled publication will happen; null when none is scheduled.
-    async fn publish_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
-        Ok(self.full(ctx).await?.publish_at.map(Timestamp))
-    }
-    async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Timestamp> {
-        Ok(Timestamp(self.full(ctx).await?.created_at))
-    }
-    async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Timestamp> {
-        Ok(Timestamp(self.full(ctx).await?.updated_at))
-    }
+    publish_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
+    created_at: Timestamp => Timestamp,
+    updated_at: Timestamp => Timestamp,
     /// Goes up by one with every change; pass it back as `expectedVersion`.
-    async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        Ok(self.full(ctx).await?.version)
-    }
+    version: i64,
+{
     /// The source's history, newest first (editors).
     #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
@@ -136,7 +111,7 @@ impl Source {
             .gql()?;
         Ok(list.into_iter().map(Revision::from).collect())
     }
-}
+});
 
 crate::types::connection!(
     SourceConnection,
@@ -172,64 +147,4 @@ pub struct SourceFilter {
     pub updated_after: Option<Timestamp>,
     /// Text to find in the title or note.
     pub q: Option<String>,
-}
-
-/// A new source (editors only).
-#[derive(InputObject)]
-pub struct CreateSourceInput {
-    pub title: String,
-    pub slug: Option<String>,
-    pub authors: Option<Vec<String>>,
-    pub publisher: Option<String>,
-    pub url: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub published_on: Option<String>,
-    pub kind: Option<SourceKind>,
-    pub note: Option<String>,
-}
-
-impl From<CreateSourceInput> for lectern_service::inputs::SourceInput {
-    fn from(i: CreateSourceInput) -> Self {
-        Self {
-            title: Some(Some(i.title)),
-            slug: i.slug.map(Some),
-            authors: i.authors.map(Some),
-            publisher: i.publisher.map(Some),
-            url: i.url.map(Some),
-            published_on: i.published_on.map(Some),
-            kind: i.kind.map(|k| Some(k.service_name())),
-            note: i.note.map(Some),
-            ..Default::default()
-        }
-    }
-}
-
-/// Changes to a source: omitted fields stay, null clears.
-#[derive(InputObject, Default)]
-pub struct UpdateSourceInput {
-    pub title: async_graphql::MaybeUndefined<String>,
-    pub slug: async_graphql::MaybeUndefined<String>,
-    pub authors: async_graphql::MaybeUndefined<Vec<String>>,
-    pub publisher: async_graphql::MaybeUndefined<String>,
-    pub url: async_graphql::MaybeUndefined<String>,
-    pub published_on: async_graphql::MaybeUndefined<String>,
-    pub kind: async_graphql::MaybeUndefined<SourceKind>,
-    pub note: async_graphql::MaybeUndefined<String>,
-}
-
-impl From<UpdateSourceInput> for lectern_service::inputs::SourceInput {
-    fn from(i: UpdateSourceInput) -> Self {
-        use crate::mutation::patch;
-        Self {
-            title: patch(i.title),
-            slug: patch(i.slug),
-            authors: patch(i.authors),
-            publisher: patch(i.publisher),
-            url: patch(i.url),
-            published_on: patch(i.published_on),
-            kind: patch(i.kind.map_value(|k| k.service_name())),
-            note: patch(i.note),
-            ..Default::default()
-        }
-    }
 }

@@ -2,8 +2,8 @@
 //! filtered for each subscriber as their queries would be.
 
 use crate::context::{service, viewer, Viewer};
-use crate::ids::{self, global_id, NodeType};
-use crate::types::{Article, Technology};
+use crate::ids::{self, global_id};
+use crate::types::{Article, Node, Technology};
 use async_graphql::{Context, Enum, Object, Subscription, ID};
 use chrono::{DateTime, Utc};
 use futures_util::Stream;
@@ -13,6 +13,7 @@ use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "lectern_domain::Kind")]
 pub enum ContentType {
     Article,
     Technology,
@@ -36,9 +37,8 @@ pub struct ContentChange {
     operation: ChangeOperation,
     version: i64,
     at: DateTime<Utc>,
-    article: Option<Article>,
-    technology: Option<Technology>,
-    source: Option<crate::sources::Source>,
+    /// The item as it is now, for an upsert.
+    item: Option<Node>,
 }
 
 #[Object]
@@ -53,12 +53,10 @@ impl ContentChange {
     }
     /// The global id of the item.
     async fn id(&self) -> ID {
-        let ty = match self.content_type {
-            ContentType::Article => NodeType::Article,
-            ContentType::Technology => NodeType::Technology,
-            ContentType::Source => NodeType::Source,
-        };
-        global_id(ty, self.uuid)
+        global_id(
+            lectern_domain::Kind::from(self.content_type).into(),
+            self.uuid,
+        )
     }
     async fn uuid(&self) -> Uuid {
         self.uuid
@@ -77,15 +75,24 @@ impl ContentChange {
     }
     /// The article as it is now, for an upsert of an article.
     async fn article(&self) -> Option<&Article> {
-        self.article.as_ref()
+        match &self.item {
+            Some(Node::Article(a)) => Some(a),
+            _ => None,
+        }
     }
     /// The technology as it is now, for an upsert of a technology.
     async fn technology(&self) -> Option<&Technology> {
-        self.technology.as_ref()
+        match &self.item {
+            Some(Node::Technology(t)) => Some(t),
+            _ => None,
+        }
     }
     /// The source as it is now, for an upsert of a source.
     async fn source(&self) -> Option<&crate::sources::Source> {
-        self.source.as_ref()
+        match &self.item {
+            Some(Node::Source(s)) => Some(s),
+            _ => None,
+        }
     }
 }
 
@@ -197,12 +204,7 @@ impl Watch {
 }
 
 fn content_type(raw: &str) -> Option<ContentType> {
-    match raw {
-        "article" => Some(ContentType::Article),
-        "technology" => Some(ContentType::Technology),
-        "source" => Some(ContentType::Source),
-        _ => None,
-    }
+    lectern_domain::Kind::parse(raw).ok().map(Into::into)
 }
 
 /// The service decides what `caller` may hear of `event`; this only shapes it.
@@ -217,20 +219,13 @@ async fn deliver(service: &Service, caller: &Caller, event: FeedEvent) -> Option
         }
     };
     let event = change.event;
-    let (mut article, mut technology, mut source) = (None, None, None);
-    let operation = match change.item {
-        Some(LiveItem::Article(a)) => {
-            article = Some(a.into());
-            ChangeOperation::Upsert
-        }
-        Some(LiveItem::Technology(t)) => {
-            technology = Some(t.into());
-            ChangeOperation::Upsert
-        }
-        Some(LiveItem::Source(s)) => {
-            source = Some(s.into());
-            ChangeOperation::Upsert
-        }
+    let item = change.item.map(|item| match item {
+        LiveItem::Article(a) => Node::Article(a.into()),
+        LiveItem::Technology(t) => Node::Technology(t.into()),
+        LiveItem::Source(s) => Node::Source(s.into()),
+    });
+    let operation = match item {
+        Some(_) => ChangeOperation::Upsert,
         None => ChangeOperation::Delete,
     };
     Some(ContentChange {
@@ -241,8 +236,6 @@ async fn deliver(service: &Service, caller: &Caller, event: FeedEvent) -> Option
         operation,
         version: event.version,
         at: event.at,
-        article,
-        technology,
-        source,
+        item,
     })
 }

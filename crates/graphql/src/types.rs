@@ -350,8 +350,31 @@ impl Technology {
     }
 }
 
-#[Object]
-impl Technology {
+/// An object whose link fields are at hand and whose other fields load the full view on
+/// first use (`self.full`), under `#[Object]` written where it is used (its complexity
+/// expressions name variables of the caller's scope): the link resolvers, the view's plain fields (`field: Type`, or
+/// `field: Type => conversion`), then the other resolvers.
+macro_rules! lazy_object {
+    ($pound:tt $object:tt $ty:ident { $($first:tt)* }
+     $($(#[$m:meta])* $field:ident: $ret:ty $(=> $conv:expr)?,)*
+     { $($rest:tt)* }) => {
+        $pound $object
+        impl $ty {
+            $($first)*
+            $($(#[$m])*
+            async fn $field(&self, ctx: &Context<'_>) -> async_graphql::Result<$ret> {
+                let full = self.full(ctx).await?;
+                Ok($crate::types::lazy_object!(@conv full.$field.clone() $(, $conv)?))
+            })*
+            $($rest)*
+        }
+    };
+    (@conv $v:expr) => { $v };
+    (@conv $v:expr, $conv:expr) => { ($conv)($v) };
+}
+pub(crate) use lazy_object;
+
+lazy_object!(#[Object] Technology {
     async fn id(&self) -> ID {
         global_id(NodeType::Technology, self.id)
     }
@@ -368,65 +391,44 @@ impl Technology {
     async fn kind(&self) -> TechnologyKind {
         TechnologyKind::from_service(&self.kind)
     }
-    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        Ok(self.full(ctx).await?.summary.clone())
-    }
+}
+    summary: String,
     /// Markdown.
-    async fn description(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        Ok(self.full(ctx).await?.description.clone())
-    }
+    description: String,
     /// The description rendered to sanitised HTML.
-    async fn description_html(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        Ok(self.full(ctx).await?.description_html.clone())
-    }
-    async fn homepage_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(self.full(ctx).await?.homepage_url.clone())
-    }
+    description_html: String,
+    homepage_url: Option<String>,
     /// The year of the first release.
-    async fn first_released(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
-        Ok(self.full(ctx).await?.first_released)
-    }
+    first_released: Option<i32>,
     /// Who makes it, e.g. Google for Go.
-    async fn steward(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(self.full(ctx).await?.steward.clone())
-    }
+    steward: Option<String>,
     /// For frameworks and tools: the language they are written for, e.g. Python for Django.
-    async fn primary_language(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(self.full(ctx).await?.primary_language.clone())
-    }
+    primary_language: Option<String>,
     /// Organisations known to use it.
-    async fn notable_users(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        Ok(self.full(ctx).await?.notable_users.clone())
-    }
+    notable_users: Vec<String>,
     #[graphql(complexity = "1 + 5 * child_complexity")]
-    async fn trend_signals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TrendSignal>> {
-        Ok(self
-            .full(ctx)
-            .await?
-            .trend_signals
-            .iter()
-            .map(|s| TrendSignal {
-                metric: s.metric.clone(),
-                value: s.value,
-                unit: s.unit.clone(),
-                period: s.period.clone(),
-                source: s.source.as_ref().map(crate::sources::Source::from),
-            })
-            .collect())
-    }
+    trend_signals: Vec<TrendSignal> => |list: Vec<lectern_service::views::TrendSignalView>| {
+        list.into_iter().map(|s| TrendSignal {
+            source: s.source.as_ref().map(crate::sources::Source::from),
+            metric: s.metric,
+            value: s.value,
+            unit: s.unit,
+            period: s.period,
+        }).collect()
+    },
     #[graphql(complexity = "1 + 5 * child_complexity")]
-    async fn related_technologies(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Technology>> {
-        Ok(self
-            .full(ctx)
-            .await?
-            .related_technologies
-            .iter()
-            .map(Technology::from)
-            .collect())
-    }
+    related_technologies: Vec<Technology> => |list: Vec<TechnologyRef>| {
+        list.iter().map(Technology::from).collect()
+    },
+    status: ContentStatus => |s: String| ContentStatus::from_service(&s),
+    published_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
+    /// When a scheduled publication will happen; null when none is scheduled.
+    publish_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
+    created_at: Timestamp => Timestamp,
+    updated_at: Timestamp => Timestamp,
+    /// Goes up by one with every change; pass it back as `expectedVersion`.
+    version: i64,
+{
     /// The newest articles about this technology that the caller may read.
     #[graphql(complexity = "1 + first.clamp(1, 100) as usize * child_complexity")]
     async fn articles(
@@ -444,24 +446,6 @@ impl Technology {
             .unwrap_or_default();
         Ok(list.iter().cloned().map(Article::from).collect())
     }
-    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ContentStatus> {
-        Ok(ContentStatus::from_service(&self.full(ctx).await?.status))
-    }
-    async fn published_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
-        Ok(self.full(ctx).await?.published_at.map(Timestamp))
-    }
-    async fn publish_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
-        Ok(self.full(ctx).await?.publish_at.map(Timestamp))
-    }
-    async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Timestamp> {
-        Ok(Timestamp(self.full(ctx).await?.created_at))
-    }
-    async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Timestamp> {
-        Ok(Timestamp(self.full(ctx).await?.updated_at))
-    }
-    async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        Ok(self.full(ctx).await?.version)
-    }
     #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
         let list = service(ctx)
@@ -470,7 +454,7 @@ impl Technology {
             .gql()?;
         Ok(list.into_iter().map(Revision::from).collect())
     }
-}
+});
 
 /// Where a page starts and ends, and whether there is more on either side.
 #[derive(SimpleObject, Clone, Default)]

@@ -10,8 +10,9 @@
 //! what was deleted or unpublished.
 
 use crate::BoxResult;
+use lectern_domain::Kind;
 use lectern_service::sync::SyncEntry;
-use lectern_service::{Caller, Service};
+use lectern_service::{with_type, Caller, ContentType, Service};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -292,12 +293,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
-fn file_of(format: Format, prefix: bool, kind: &str, slug: &str) -> PathBuf {
-    let folder = match kind {
-        "article" => "articles",
-        "source" => "sources",
-        _ => "technologies",
-    };
+fn file_of(format: Format, prefix: bool, kind: Kind, slug: &str) -> PathBuf {
+    let folder = with_type!(kind, |T| lectern_service::content::collection::<T>());
     match format {
         Format::Markdown if prefix => Path::new("content").join(folder).join(format!("{slug}.md")),
         Format::Markdown => Path::new(folder).join(format!("{slug}.md")),
@@ -313,18 +310,18 @@ fn apply(
     entry: &SyncEntry,
     summary: &mut Summary,
 ) -> BoxResult<Option<Value>> {
-    let kind = entry.entity_type;
+    let kind = Kind::parse(entry.entity_type).map_err(|e| e.to_string())?;
     let path = file_of(format, prefix, kind, &entry.slug);
     match &entry.item {
         Some(item) if entry.op == "upsert" => {
             let bytes = match format {
                 Format::Json => serde_json::to_vec_pretty(item)?,
-                Format::Markdown => markdown(kind, item).into_bytes(),
+                Format::Markdown => with_type!(kind, |T| markdown::<T>(item)).into_bytes(),
             };
             write_atomic(&dir.join(&path), &bytes)?;
             summary.written += 1;
             Ok(Some(serde_json::json!({
-                "type": kind, "id": entry.id, "slug": entry.slug,
+                "type": kind.as_str(), "id": entry.id, "slug": entry.slug,
                 "title": item.get("title").or_else(|| item.get("name")),
                 "updated_at": item.get("updated_at"),
                 "path": path.to_string_lossy(),
@@ -359,73 +356,28 @@ fn line(out: &mut String, key: &str, value: &Value) {
     out.push('\n');
 }
 
-/// A Markdown file with YAML front matter, as Hugo and Eleventy read it.
-pub fn markdown(kind: &str, item: &Value) -> String {
+/// A Markdown file with YAML front matter, as Hugo and Eleventy read it, laid out as the
+/// type declares.
+pub fn markdown<T: ContentType>(item: &Value) -> String {
     let mut out = String::from("---\n");
-    let names = |list: &Value, key: &str| -> Value {
-        Value::Array(
-            list.as_array()
-                .map(|a| a.iter().filter_map(|x| x.get(key).cloned()).collect())
-                .unwrap_or_default(),
-        )
-    };
-    if kind == "article" {
-        line(&mut out, "title", &item["title"]);
-        line(&mut out, "slug", &item["slug"]);
-        line(&mut out, "date", &item["published_at"]);
-        line(&mut out, "lastmod", &item["updated_at"]);
-        line(&mut out, "summary", &item["summary"]);
-        line(&mut out, "tags", &item["tags"]);
-        line(
-            &mut out,
-            "technologies",
-            &names(&item["technologies"], "slug"),
-        );
-        line(&mut out, "sources", &names(&item["sources"], "slug"));
-        line(&mut out, "author", &item["author"]["display_name"]);
-        line(&mut out, "cover_image", &item["cover_image_url"]);
-        line(&mut out, "lectern_id", &item["id"]);
-        out.push_str("---\n\n");
-        out.push_str(item["body"].as_str().unwrap_or_default());
-    } else if kind == "source" {
-        line(&mut out, "title", &item["title"]);
-        line(&mut out, "slug", &item["slug"]);
-        line(&mut out, "kind", &item["kind"]);
-        line(&mut out, "date", &item["published_at"]);
-        line(&mut out, "lastmod", &item["updated_at"]);
-        line(&mut out, "authors", &item["authors"]);
-        line(&mut out, "publisher", &item["publisher"]);
-        line(&mut out, "url", &item["url"]);
-        line(&mut out, "published_on", &item["published_on"]);
-        line(&mut out, "lectern_id", &item["id"]);
-        out.push_str(
-            "---
-
-",
-        );
-        out.push_str(item["note"].as_str().unwrap_or_default());
-    } else {
-        line(&mut out, "title", &item["name"]);
-        line(&mut out, "slug", &item["slug"]);
-        line(&mut out, "kind", &item["kind"]);
-        line(&mut out, "date", &item["published_at"]);
-        line(&mut out, "lastmod", &item["updated_at"]);
-        line(&mut out, "summary", &item["summary"]);
-        line(&mut out, "homepage", &item["homepage_url"]);
-        line(&mut out, "first_released", &item["first_released"]);
-        line(&mut out, "steward", &item["steward"]);
-        line(&mut out, "primary_language", &item["primary_language"]);
-        line(&mut out, "notable_users", &item["notable_users"]);
-        line(&mut out, "trend_signals", &item["trend_signals"]);
-        line(
-            &mut out,
-            "related",
-            &names(&item["related_technologies"], "slug"),
-        );
-        line(&mut out, "lectern_id", &item["id"]);
-        out.push_str("---\n\n");
-        out.push_str(item["description"].as_str().unwrap_or_default());
+    for (key, pointer) in T::FRONT_MATTER {
+        let value = match pointer.split_once("/*/") {
+            // A field of each link in a list, e.g. the slugs of an article's technologies.
+            Some((list, field)) => Value::Array(
+                (item
+                    .pointer(list)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten())
+                .filter_map(|x| x.get(field).cloned())
+                .collect(),
+            ),
+            None => item.pointer(pointer).cloned().unwrap_or(Value::Null),
+        };
+        line(&mut out, key, &value);
     }
+    out.push_str("---\n\n");
+    out.push_str(item[T::MARKDOWN_BODY].as_str().unwrap_or_default());
     if !out.ends_with('\n') {
         out.push('\n');
     }

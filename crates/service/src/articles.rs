@@ -37,6 +37,20 @@ impl ContentType for Article {
     const SHAPE: i32 = 1;
     const DEFAULT_SORT: &'static str = "-published_at";
     const LABEL_FIELD: &'static str = "title";
+    const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
+        ("title", "/title"),
+        ("slug", "/slug"),
+        ("date", "/published_at"),
+        ("lastmod", "/updated_at"),
+        ("summary", "/summary"),
+        ("tags", "/tags"),
+        ("technologies", "/technologies/*/slug"),
+        ("sources", "/sources/*/slug"),
+        ("author", "/author/display_name"),
+        ("cover_image", "/cover_image_url"),
+        ("lectern_id", "/id"),
+    ];
+    const MARKDOWN_BODY: &'static str = "body";
     type Table = row::Entity;
     type View = ArticleView;
     type Input = ArticleInput;

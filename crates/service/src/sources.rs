@@ -31,6 +31,19 @@ impl ContentType for Source {
     const SHAPE: i32 = 1;
     const DEFAULT_SORT: &'static str = "title";
     const LABEL_FIELD: &'static str = "title";
+    const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
+        ("title", "/title"),
+        ("slug", "/slug"),
+        ("kind", "/kind"),
+        ("date", "/published_at"),
+        ("lastmod", "/updated_at"),
+        ("authors", "/authors"),
+        ("publisher", "/publisher"),
+        ("url", "/url"),
+        ("published_on", "/published_on"),
+        ("lectern_id", "/id"),
+    ];
+    const MARKDOWN_BODY: &'static str = "note";
     type Table = row::Entity;
     type View = SourceView;
     type Input = SourceInput;

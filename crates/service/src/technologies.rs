@@ -38,6 +38,23 @@ impl ContentType for Technology {
     const DEFAULT_SORT: &'static str = "name";
     const LABEL_FIELD: &'static str = "name";
     const PEER_FIELD: &'static str = "related_technologies";
+    const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
+        ("title", "/name"),
+        ("slug", "/slug"),
+        ("kind", "/kind"),
+        ("date", "/published_at"),
+        ("lastmod", "/updated_at"),
+        ("summary", "/summary"),
+        ("homepage", "/homepage_url"),
+        ("first_released", "/first_released"),
+        ("steward", "/steward"),
+        ("primary_language", "/primary_language"),
+        ("notable_users", "/notable_users"),
+        ("trend_signals", "/trend_signals"),
+        ("related", "/related_technologies/*/slug"),
+        ("lectern_id", "/id"),
+    ];
+    const MARKDOWN_BODY: &'static str = "description";
     type Table = row::Entity;
     type View = TechnologyView;
     type Input = TechnologyInput;

@@ -78,6 +78,11 @@ pub struct NewRow {
     pub at: DateTime<Utc>,
 }
 
+/// The plural name of a type's items: its table, its REST collection, its export folder.
+pub fn collection<T: ContentType>() -> &'static str {
+    <T::Table as Table>::NAME
+}
+
 impl NewRow {
     pub fn row<T: ContentType>(self) -> RowOf<T> {
         let status = self.status.as_str();
@@ -114,6 +119,11 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     const LABEL_FIELD: &'static str;
     /// The relation through which a peer's write changes this type's items.
     const PEER_FIELD: &'static str = "";
+    /// How a Markdown export writes an item: front-matter keys with the JSON pointers of
+    /// their values in the view (`/list/*/field` takes a field of each item of a list).
+    const FRONT_MATTER: &'static [(&'static str, &'static str)];
+    /// The view field that is the Markdown body of an export.
+    const MARKDOWN_BODY: &'static str;
     type Table: Table;
     type View: serde::Serialize + Clone + ViewMeta + Send + Sync + 'static;
     type Input: crate::inputs::ParseInput + Clone + Default + Send + 'static;

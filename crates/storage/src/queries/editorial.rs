@@ -1,12 +1,11 @@
-//! Slug history, idempotency records and scheduled publication.
+//! Slug history and idempotency records.
 
-use crate::entities::{articles, idempotency_keys, slug_history, technologies};
+use crate::entities::{idempotency_keys, slug_history};
 use crate::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -94,64 +93,4 @@ pub async fn forget_idempotent_before<C: ConnectionTrait>(
         .exec(conn)
         .await?
         .rows_affected)
-}
-
-/// Articles and technologies whose scheduled publication is due.
-pub async fn due<C: ConnectionTrait>(
-    conn: &C,
-    now: DateTime<Utc>,
-    limit: u64,
-) -> Result<(Vec<(Uuid, i64)>, Vec<(Uuid, i64)>)> {
-    let articles = articles::Entity::find()
-        .select_only()
-        .column(articles::Column::Id)
-        .column(articles::Column::Version)
-        .filter(articles::Column::PublishAt.lte(now))
-        .order_by_asc(articles::Column::PublishAt)
-        .limit(limit)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let technologies = technologies::Entity::find()
-        .select_only()
-        .column(technologies::Column::Id)
-        .column(technologies::Column::Version)
-        .filter(technologies::Column::PublishAt.lte(now))
-        .order_by_asc(technologies::Column::PublishAt)
-        .limit(limit)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    Ok((articles, technologies))
-}
-
-/// Records the final response of a request whose key was reserved with status 0.
-pub async fn complete_idempotent<C: ConnectionTrait>(
-    conn: &C,
-    owner: &str,
-    key: &str,
-    status: i32,
-    body: &str,
-) -> Result<()> {
-    use sea_orm::sea_query::Expr;
-    idempotency_keys::Entity::update_many()
-        .col_expr(idempotency_keys::Column::Status, Expr::value(status))
-        .col_expr(idempotency_keys::Column::Body, Expr::value(body))
-        .filter(idempotency_keys::Column::Owner.eq(owner))
-        .filter(idempotency_keys::Column::Key.eq(key))
-        .exec(conn)
-        .await?;
-    Ok(())
-}
-
-/// Releases a reservation whose request failed, so a retry can run it again.
-pub async fn release_idempotent<C: ConnectionTrait>(
-    conn: &C,
-    owner: &str,
-    key: &str,
-) -> Result<()> {
-    idempotency_keys::Entity::delete_by_id((owner.to_owned(), key.to_owned()))
-        .exec(conn)
-        .await?;
-    Ok(())
 }
