@@ -10,7 +10,7 @@ use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
 
 /// The article bodies: authors may create drafts only; `author_id`, `status` and
 /// `published_at` are for editors.
-pub const BODY: Body = Body {
+const BODY: Body = Body {
     create: "ArticleCreate",
     update: "ArticleUpdate",
     docs: [
@@ -37,7 +37,6 @@ pub const BODY: Body = Body {
 };
 
 crate::content_params!(
-    sort = ArticleSort,
     q = "Case-insensitive text in the title (name) or summary.",
     fields = "Comma-separated fields to return, e.g. `id,slug,title`." r"^[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$",
     include = "Comma-separated relations to embed in full: `author`, `technologies`, `sources`."
@@ -58,6 +57,7 @@ crate::content_params!(
 impl RestType for Article {
     const COLLECTION: &'static str = "/api/v1/articles";
     const FIELDS: Shape = Shape::ARTICLE;
+    const BODY: Body = BODY;
     type ListParams = ListParams;
 
     async fn list_request(

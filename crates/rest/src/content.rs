@@ -60,7 +60,7 @@ impl ListRequest<()> {
 #[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! content_params {
-    (sort = $sort:ident, q = $q_doc:tt, fields = $fields_doc:tt $fields:tt,
+    (q = $q_doc:tt, fields = $fields_doc:tt $fields:tt,
      include = $include_doc:tt $item_include_doc:tt $include:tt,
      extra { $($(#[$m:meta])* $name:ident: $ty:ty),* $(,)? }) => {
         /// Query parameters of the list; anything else is a 400.
@@ -75,10 +75,8 @@ macro_rules! content_params {
             #[param(max_length = 1024, pattern = r"^[A-Za-z0-9_-]*$")]
             pub cursor: Option<String>,
             /// A field, with a leading `-` for descending order.
-            #[param(value_type = Option<crate::openapi::$sort>)]
             pub sort: Option<String>,
             /// Only items in this status (anything but `published` needs an editor or a preview token).
-            #[param(value_type = Option<crate::openapi::StatusDoc>)]
             pub status: Option<String>,
             $($(#[$m])* pub $name: $ty,)*
             #[serde(default, deserialize_with = "crate::extract::instant")]
@@ -150,6 +148,9 @@ pub trait RestType: ContentType<Input: DeserializeOwned> {
     /// The collection's path, e.g. `/api/v1/articles`.
     const COLLECTION: &'static str;
     const FIELDS: Shape;
+    const BODY: crate::bodies::Body;
+    /// The closed set the `kind` parameter takes, for types that have one.
+    const KIND_SET: &'static str = "";
     type ListParams: DeserializeOwned + 'static;
     fn list_request(
         service: &Service,

@@ -69,28 +69,6 @@ pub struct UserList {
     pub page: PageInfo,
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusDoc {
-    Draft,
-    Published,
-    Archived,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum KindDoc {
-    Language,
-    Framework,
-    Runtime,
-    Platform,
-    Database,
-    Architecture,
-    Practice,
-    Tool,
-    Category,
-}
-
 /// A dated figure as a client writes it: the source by slug.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -117,39 +95,6 @@ pub struct TrendSignalInput {
         examples("top-back-end-development-trends-for-2023")
     )]
     pub source: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKindDoc {
-    Article,
-    Survey,
-    Report,
-    Book,
-    Dataset,
-    Talk,
-    Website,
-}
-
-/// Source sort orders; a leading `-` is descending.
-#[derive(Serialize, ToSchema)]
-pub enum SourceSort {
-    #[serde(rename = "title")]
-    Title,
-    #[serde(rename = "-title")]
-    TitleDesc,
-    #[serde(rename = "published_at")]
-    PublishedAt,
-    #[serde(rename = "-published_at")]
-    PublishedAtDesc,
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    #[serde(rename = "-created_at")]
-    CreatedAtDesc,
-    #[serde(rename = "updated_at")]
-    UpdatedAt,
-    #[serde(rename = "-updated_at")]
-    UpdatedAtDesc,
 }
 
 /// The optional body of a publish request.
@@ -206,8 +151,7 @@ impl Modify for BearerAuth {
     components(schemas(
         ArticleView, TechnologyView, AuthorRef, TechnologyRef, UserView, Problem, FieldProblem, PageInfo,
         ArticleList, TechnologyList, UserList, PublishRequest,
-        StatusDoc, KindDoc, ArticleSort, TechnologySort,
-        SourceView, SourceRef, SourceList, SourceSort, SourceKindDoc, TrendSignalView, TrendSignalInput,
+        SourceView, SourceRef, SourceList, TrendSignalView, TrendSignalInput,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -237,23 +181,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .collect();
     value["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] =
         serde_json::json!(codes);
-    sparse_fieldsets(&mut value);
-    for (collection, body) in [
-        (
-            <lectern_service::Article as crate::content::RestType>::COLLECTION,
-            &crate::articles::BODY,
-        ),
-        (
-            <lectern_service::Technology as crate::content::RestType>::COLLECTION,
-            &crate::technologies::BODY,
-        ),
-        (
-            <lectern_service::Source as crate::content::RestType>::COLLECTION,
-            &crate::sources::BODY,
-        ),
-    ] {
-        crate::bodies::document(&mut value, collection, body);
-    }
+    content_type::<lectern_service::Article>(&mut value);
+    content_type::<lectern_service::Technology>(&mut value);
+    content_type::<lectern_service::Source>(&mut value);
     for_tools(&mut value);
     // The roundtrip fails only if a schema is one utoipa cannot read back (an untyped JSON
     // value, say): the drift and route tests below then catch the unpatched document.
@@ -264,8 +194,13 @@ pub fn document() -> utoipa::openapi::OpenApi {
 /// domain's closed sets; the document says which values they take (the `StatusDoc` and
 /// `KindDoc` enums), so generated clients get enums, not strings.
 fn closed_sets(doc: &mut serde_json::Value) {
+    use lectern_domain::{ContentStatus, SourceKind, TechKind};
     use serde_json::json;
     let schemas = &mut doc["components"]["schemas"];
+    let names = |all: Vec<&'static str>| json!({"type": "string", "enum": all});
+    schemas["StatusDoc"] = names(ContentStatus::ALL.iter().map(|s| s.as_str()).collect());
+    schemas["KindDoc"] = names(TechKind::ALL.iter().map(|k| k.as_str()).collect());
+    schemas["SourceKindDoc"] = names(SourceKind::ALL.iter().map(|k| k.as_str()).collect());
     for (schema, field, set) in [
         ("ArticleView", "status", "StatusDoc"),
         ("TechnologyView", "status", "StatusDoc"),
@@ -281,25 +216,13 @@ fn closed_sets(doc: &mut serde_json::Value) {
     }
 }
 
-/// What standard tools look for: a server, a licence identifier, an optional publish body
-/// (a plain reference, which generators turn into an optional argument), and a 4XX answer on
-/// every operation.
+/// What standard tools look for: a server, a licence identifier and a 4XX answer on every
+/// operation.
 fn for_tools(doc: &mut serde_json::Value) {
     use serde_json::json;
     // Relative: whichever Lectern serves the document (at /openapi.json) is the server.
     doc["servers"] = json!([{"url": "/", "description": "the Lectern that serves this document"}]);
     doc["info"]["license"] = json!({"name": "Apache-2.0", "identifier": "Apache-2.0"});
-    for path in [
-        "/api/v1/articles/{key}/publish",
-        "/api/v1/technologies/{key}/publish",
-        "/api/v1/sources/{key}/publish",
-    ] {
-        doc["paths"][path]["post"]["requestBody"] = json!({
-            "description": "optional: `publish_at` schedules the publication; without a body it happens now",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PublishRequest"}}},
-            "required": false,
-        });
-    }
     no_control_characters(doc);
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
@@ -418,40 +341,57 @@ fn no_control_characters(doc: &mut serde_json::Value) {
     }
 }
 
-/// With `fields`, reads return only the fields asked for. The derive cannot say "this view,
-/// or any subset of its properties", so the reads' schemas are patched: each item is the full
-/// view or a `...Fields` schema with the same properties and none required.
-fn sparse_fieldsets(doc: &mut serde_json::Value) {
+/// A content type's part of the document: its request bodies, its sort orders, the closed
+/// sets of its list parameters and its sparse fieldsets. With `fields`, reads return only the
+/// fields asked for; the derive cannot say "this view, or any subset of its properties", so
+/// each item of a read is the full view or a `...Fields` schema with none required.
+fn content_type<T: crate::content::RestType>(doc: &mut serde_json::Value) {
     use serde_json::json;
-    for (view, list) in [
-        ("ArticleView", "ArticleList"),
-        ("TechnologyView", "TechnologyList"),
-        ("SourceView", "SourceList"),
-    ] {
-        let fields = format!("{}Fields", view.trim_end_matches("View"));
-        let schemas = &mut doc["components"]["schemas"];
-        let mut partial = schemas[view].clone();
-        if let Some(map) = partial.as_object_mut() {
-            map.remove("required");
-            map.insert(
-                "description".into(),
-                json!("Only the fields named in `fields`."),
-            );
-        }
-        schemas[&fields] = partial;
-        let either = json!({"anyOf": [
-            {"$ref": format!("#/components/schemas/{view}")},
-            {"$ref": format!("#/components/schemas/{fields}")},
-        ]});
-        schemas[list]["properties"]["data"]["items"] = either.clone();
-        let path = match view {
-            "ArticleView" => "/api/v1/articles/{key}",
-            "TechnologyView" => "/api/v1/technologies/{key}",
-            _ => "/api/v1/sources/{key}",
-        };
-        doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
-            either;
+    crate::bodies::document(doc, T::COLLECTION, &T::BODY);
+    let kind = T::KIND.as_str();
+    let name = kind[..1].to_uppercase() + &kind[1..];
+    let schemas = &mut doc["components"]["schemas"];
+    let sorts: Vec<String> = lectern_service::content::sort_fields::<T>()
+        .into_iter()
+        .flat_map(|f| [f.to_owned(), format!("-{f}")])
+        .collect();
+    schemas[format!("{name}Sort")] = json!({"type": "string", "enum": sorts,
+        "description": format!("{name} sort orders; a leading `-` is descending.")});
+    let (view, fields) = (format!("{name}View"), format!("{name}Fields"));
+    let mut partial = schemas[&view].clone();
+    if let Some(map) = partial.as_object_mut() {
+        map.remove("required");
+        let only = json!("Only the fields named in `fields`.");
+        map.insert("description".into(), only);
     }
+    schemas[&fields] = partial;
+    let either = json!({"anyOf": [
+        {"$ref": format!("#/components/schemas/{view}")},
+        {"$ref": format!("#/components/schemas/{fields}")},
+    ]});
+    schemas[format!("{name}List")]["properties"]["data"]["items"] = either.clone();
+    let item = format!("{}/{{key}}", T::COLLECTION);
+    doc["paths"][&item]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
+        either;
+    let sets = [
+        ("sort", format!("{name}Sort")),
+        ("status", "StatusDoc".into()),
+        ("kind", T::KIND_SET.into()),
+    ];
+    let params = doc["paths"][T::COLLECTION]["get"]["parameters"].as_array_mut();
+    for param in params.into_iter().flatten() {
+        if let Some((_, set)) = sets
+            .iter()
+            .find(|(n, s)| param["name"] == *n && !s.is_empty())
+        {
+            param["schema"] = json!({"$ref": format!("#/components/schemas/{set}")});
+        }
+    }
+    doc["paths"][format!("{item}/publish")]["post"]["requestBody"] = json!({
+        "description": "optional: `publish_at` schedules the publication; without a body it happens now",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PublishRequest"}}},
+        "required": false,
+    });
 }
 
 pub fn json() -> String {
@@ -592,46 +532,4 @@ mod tests {
             "bearer"
         );
     }
-}
-
-/// Article sort orders; a leading `-` is descending.
-#[derive(Serialize, ToSchema)]
-pub enum ArticleSort {
-    #[serde(rename = "published_at")]
-    PublishedAt,
-    #[serde(rename = "-published_at")]
-    PublishedAtDesc,
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    #[serde(rename = "-created_at")]
-    CreatedAtDesc,
-    #[serde(rename = "updated_at")]
-    UpdatedAt,
-    #[serde(rename = "-updated_at")]
-    UpdatedAtDesc,
-    #[serde(rename = "title")]
-    Title,
-    #[serde(rename = "-title")]
-    TitleDesc,
-}
-
-/// Technology sort orders; a leading `-` is descending.
-#[derive(Serialize, ToSchema)]
-pub enum TechnologySort {
-    #[serde(rename = "name")]
-    Name,
-    #[serde(rename = "-name")]
-    NameDesc,
-    #[serde(rename = "published_at")]
-    PublishedAt,
-    #[serde(rename = "-published_at")]
-    PublishedAtDesc,
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    #[serde(rename = "-created_at")]
-    CreatedAtDesc,
-    #[serde(rename = "updated_at")]
-    UpdatedAt,
-    #[serde(rename = "-updated_at")]
-    UpdatedAtDesc,
 }

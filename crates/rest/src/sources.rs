@@ -7,7 +7,7 @@ use crate::shape::Shape;
 use actix_web::web;
 use lectern_service::{Caller, Service, Source, SourceParams};
 
-pub const BODY: Body = Body {
+const BODY: Body = Body {
     create: "SourceCreate",
     update: "SourceUpdate",
     docs: [
@@ -32,13 +32,11 @@ pub const BODY: Body = Body {
 };
 
 crate::content_params!(
-    sort = SourceSort,
     q = "Case-insensitive text in the title or note.",
     fields = "Comma-separated fields to return, e.g. `id,slug,title`." r"^[ \t]*(id|slug|title|authors|publisher|url|published_on|kind|note|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|authors|publisher|url|published_on|kind|note|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$",
     include = "Sources embed no relations: only an empty list is accepted."
         "Sources embed no relations: only an empty list is accepted." r"^[ \t,]*$",
     extra {
-        #[param(value_type = Option<crate::openapi::SourceKindDoc>)]
         kind: Option<String>,
     }
 );
@@ -46,6 +44,8 @@ crate::content_params!(
 impl RestType for Source {
     const COLLECTION: &'static str = "/api/v1/sources";
     const FIELDS: Shape = Shape::SOURCE;
+    const BODY: Body = BODY;
+    const KIND_SET: &'static str = "SourceKindDoc";
     type ListParams = ListParams;
 
     async fn list_request(

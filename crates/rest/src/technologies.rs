@@ -8,7 +8,7 @@ use lectern_service::{Caller, Service, Technology, TechnologyParams};
 
 use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
 
-pub const BODY: Body = Body {
+const BODY: Body = Body {
     create: "TechnologyCreate",
     update: "TechnologyUpdate",
     docs: [
@@ -42,13 +42,11 @@ pub const BODY: Body = Body {
 };
 
 crate::content_params!(
-    sort = TechnologySort,
     q = "Case-insensitive text in the title (name) or summary.",
     fields = "Comma-separated fields to return, e.g. `id,slug,name`." r"^[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$",
     include = "Comma-separated relations to embed in full: `related_technologies`."
         "Comma-separated relations to embed in full." r"^[ \t]*(related_technologies)?([ \t]*,[ \t]*(related_technologies)?)*[ \t]*$",
     extra {
-        #[param(value_type = Option<crate::openapi::KindDoc>)]
         kind: Option<String>,
     }
 );
@@ -56,6 +54,8 @@ crate::content_params!(
 impl RestType for Technology {
     const COLLECTION: &'static str = "/api/v1/technologies";
     const FIELDS: Shape = Shape::TECHNOLOGY;
+    const BODY: Body = BODY;
+    const KIND_SET: &'static str = "KindDoc";
     type ListParams = ListParams;
 
     async fn list_request(

@@ -9,7 +9,8 @@ use crate::views::SourceView;
 use crate::{Caller, Error, Result, Service};
 use lectern_domain::{Kind, SourceKind};
 use lectern_storage::entities::sources as row;
-use lectern_storage::queries::sources::{self as q, SourceFilter};
+use lectern_storage::queries::content::KindFilter;
+use lectern_storage::queries::sources as q;
 use lectern_storage::{Conn, Tx};
 
 /// The source type.
@@ -49,17 +50,13 @@ impl ContentType for Source {
     type Input = SourceInput;
     type Params = SourceParams;
 
-    fn filter(_caller: &Caller, p: &SourceParams) -> Result<SourceFilter> {
-        let kind = match p.kind.as_deref() {
-            None => None,
-            Some(k) => Some(
-                SourceKind::parse(k)
-                    .map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?
-                    .as_str()
-                    .to_owned(),
-            ),
-        };
-        Ok(SourceFilter { kind })
+    fn filter(_caller: &Caller, p: &SourceParams) -> Result<KindFilter> {
+        let kind = p.kind.as_deref().map(SourceKind::parse).transpose();
+        let kind =
+            kind.map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?;
+        Ok(KindFilter {
+            kind: kind.map(|k| k.as_str().to_owned()),
+        })
     }
 
     async fn apply(

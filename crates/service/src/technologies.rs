@@ -12,8 +12,9 @@ use lectern_domain::{
 };
 use lectern_storage::entities::{sources, technologies as row};
 use lectern_storage::queries::content::find_by_slugs;
+use lectern_storage::queries::content::KindFilter;
 use lectern_storage::queries::sources as sq;
-use lectern_storage::queries::technologies::{self as q, TechnologyFilter};
+use lectern_storage::queries::technologies as q;
 use lectern_storage::{Conn, Tx};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -60,17 +61,13 @@ impl ContentType for Technology {
     type Input = TechnologyInput;
     type Params = TechnologyParams;
 
-    fn filter(_caller: &Caller, p: &TechnologyParams) -> Result<TechnologyFilter> {
-        let kind = match p.kind.as_deref() {
-            None => None,
-            Some(k) => Some(
-                TechKind::parse(k)
-                    .map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?
-                    .as_str()
-                    .to_owned(),
-            ),
-        };
-        Ok(TechnologyFilter { kind })
+    fn filter(_caller: &Caller, p: &TechnologyParams) -> Result<KindFilter> {
+        let kind = p.kind.as_deref().map(TechKind::parse).transpose();
+        let kind =
+            kind.map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?;
+        Ok(KindFilter {
+            kind: kind.map(|k| k.as_str().to_owned()),
+        })
     }
 
     async fn apply(

@@ -216,6 +216,11 @@ pub type FilterOf<T> = <<T as ContentType>::Table as Table>::Extra;
 pub type ChangeOf<T> = <<T as ContentType>::Input as crate::inputs::ParseInput>::Change;
 
 /// The sorts a list accepts: the label (a title, a name) and the three dates every type has.
+/// The fields a type's lists sort on.
+pub fn sort_fields<T: ContentType>() -> [&'static str; 4] {
+    sorts::<T>().map(|(field, _)| field)
+}
+
 pub(crate) fn sorts<T: ContentType>() -> [(&'static str, Sort); 4] {
     [
         (T::LABEL_FIELD, Sort::Label),

@@ -90,7 +90,7 @@ pub trait Table: EntityTrait<Model: Row> + Default {
 /// article_filter)`; `owner = none` for types without an owner.
 #[macro_export]
 macro_rules! content_table {
-    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, extra = $extra:ty, filter = $filter:path, sql = $sql:path) => {
+    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, extra = $extra:ty, filter = $filter:expr, sql = $sql:expr) => {
         impl $crate::queries::content::Row for $crate::entities::$m::Model {
             fn new(id: uuid::Uuid, slug: String, status: &str, published_at: Option<chrono::DateTime<chrono::Utc>>, at: chrono::DateTime<chrono::Utc>) -> Self {
                 Self { id, slug, status: status.to_owned(), published_at, created_at: at, updated_at: at, version: 1, ..Default::default() }
@@ -140,8 +140,8 @@ macro_rules! content_table {
             fn owner_col() -> Option<Self::Column> {
                 $crate::content_table!(@owner_col $m $($owner)+)
             }
-            fn extra(x: &Self::Extra) -> sea_orm::Condition { $filter(x) }
-            fn extra_sql(x: &Self::Extra, q: &mut $crate::queries::public_sql::Sql) { $sql(x, q) }
+            fn extra(x: &Self::Extra) -> sea_orm::Condition { ($filter)(x) }
+            fn extra_sql(x: &Self::Extra, q: &mut $crate::queries::public_sql::Sql) { ($sql)(x, q) }
             fn active(m: Self::Model) -> Self::ActiveModel {
                 sea_orm::IntoActiveModel::into_active_model(m)
             }
@@ -215,6 +215,25 @@ pub struct Filter<X> {
     /// Case-insensitive substring of the label or summary.
     pub q: Option<String>,
     pub extra: X,
+}
+
+/// The one filter of the types whose items have a kind.
+#[derive(Debug, Clone, Default)]
+pub struct KindFilter {
+    pub kind: Option<String>,
+}
+
+pub fn kind_filter<C: ColumnTrait>(column: C, f: &KindFilter) -> Condition {
+    let c = Condition::all();
+    f.kind
+        .as_ref()
+        .map_or(c.clone(), |k| c.add(column.eq(k.as_str())))
+}
+
+pub fn kind_filter_sql(f: &KindFilter, q: &mut super::public_sql::Sql) {
+    if let Some(kind) = &f.kind {
+        q.text(" AND kind = ").bind(kind.clone());
+    }
 }
 
 /// A page request: where to start, in which order, how many.

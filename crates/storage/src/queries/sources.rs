@@ -4,41 +4,18 @@ use super::content;
 use crate::entities::{article_sources, sources, technology_sources};
 use crate::Result;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
-
-/// The filters only sources have.
-#[derive(Debug, Clone, Default)]
-pub struct SourceFilter {
-    pub kind: Option<String>,
-}
-
-pub type Filter = content::Filter<SourceFilter>;
-
-fn source_filter(filter: &SourceFilter) -> Condition {
-    let mut c = Condition::all();
-    if let Some(kind) = &filter.kind {
-        c = c.add(sources::Column::Kind.eq(kind.as_str()));
-    }
-    c
-}
-
-fn source_filter_sql(filter: &SourceFilter, q: &mut super::public_sql::Sql) {
-    if let Some(kind) = &filter.kind {
-        q.text(" AND kind = ").bind(kind.clone());
-    }
-}
 
 crate::content_table!(
     sources,
     label = title Title,
     summary = Note,
     owner = none,
-    extra = SourceFilter,
-    filter = source_filter,
-    sql = source_filter_sql
+    extra = content::KindFilter,
+    filter = |f| content::kind_filter(sources::Column::Kind, f),
+    sql = content::kind_filter_sql
 );
 
 /// A reference to a source from an article or a trend figure: the columns a link shows.

@@ -9,36 +9,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// The filters only technologies have.
-#[derive(Debug, Clone, Default)]
-pub struct TechnologyFilter {
-    pub kind: Option<String>,
-}
-
-pub type Filter = content::Filter<TechnologyFilter>;
-
-fn technology_filter(filter: &TechnologyFilter) -> Condition {
-    let mut c = Condition::all();
-    if let Some(kind) = &filter.kind {
-        c = c.add(technologies::Column::Kind.eq(kind.as_str()));
-    }
-    c
-}
-
-fn technology_filter_sql(filter: &TechnologyFilter, q: &mut super::public_sql::Sql) {
-    if let Some(kind) = &filter.kind {
-        q.text(" AND kind = ").bind(kind.clone());
-    }
-}
-
 crate::content_table!(
     technologies,
     label = name Name,
     summary = Summary,
     owner = none,
-    extra = TechnologyFilter,
-    filter = technology_filter,
-    sql = technology_filter_sql
+    extra = content::KindFilter,
+    filter = |f| content::kind_filter(technologies::Column::Kind, f),
+    sql = content::kind_filter_sql
 );
 
 /// Replaces a technology's relations. Relations are symmetric, so both directions are stored
