@@ -10,6 +10,7 @@ mod http;
 mod ids;
 mod inputs;
 mod limits;
+mod lists;
 mod loaders;
 mod mutation;
 pub mod persisted;

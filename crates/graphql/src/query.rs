@@ -3,90 +3,17 @@
 use crate::context::{caller, service};
 use crate::error::{bad_input, to_gql, Gql};
 use crate::ids::{self, key_for, NodeType};
+use crate::lists::*;
 use crate::mutation::GqlType;
-use crate::scalars::Timestamp;
-use crate::sources::{Source, SourceConnection, SourceFilter, SourceOrder};
+use crate::sources::{Source, SourceConnection};
 use crate::types::*;
-use async_graphql::{Context, Enum, InputObject, Object, ID};
-use lectern_service::{ArticleQuery, Edges, Error, SourceQuery, TechnologyQuery};
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum OrderDirection {
-    Asc,
-    Desc,
-}
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum ArticleOrderField {
-    PublishedAt,
-    CreatedAt,
-    UpdatedAt,
-    Title,
-}
-
-/// How to order articles; the default is newest published first.
-#[derive(InputObject, Clone, Copy)]
-pub struct ArticleOrder {
-    pub field: ArticleOrderField,
-    #[graphql(default_with = "OrderDirection::Desc")]
-    pub direction: OrderDirection,
-}
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum TechnologyOrderField {
-    Name,
-    PublishedAt,
-    CreatedAt,
-    UpdatedAt,
-}
-
-/// How to order technologies; the default is by name.
-#[derive(InputObject, Clone, Copy)]
-pub struct TechnologyOrder {
-    pub field: TechnologyOrderField,
-    #[graphql(default_with = "OrderDirection::Asc")]
-    pub direction: OrderDirection,
-}
-
-/// Which articles to list. Every condition must hold.
-#[derive(InputObject, Clone, Default)]
-pub struct ArticleFilter {
-    /// Unpublished statuses need an editor login or a preview token.
-    pub status: Option<ContentStatus>,
-    pub tag: Option<String>,
-    /// A technology slug.
-    pub technology: Option<String>,
-    /// The author's id, or their email (admins; anyone for their own).
-    pub author: Option<ID>,
-    pub published_after: Option<Timestamp>,
-    pub published_before: Option<Timestamp>,
-    pub updated_after: Option<Timestamp>,
-    /// Text to find in the title or summary.
-    pub q: Option<String>,
-}
-
-/// Which technologies to list. Every condition must hold.
-#[derive(InputObject, Clone, Default)]
-pub struct TechnologyFilter {
-    pub status: Option<ContentStatus>,
-    pub kind: Option<TechnologyKind>,
-    pub published_after: Option<Timestamp>,
-    pub published_before: Option<Timestamp>,
-    pub updated_after: Option<Timestamp>,
-    pub q: Option<String>,
-}
-
-fn sort(field: String, dir: OrderDirection) -> String {
-    match dir {
-        OrderDirection::Asc => field,
-        OrderDirection::Desc => format!("-{field}"),
-    }
-}
+use async_graphql::{Context, Object, ID};
+use lectern_service::{Edges, Error};
 
 /// A page request in Relay's terms, as the service's limit, cursor and direction.
 pub(crate) struct Paging {
-    limit: Option<i64>,
-    cursor: Option<String>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) cursor: Option<String>,
     pub(crate) backward: bool,
     had_cursor: bool,
 }
@@ -204,8 +131,8 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<ArticleConnection> {
         let paging = paging(first, after, last, before)?;
-        let filter = filter.unwrap_or_default();
-        let author = match &filter.author {
+        let f = filter.unwrap_or_default();
+        let author = match &f.author {
             // An email, for those who may look one up (as over REST).
             Some(raw) if raw.contains('@') => {
                 Some(service(ctx).author_filter(&caller(ctx), raw).await.gql()?)
@@ -217,21 +144,12 @@ impl Query {
             ),
             None => None,
         };
-        let query = ArticleQuery {
-            limit: paging.limit,
-            cursor: paging.cursor.clone(),
-            sort: order_by.map(|o| sort(o.field.service_name(), o.direction)),
-            status: filter.status.map(|s| s.service_name()),
-            extra: lectern_service::ArticleParams {
-                tag: filter.tag,
-                technology: filter.technology,
-                author,
-            },
-            published_after: filter.published_after.map(|t| t.0),
-            published_before: filter.published_before.map(|t| t.0),
-            updated_after: filter.updated_after.map(|t| t.0),
-            q: filter.q,
+        let extra = lectern_service::ArticleParams {
+            tag: f.tag,
+            technology: f.technology,
+            author,
         };
+        let query = f.common.query(&paging, order_by.map(Order::sort), extra);
         let mut page = ArticleConnection::load(ctx, query, &paging).await?;
         let look = ctx.look_ahead();
         if wants_full_technologies(look.field("edges").field("node").field("technologies"))
@@ -273,20 +191,11 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<TechnologyConnection> {
         let paging = paging(first, after, last, before)?;
-        let filter = filter.unwrap_or_default();
-        let query = TechnologyQuery {
-            limit: paging.limit,
-            cursor: paging.cursor.clone(),
-            sort: order_by.map(|o| sort(o.field.service_name(), o.direction)),
-            status: filter.status.map(|s| s.service_name()),
-            extra: lectern_service::TechnologyParams {
-                kind: filter.kind.map(|k| k.service_name()),
-            },
-            published_after: filter.published_after.map(|t| t.0),
-            published_before: filter.published_before.map(|t| t.0),
-            updated_after: filter.updated_after.map(|t| t.0),
-            q: filter.q,
+        let f = filter.unwrap_or_default();
+        let extra = lectern_service::TechnologyParams {
+            kind: f.kind.map(|k| k.service_name()),
         };
+        let query = f.common.query(&paging, order_by.map(Order::sort), extra);
         TechnologyConnection::load(ctx, query, &paging).await
     }
 
@@ -316,20 +225,11 @@ impl Query {
         before: Option<String>,
     ) -> async_graphql::Result<SourceConnection> {
         let paging = paging(first, after, last, before)?;
-        let filter = filter.unwrap_or_default();
-        let query = SourceQuery {
-            limit: paging.limit,
-            cursor: paging.cursor.clone(),
-            sort: order_by.map(|o| sort(o.field.service_name(), o.direction)),
-            status: filter.status.map(|s| s.service_name()),
-            published_after: filter.published_after.map(|t| t.0),
-            published_before: filter.published_before.map(|t| t.0),
-            updated_after: filter.updated_after.map(|t| t.0),
-            q: filter.q,
-            extra: lectern_service::SourceParams {
-                kind: filter.kind.map(|k| k.service_name()),
-            },
+        let f = filter.unwrap_or_default();
+        let extra = lectern_service::SourceParams {
+            kind: f.kind.map(|k| k.service_name()),
         };
+        let query = f.common.query(&paging, order_by.map(Order::sort), extra);
         SourceConnection::load(ctx, query, &paging).await
     }
 

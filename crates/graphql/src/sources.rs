@@ -6,7 +6,7 @@ use crate::ids::{global_id, NodeType};
 use crate::scalars::Timestamp;
 use crate::types::{ContentStatus, PageInfo, Revision, ServiceName};
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Enum, Object, SimpleObject, ID};
 use lectern_service::views::{SourceRef, SourceView};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -120,31 +120,3 @@ crate::types::connection!(
     lectern_service::Source,
     "A page of sources."
 );
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum SourceOrderField {
-    Title,
-    PublishedAt,
-    CreatedAt,
-    UpdatedAt,
-}
-
-/// How to order sources; the default is by title.
-#[derive(InputObject, Clone, Copy)]
-pub struct SourceOrder {
-    pub field: SourceOrderField,
-    #[graphql(default_with = "crate::query::OrderDirection::Asc")]
-    pub direction: crate::query::OrderDirection,
-}
-
-/// Which sources to list. Every condition must hold.
-#[derive(InputObject, Clone, Default)]
-pub struct SourceFilter {
-    pub status: Option<ContentStatus>,
-    pub kind: Option<SourceKind>,
-    pub published_after: Option<Timestamp>,
-    pub published_before: Option<Timestamp>,
-    pub updated_after: Option<Timestamp>,
-    /// Text to find in the title or note.
-    pub q: Option<String>,
-}
