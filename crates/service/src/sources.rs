@@ -16,12 +16,7 @@ use lectern_storage::{Conn, Tx};
 /// The source type.
 pub struct Source;
 
-/// The list parameters only sources have.
-#[derive(Debug, Clone, Default)]
-pub struct SourceParams {
-    pub kind: Option<String>,
-}
-
+pub type SourceParams = crate::content::KindParams;
 pub type SourceQuery = ListQuery<SourceParams>;
 
 view_meta!(SourceView);
@@ -51,12 +46,7 @@ impl ContentType for Source {
     type Params = SourceParams;
 
     fn filter(_caller: &Caller, p: &SourceParams) -> Result<KindFilter> {
-        let kind = p.kind.as_deref().map(SourceKind::parse).transpose();
-        let kind =
-            kind.map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?;
-        Ok(KindFilter {
-            kind: kind.map(|k| k.as_str().to_owned()),
-        })
+        p.filter(SourceKind::parse)
     }
 
     async fn apply(

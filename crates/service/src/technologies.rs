@@ -22,12 +22,7 @@ use uuid::Uuid;
 /// The technology type.
 pub struct Technology;
 
-/// The list parameters only technologies have.
-#[derive(Debug, Clone, Default)]
-pub struct TechnologyParams {
-    pub kind: Option<String>,
-}
-
+pub type TechnologyParams = crate::content::KindParams;
 pub type TechnologyQuery = ListQuery<TechnologyParams>;
 
 view_meta!(TechnologyView);
@@ -62,12 +57,7 @@ impl ContentType for Technology {
     type Params = TechnologyParams;
 
     fn filter(_caller: &Caller, p: &TechnologyParams) -> Result<KindFilter> {
-        let kind = p.kind.as_deref().map(TechKind::parse).transpose();
-        let kind =
-            kind.map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?;
-        Ok(KindFilter {
-            kind: kind.map(|k| k.as_str().to_owned()),
-        })
+        p.filter(TechKind::parse)
     }
 
     async fn apply(

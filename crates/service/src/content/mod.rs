@@ -14,7 +14,7 @@ pub(crate) use public::{public_json, public_view};
 pub use public::{PublicItem, PublicPage};
 
 use crate::paging::SortSpec;
-use crate::{Caller, Error, Result, Service};
+use crate::{Caller, Code, Error, Result, Service};
 use chrono::{DateTime, Utc};
 use lectern_domain::{ContentStatus, Kind, Slug};
 use lectern_storage::queries::content::{Row, Sort, Table};
@@ -76,6 +76,26 @@ pub struct NewRow {
     pub status: ContentStatus,
     pub published_at: Option<DateTime<Utc>>,
     pub at: DateTime<Utc>,
+}
+
+/// The list parameters of the types whose items have a kind (a closed set).
+#[derive(Debug, Clone, Default)]
+pub struct KindParams {
+    pub kind: Option<String>,
+}
+
+impl KindParams {
+    /// The storage filter, the kind checked against its set.
+    pub(crate) fn filter<K: std::fmt::Display>(
+        &self,
+        parse: fn(&str) -> std::result::Result<K, lectern_domain::FieldError>,
+    ) -> Result<lectern_storage::queries::content::KindFilter> {
+        let kind = self.kind.as_deref().map(parse).transpose();
+        let kind = kind.map_err(|e| Error::bad_request(Code::InvalidParameter, e.to_string()))?;
+        Ok(lectern_storage::queries::content::KindFilter {
+            kind: kind.map(|k| k.to_string()),
+        })
+    }
 }
 
 /// The plural name of a type's items: its table, its REST collection, its export folder.
