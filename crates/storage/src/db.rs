@@ -47,6 +47,11 @@ impl DbOptions {
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// Where write transactions run. On SQLite a pool of one connection: the database has
+    /// one writer at a time by design, so writers wait their turn in the pool's queue (in
+    /// order, without polling) instead of each holding a connection and retrying on
+    /// SQLITE_BUSY. On PostgreSQL the same pool as reads.
+    writer: DatabaseConnection,
     backend: Backend,
     statements: Arc<AtomicU64>,
     max_connections: u32,
@@ -101,13 +106,25 @@ impl Db {
                 }
             }
         }
-        let mut conn = Database::connect(connect).await?;
         let statements = Arc::new(AtomicU64::new(0));
-        let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
+        let counted = |mut conn: DatabaseConnection| {
+            let counter = statements.clone();
+            conn.set_metric_callback(move |_| {
+                counter.fetch_add(1, Ordering::Relaxed);
+            });
+            conn
+        };
+        let writer = match backend {
+            Backend::Sqlite => {
+                let mut one = connect.clone();
+                one.max_connections(1).min_connections(1);
+                Some(counted(Database::connect(one).await?))
+            }
+            Backend::Postgres => None,
+        };
+        let conn = counted(Database::connect(connect).await?);
         Ok(Self {
+            writer: writer.unwrap_or_else(|| conn.clone()),
             conn,
             backend,
             statements,
@@ -232,9 +249,9 @@ impl Db {
         row.try_get::<i64>("", "n").ok()
     }
 
-    /// Starts a write transaction. On SQLite it takes the write lock up front (BEGIN
-    /// IMMEDIATE): a deferred transaction that upgrades later can fail at once with
-    /// SQLITE_BUSY instead of waiting its turn.
+    /// Starts a write transaction, on the writer. On SQLite it also takes the write lock up
+    /// front (BEGIN IMMEDIATE), so the few writes made outside it (autocommit statements)
+    /// wait for it rather than failing with SQLITE_BUSY on a lock upgrade.
     pub async fn begin(&self) -> Result<Tx> {
         let options = TransactionOptions {
             sqlite_transaction_mode: match self.backend {
@@ -243,7 +260,7 @@ impl Db {
             },
             ..Default::default()
         };
-        Ok(self.conn.begin_with_options(options).await?)
+        Ok(self.writer.begin_with_options(options).await?)
     }
 
     /// Whether the database answers (readiness).
@@ -269,6 +286,9 @@ impl Db {
     }
 
     pub async fn close(self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            self.writer.close().await?;
+        }
         Ok(self.conn.close().await?)
     }
 }
