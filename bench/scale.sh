@@ -8,6 +8,7 @@
 #   bench/scale.sh                                  # 1,000 / 100,000 / 1,000,000 articles
 #   SIZES="1000 100000" BACKENDS=sqlite bench/scale.sh
 #   REPORT=/tmp/scale.md DURATION=10s bench/scale.sh
+#   BIN=/path/to/other/lectern bench/scale.sh        # an older build, for before/after
 #
 # Needs wrk and curl; PostgreSQL at PG_URL (default postgres://postgres@127.0.0.1:5432).
 set -euo pipefail
@@ -24,8 +25,11 @@ PG_OPTIONS="${PG_OPTIONS:-?sslmode=disable}"
 REPORT="${REPORT:-docs/benchmarks-scale.md}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lectern-target}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release --quiet
-BIN="$CARGO_TARGET_DIR/release/lectern"
+# BIN: a lectern binary to measure instead of this checkout's release build.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN="$CARGO_TARGET_DIR/release/lectern"
+fi
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
@@ -124,6 +128,7 @@ for backend in $BACKENDS; do
       measure "$backend" "$size" "$cache" "GraphQL list of 20" "$BASE/graphql" bench/graphql.lua
       export LECTERN_TOKEN="$TOKEN" SLUG
       measure "$backend" "$size" "$cache" "mixed 90% read / 10% write" "$BASE/" bench/mixed.lua
+      measure "$backend" "$size" "$cache" "article creation (POST)" "$BASE/" bench/create.lua
       rss=$(( $(awk '/VmHWM/ {print $2}' "/proc/$PID/status") / 1024 ))
       row "$backend" "$size" "$cache" "server peak memory (MB)" "-" "-" "-" "$rss MB"
       stop "$PID"
