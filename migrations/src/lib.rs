@@ -14,6 +14,7 @@ mod m20261121_000008_webhooks;
 mod m20261121_000009_search;
 mod m20261201_000010_sort_case;
 mod m20261202_000011_sources;
+mod m20261203_000012_feed_before;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000009_search::Migration),
             Box::new(m20261201_000010_sort_case::Migration),
             Box::new(m20261202_000011_sources::Migration),
+            Box::new(m20261203_000012_feed_before::Migration),
         ]
     }
 }

@@ -247,8 +247,10 @@ impl GraphqlState {
             let value = Cached {
                 body: body.clone(),
                 next_cursor: None,
+                id: None,
             };
-            cache.put(key, value, epoch);
+            // A query may read anything.
+            cache.put(key, value, lectern_service::cache::Scope::all(), epoch);
         }
         (body, ok && query && class.is_some())
     }

@@ -121,8 +121,11 @@ where
         let value = lectern_service::cache::Cached {
             body: std::sync::Arc::from(text),
             next_cursor: None,
+            id: None,
         };
-        service.cache().put(key, value, epoch);
+        // Shapes embed related items in full: any change may alter one.
+        let scope = lectern_service::cache::Scope::all();
+        service.cache().put(key, value, scope, epoch);
     }
     Ok(body)
 }

@@ -36,6 +36,7 @@ impl ContentType for Article {
     const WRITERS: Writers = Writers::Authors;
     const SHAPE: i32 = 1;
     const DEFAULT_SORT: &'static str = "-published_at";
+    const EMBEDS: &'static [Kind] = &[Kind::Technology, Kind::Source];
     const LABEL_FIELD: &'static str = "title";
     const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
         ("title", "/title"),

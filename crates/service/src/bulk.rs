@@ -160,6 +160,7 @@ impl Service {
                     operation: "upsert",
                     version: 1,
                     published: v.status == "published",
+                    was_published: false,
                     at,
                 })
                 .collect(),

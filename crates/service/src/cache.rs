@@ -3,30 +3,77 @@
 //! Correctness rules:
 //! - only answers identical for every published-only caller are stored, keyed by the full
 //!   normalised request, so nothing private can enter it;
-//! - every change committed through this process clears it before the writer's response is
-//!   sent; changes committed elsewhere (another instance, a CLI) are noticed by tailing the
-//!   change feed and clear it too;
-//! - a fill that started before a clear is dropped, so a slow read can never put back an
-//!   answer older than the clear.
+//! - every answer says what it shows (its `Scope`): one item and the kinds it embeds, or
+//!   lists over some kinds. A change that a published-only caller can see (the item was or
+//!   is published) evicts every answer whose scope holds it, before the writer's response is
+//!   sent; changes committed elsewhere (another instance, a CLI) are evicted the same way
+//!   from the change feed. Changes to drafts evict nothing: no public answer shows them;
+//! - a fill that started before an eviction is dropped, so a slow read can never put back an
+//!   answer older than it.
 //!
 //! Memory is bounded by two generations of entries (recent, older): when the recent one is
 //! full it becomes the older one and the previous older one is dropped. Lookups that hit the
 //! older generation move the entry back into the recent one.
 
+use lectern_domain::Kind;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct Cached {
     pub body: Arc<str>,
     pub next_cursor: Option<Arc<str>>,
+    /// The item an answer is about, when it is about one.
+    pub id: Option<Uuid>,
+}
+
+/// What an answer shows: a change evicts the answers whose scope holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// The one item an answer is about, if it is about one.
+    item: Option<(Kind, Uuid)>,
+    /// Kinds any of whose items may appear in it (in a list, or embedded in the item).
+    kinds: u8,
+}
+
+fn bit(kind: Kind) -> u8 {
+    1 << Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+impl Scope {
+    /// One item, with the kinds of the items its view embeds.
+    pub fn item(kind: Kind, id: Uuid, embeds: &[Kind]) -> Self {
+        let kinds = embeds.iter().fold(0, |m, k| m | bit(*k));
+        Self {
+            item: Some((kind, id)),
+            kinds,
+        }
+    }
+
+    /// Lists (or searches) over items of these kinds.
+    pub fn lists(kinds: &[Kind]) -> Self {
+        Self {
+            item: None,
+            kinds: kinds.iter().fold(0, |m, k| m | bit(*k)),
+        }
+    }
+
+    /// Anything: an answer that may show items of every kind.
+    pub fn all() -> Self {
+        Self::lists(Kind::ALL)
+    }
+
+    fn holds(&self, kind: Kind, id: Uuid) -> bool {
+        self.kinds & bit(kind) != 0 || self.item == Some((kind, id))
+    }
 }
 
 #[derive(Default)]
 struct Generations {
-    recent: HashMap<String, Cached>,
-    older: HashMap<String, Cached>,
+    recent: HashMap<String, (Cached, Scope)>,
+    older: HashMap<String, (Cached, Scope)>,
     recent_bytes: usize,
 }
 
@@ -70,21 +117,21 @@ impl PublicCache {
         let Ok(mut g) = self.inner.lock() else {
             return None;
         };
-        if let Some(v) = g.recent.get(key) {
+        if let Some((v, _)) = g.recent.get(key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Some(v.clone());
         }
-        if let Some(v) = g.older.remove(key) {
+        if let Some((v, scope)) = g.older.remove(key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            Self::insert(&mut g, self.max_bytes, key.to_owned(), v.clone());
+            Self::insert(&mut g, self.max_bytes, key.to_owned(), (v.clone(), scope));
             return Some(v);
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         None
     }
 
-    /// Stores an answer computed since `epoch`; dropped if the cache was cleared meanwhile.
-    pub fn put(&self, key: String, value: Cached, epoch: u64) {
+    /// Stores an answer computed since `epoch`; dropped if anything was evicted meanwhile.
+    pub fn put(&self, key: String, value: Cached, scope: Scope, epoch: u64) {
         if !self.enabled() || size_of(&key, &value) > self.max_bytes / 4 {
             return;
         }
@@ -93,18 +140,32 @@ impl PublicCache {
         if self.epoch.load(Ordering::Acquire) != epoch {
             return;
         }
-        Self::insert(&mut g, self.max_bytes, key, value);
+        Self::insert(&mut g, self.max_bytes, key, (value, scope));
     }
 
-    fn insert(g: &mut Generations, max_bytes: usize, key: String, value: Cached) {
-        let size = size_of(&key, &value);
+    fn insert(g: &mut Generations, max_bytes: usize, key: String, value: (Cached, Scope)) {
+        let size = size_of(&key, &value.0);
         if g.recent_bytes + size > max_bytes / 2 {
             g.older = std::mem::take(&mut g.recent);
             g.recent_bytes = 0;
         }
         g.recent_bytes += size;
-        if let Some(old) = g.recent.insert(key.clone(), value) {
+        if let Some((old, _)) = g.recent.insert(key.clone(), value) {
             g.recent_bytes = g.recent_bytes.saturating_sub(size_of(&key, &old));
+        }
+    }
+
+    /// Drops every answer a change to this item can alter.
+    pub fn evict(&self, kind: Kind, id: Uuid) {
+        if let Ok(mut g) = self.inner.lock() {
+            self.epoch.fetch_add(1, Ordering::AcqRel);
+            let g = &mut *g;
+            g.older.retain(|_, (_, scope)| !scope.holds(kind, id));
+            let before = g.recent.len();
+            g.recent.retain(|_, (_, scope)| !scope.holds(kind, id));
+            if g.recent.len() != before {
+                g.recent_bytes = g.recent.iter().map(|(k, (v, _))| size_of(k, v)).sum();
+            }
         }
     }
 
@@ -136,6 +197,7 @@ mod tests {
         Cached {
             body: Arc::from(s),
             next_cursor: None,
+            id: None,
         }
     }
 
@@ -144,7 +206,7 @@ mod tests {
         let c = PublicCache::new(1 << 20);
         let e = c.epoch();
         assert!(c.get("a").is_none());
-        c.put("a".into(), v("1"), e);
+        c.put("a".into(), v("1"), Scope::all(), e);
         assert_eq!(&*c.get("a").unwrap().body, "1");
         c.clear();
         assert!(c.get("a").is_none());
@@ -155,7 +217,7 @@ mod tests {
         let c = PublicCache::new(1 << 20);
         let before = c.epoch();
         c.clear();
-        c.put("a".into(), v("stale"), before);
+        c.put("a".into(), v("stale"), Scope::all(), before);
         assert!(c.get("a").is_none());
     }
 
@@ -163,14 +225,19 @@ mod tests {
     fn memory_stays_bounded() {
         let c = PublicCache::new(10_000);
         for i in 0..1000 {
-            c.put(format!("k{i}"), v(&"x".repeat(100)), c.epoch());
+            c.put(
+                format!("k{i}"),
+                v(&"x".repeat(100)),
+                Scope::all(),
+                c.epoch(),
+            );
         }
         let g = c.inner.lock().unwrap();
         let total: usize = g
             .recent
             .iter()
             .chain(g.older.iter())
-            .map(|(k, v)| size_of(k, v))
+            .map(|(k, (v, _))| size_of(k, v))
             .sum();
         assert!(total <= 10_000, "{total}");
         drop(g);
@@ -180,7 +247,54 @@ mod tests {
     #[test]
     fn disabled_cache_stores_nothing() {
         let c = PublicCache::new(0);
-        c.put("a".into(), v("1"), c.epoch());
+        c.put("a".into(), v("1"), Scope::all(), c.epoch());
+        assert!(c.get("a").is_none());
+    }
+
+    #[test]
+    fn a_change_evicts_only_the_answers_that_show_it() {
+        let c = PublicCache::new(1 << 20);
+        let (a, b, t) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let embeds = [Kind::Technology, Kind::Source];
+        c.put(
+            "article a".into(),
+            v("a"),
+            Scope::item(Kind::Article, a, &embeds),
+            c.epoch(),
+        );
+        c.put(
+            "article b".into(),
+            v("b"),
+            Scope::item(Kind::Article, b, &embeds),
+            c.epoch(),
+        );
+        c.put(
+            "articles".into(),
+            v("[a, b]"),
+            Scope::lists(&[Kind::Article]),
+            c.epoch(),
+        );
+        c.put(
+            "sources".into(),
+            v("[]"),
+            Scope::lists(&[Kind::Source]),
+            c.epoch(),
+        );
+        c.evict(Kind::Article, a);
+        assert!(c.get("article a").is_none() && c.get("articles").is_none());
+        assert!(c.get("article b").is_some() && c.get("sources").is_some());
+        // Articles embed technologies: a technology's change reaches every article answer.
+        c.evict(Kind::Technology, t);
+        assert!(c.get("article b").is_none());
+        assert!(c.get("sources").is_some());
+    }
+
+    #[test]
+    fn a_fill_from_before_an_eviction_is_dropped() {
+        let c = PublicCache::new(1 << 20);
+        let before = c.epoch();
+        c.evict(Kind::Source, Uuid::now_v7());
+        c.put("a".into(), v("stale"), Scope::all(), before);
         assert!(c.get("a").is_none());
     }
 }

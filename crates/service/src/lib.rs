@@ -55,6 +55,14 @@ pub struct Change {
     pub entity_id: uuid::Uuid,
     pub operation: &'static str,
     pub published: bool,
+    pub was_published: bool,
+}
+
+impl Change {
+    /// Whether published-only readers can see this change: the item is or was published.
+    pub fn is_public(&self) -> bool {
+        self.published || self.was_published
+    }
 }
 
 /// A row of the change feed as live listeners receive it, from whichever process wrote it.
@@ -118,6 +126,9 @@ struct Inner {
     dummy_hash: tokio::sync::OnceCell<String>,
     /// The newest change-feed sequence this process knows of.
     feed_head: std::sync::atomic::AtomicI64,
+    /// Changes this process announced (and evicted for) that the feed watcher has not read
+    /// yet: it need not evict for them again, which would drop answers filled since.
+    announced: std::sync::Mutex<std::collections::BTreeSet<i64>>,
     /// Wakes the webhook worker when this process queued deliveries.
     webhook_wake: tokio::sync::Notify,
     webhook_client: std::sync::OnceLock<reqwest::Client>,
@@ -140,6 +151,7 @@ impl Service {
                 keys: std::sync::OnceLock::new(),
                 dummy_hash: tokio::sync::OnceCell::new(),
                 feed_head: std::sync::atomic::AtomicI64::new(0),
+                announced: Default::default(),
                 webhook_wake: tokio::sync::Notify::new(),
                 webhook_client: std::sync::OnceLock::new(),
                 webhook_counts: webhooks::Counts::default(),
@@ -160,10 +172,18 @@ impl Service {
         self.inner.changes.subscribe()
     }
 
-    /// Called after a change commits: public answers are dropped before the writer hears
-    /// back, then listeners are told.
+    /// Called after a change commits: the public answers it alters are dropped before the
+    /// writer hears back, then listeners are told.
     pub(crate) fn announce(&self, change: Change) {
-        self.inner.cache.clear();
+        if change.is_public() {
+            match lectern_domain::Kind::parse(change.entity_type) {
+                Ok(kind) => self.inner.cache.evict(kind, change.entity_id),
+                Err(_) => self.inner.cache.clear(),
+            }
+            if let Ok(mut announced) = self.inner.announced.lock() {
+                announced.insert(change.seq);
+            }
+        }
         self.inner
             .feed_head
             .fetch_max(change.seq, std::sync::atomic::Ordering::AcqRel);
@@ -263,11 +283,18 @@ impl Service {
             };
             if self.inner.feed_head.fetch_max(newest, Ordering::AcqRel) < newest {
                 // Another instance committed: it may have queued deliveries this one can take.
-                self.inner.cache.clear();
                 self.inner.webhook_wake.notify_one();
             }
             let full = rows.len() == 500;
             for row in rows {
+                let own = (self.inner.announced.lock()).is_ok_and(|mut a| a.remove(&row.seq));
+                // A row read before its own process announced it is evicted twice: harmless.
+                if !own && (row.published || row.was_published != Some(false)) {
+                    match lectern_domain::Kind::parse(&row.entity_type) {
+                        Ok(kind) => self.inner.cache.evict(kind, row.entity_id),
+                        Err(_) => self.inner.cache.clear(),
+                    }
+                }
                 // Only live listeners need to know; nobody listening costs no query.
                 let before = match self.inner.events.receiver_count() {
                     0 => None,
@@ -285,6 +312,10 @@ impl Service {
                     before,
                     at: row.changed_at,
                 });
+            }
+            if let Ok(mut announced) = self.inner.announced.lock() {
+                // Announced after the watcher had read them: nothing left to skip.
+                *announced = announced.split_off(&(last + 1));
             }
             if !full {
                 return Ok(last);

@@ -14,6 +14,8 @@ pub(crate) struct Record<'a> {
     pub operation: &'static str,
     pub version: i64,
     pub published: bool,
+    /// Whether it was published before the change (false for a creation).
+    pub was_published: bool,
     /// The full content after the change; none for a delete.
     pub snapshot: Option<serde_json::Value>,
     pub summary: String,
@@ -55,6 +57,7 @@ impl Service {
                 operation: r.operation,
                 version: r.version,
                 published: r.published,
+                was_published: r.was_published,
                 at: r.at,
             },
         )
@@ -81,6 +84,7 @@ impl Service {
             entity_id: r.entity_id,
             operation: r.operation,
             published: r.published,
+            was_published: r.was_published,
         })
     }
 }

@@ -32,6 +32,7 @@ impl ContentType for Technology {
     const WRITERS: Writers = Writers::Editors;
     const SHAPE: i32 = 1;
     const DEFAULT_SORT: &'static str = "name";
+    const EMBEDS: &'static [Kind] = &[Kind::Technology, Kind::Source];
     const LABEL_FIELD: &'static str = "name";
     const PEER_FIELD: &'static str = "related_technologies";
     const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[

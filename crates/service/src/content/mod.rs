@@ -137,6 +137,9 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     const DEFAULT_SORT: &'static str;
     /// The input field the slug is derived from (`title`, `name`).
     const LABEL_FIELD: &'static str;
+    /// The kinds whose items this type's views show parts of (its links), so that their
+    /// changes evict its cached answers too.
+    const EMBEDS: &'static [Kind] = &[];
     /// The relation through which a peer's write changes this type's items.
     const PEER_FIELD: &'static str = "";
     /// How a Markdown export writes an item: front-matter keys with the JSON pointers of

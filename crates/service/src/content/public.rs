@@ -4,7 +4,7 @@
 //! instance can serve a stale answer, since there is no second copy.
 
 use super::{plan_list, ContentType, Dependents, ListQuery, ViewMeta};
-use crate::cache::Cached;
+use crate::cache::{Cached, Scope};
 use crate::paging;
 use crate::{Caller, Error, Result, Service};
 use lectern_domain::{ContentStatus, Slug};
@@ -17,6 +17,7 @@ use uuid::Uuid;
 /// One published item as stored JSON.
 #[derive(Debug, Clone)]
 pub struct PublicItem {
+    pub id: Uuid,
     pub json: Arc<str>,
 }
 
@@ -96,15 +97,20 @@ impl Service {
     pub async fn public_item<T: ContentType>(&self, key: &str) -> Result<PublicItem> {
         let cache_key = format!("{}:{key}", T::KIND);
         if let Some(hit) = self.cache().get(&cache_key) {
-            return Ok(PublicItem { json: hit.body });
+            return Ok(PublicItem {
+                id: hit.id.unwrap_or_default(),
+                json: hit.body,
+            });
         }
         let epoch = self.cache().epoch();
         let item = self.public_item_uncached::<T>(key).await?;
         let value = Cached {
             body: item.json.clone(),
             next_cursor: None,
+            id: Some(item.id),
         };
-        self.cache().put(cache_key, value, epoch);
+        let scope = Scope::item(T::KIND, item.id, T::EMBEDS);
+        self.cache().put(cache_key, value, scope, epoch);
         Ok(item)
     }
 
@@ -114,11 +120,13 @@ impl Service {
         let Some(row) = q::public_one::<T::Table, _>(conn, id, slug.as_deref()).await? else {
             return Err(self.moved_or_not_found::<T>(&Caller::Anonymous, key).await);
         };
+        let id = row.id;
         let json = match row.current(T::SHAPE) {
             Some(json) => json,
             None => to_json(&self.get::<T>(&Caller::Anonymous, key).await?)?,
         };
         Ok(PublicItem {
+            id,
             json: Arc::from(json.as_str()),
         })
     }
@@ -140,8 +148,13 @@ impl Service {
         let value = Cached {
             body: page.items_json.clone(),
             next_cursor: page.next_cursor.clone(),
+            id: None,
         };
-        self.cache().put(cache_key, value, epoch);
+        let kinds: Vec<_> = std::iter::once(T::KIND)
+            .chain(T::EMBEDS.iter().copied())
+            .collect();
+        self.cache()
+            .put(cache_key, value, Scope::lists(&kinds), epoch);
         Ok(page)
     }
 

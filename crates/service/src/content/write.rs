@@ -215,6 +215,13 @@ impl Service {
             Some(note) => format!("{note}: {summary}"),
             None => summary,
         };
+        let published = view.status() == ContentStatus::Published.as_str();
+        let was_published = match &before {
+            Before::Was(b) => b["status"] == ContentStatus::Published.as_str(),
+            Before::Created => false,
+            // A peer's touch changes its links, not its status.
+            Before::Said(_) => published,
+        };
         let change = self
             .record(
                 tx,
@@ -224,7 +231,8 @@ impl Service {
                     slug: view.slug(),
                     operation: "upsert",
                     version: view.version(),
-                    published: view.status() == ContentStatus::Published.as_str(),
+                    published,
+                    was_published,
                     snapshot: Some(after),
                     summary,
                     actor: caller.acting_user().map(|u| u.0),
@@ -391,6 +399,7 @@ impl Service {
                     operation: "delete",
                     version: existing.version() + 1,
                     published: false,
+                    was_published: existing.status() == ContentStatus::Published.as_str(),
                     snapshot: None,
                     summary: "deleted".into(),
                     actor: caller.acting_user().map(|u| u.0),

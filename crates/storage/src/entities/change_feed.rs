@@ -11,6 +11,8 @@ pub struct Model {
     pub operation: String,
     pub version: i64,
     pub published: bool,
+    /// Whether the item was published just before (None: unknown, for older rows).
+    pub was_published: Option<bool>,
     pub changed_at: DateTimeUtc,
 }
 

@@ -18,6 +18,7 @@ pub struct NewChange<'a> {
     pub version: i64,
     /// Whether the entity is readable by anonymous callers after this change.
     pub published: bool,
+    pub was_published: bool,
     pub at: DateTime<Utc>,
 }
 
@@ -49,6 +50,7 @@ pub async fn append<C: ConnectionTrait>(
         operation: Set(change.operation.to_owned()),
         version: Set(change.version),
         published: Set(change.published),
+        was_published: Set(Some(change.was_published)),
         changed_at: Set(change.at),
     };
     let result = change_feed::Entity::insert(row).exec(conn).await?;
@@ -185,6 +187,7 @@ pub async fn append_many<C: ConnectionTrait>(
         operation: Set(c.operation.to_owned()),
         version: Set(c.version),
         published: Set(c.published),
+        was_published: Set(Some(c.was_published)),
         changed_at: Set(c.at),
     }))
     .exec_without_returning(conn)
