@@ -119,7 +119,7 @@ for backend in $BACKENDS; do
 
     for cache in on off; do
       bytes=33554432; [ "$cache" = off ] && bytes=0
-      start "s-$size-$cache" LECTERN_DEMO=false LECTERN_CACHE_BYTES=$bytes
+      start "s-$size-$cache" LECTERN_DEMO=false LECTERN_CACHE_BYTES=$bytes LECTERN_METRICS_TOKEN=bench
       SLUG="$(curl -sf "$BASE/api/v1/articles?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["slug"])')"
       TOKEN="$(curl -sf -X POST "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
         -d '{"email":"bench@example.com","password":"bench-password-123"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
@@ -127,7 +127,14 @@ for backend in $BACKENDS; do
       measure "$backend" "$size" "$cache" "GET list of 20" "$BASE/api/v1/articles?limit=20"
       measure "$backend" "$size" "$cache" "GraphQL list of 20" "$BASE/graphql" bench/graphql.lua
       export LECTERN_TOKEN="$TOKEN" SLUG
+      cache_counts() { curl -sf -H 'authorization: Bearer bench' "$BASE/metrics" | awk '/^lectern_cache_(hits|misses)_total/ {printf "%s ", $2}'; }
+      read -r h0 m0 <<<"$(cache_counts)"
       measure "$backend" "$size" "$cache" "mixed 90% read / 10% write" "$BASE/" bench/mixed.lua
+      read -r h1 m1 <<<"$(cache_counts)"
+      if [ "$cache" = on ]; then
+        ratio="$(awk -v h=$(( h1 - h0 )) -v m=$(( m1 - m0 )) 'BEGIN {if (h + m > 0) printf "%.0f%%", 100*h/(h+m); else print "-"}')"
+        row "$backend" "$size" "$cache" "mixed: public cache hit ratio" "-" "-" "-" "$ratio"
+      fi
       measure "$backend" "$size" "$cache" "article creation (POST)" "$BASE/" bench/create.lua
       rss=$(( $(awk '/VmHWM/ {print $2}' "/proc/$PID/status") / 1024 ))
       row "$backend" "$size" "$cache" "server peak memory (MB)" "-" "-" "-" "$rss MB"
