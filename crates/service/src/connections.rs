@@ -63,7 +63,7 @@ impl Service {
             value: sort.value_of(r),
             id: r.id(),
         });
-        let items = T::views(self, db.conn(), caller, rows).await?;
+        let items = self.views_for::<T, _>(db.conn(), caller, rows).await?;
         Ok(Edges {
             edges: cursors.into_iter().zip(items).collect(),
             has_more,

@@ -240,7 +240,7 @@ impl Service {
         rows.truncate(limit as usize);
         let last = rows.last().map(|r| (r.created_at(), r.id()));
         let mut items = Vec::with_capacity(rows.len());
-        for view in T::views(self, db.conn(), caller, rows).await? {
+        for view in self.views_for::<T, _>(db.conn(), caller, rows).await? {
             use crate::content::ViewMeta;
             let slug = view.slug().to_owned();
             items.push(upsert(T::KIND.as_str(), view.id(), slug, to_json(&view)?));

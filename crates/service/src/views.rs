@@ -3,12 +3,16 @@
 
 use chrono::{DateTime, Utc};
 use lectern_storage::entities::{articles, sources, technologies, users};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+fn published() -> bool {
+    true
+}
+
 /// The public face of a user: never an email or a hash.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"})))]
 pub struct AuthorRef {
     pub id: Uuid,
@@ -25,7 +29,7 @@ impl From<&users::Model> for AuthorRef {
 }
 
 /// A link to a technology from an article or another technology.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "elixir", "name": "Elixir", "kind": "language"})))]
 pub struct TechnologyRef {
     pub id: Uuid,
@@ -33,7 +37,8 @@ pub struct TechnologyRef {
     pub name: String,
     pub kind: String,
     /// Kept out of responses; lets a view built for an editor be trimmed for other callers.
-    #[serde(skip)]
+    /// A view read back from stored public JSON links only published items.
+    #[serde(skip_serializing, default = "published")]
     #[schema(ignore)]
     pub published: bool,
 }
@@ -63,14 +68,15 @@ impl From<&technologies::Model> for TechnologyRef {
 }
 
 /// A link to a source from an article or a trend figure.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023", "title": "Top Back-End Development Trends for 2023"})))]
 pub struct SourceRef {
     pub id: Uuid,
     pub slug: String,
     pub title: String,
     /// Kept out of responses; lets a view built for an editor be trimmed for other callers.
-    #[serde(skip)]
+    /// A view read back from stored public JSON links only published items.
+    #[serde(skip_serializing, default = "published")]
     #[schema(ignore)]
     pub published: bool,
 }
@@ -88,7 +94,7 @@ impl From<&lectern_storage::queries::sources::SourceRefRow> for SourceRef {
 
 /// A dated figure about a technology, with the source that gave it (null when the caller may
 /// not read that source).
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(as = TrendSignal)]
 pub struct TrendSignalView {
     /// What was measured.
@@ -109,7 +115,7 @@ pub struct StoredSignal {
     pub source_id: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "why-elixir-keeps-growing", "title": "Why Elixir keeps growing",
     "summary": "Fault tolerance without the pain.", "body": "## Why\n\nThe BEAM.", "body_html": "<h2>Why</h2>\n<p>The BEAM.</p>\n",
     "cover_image_url": null, "tags": ["elixir"], "author": {"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"},
@@ -168,7 +174,7 @@ impl ArticleView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "django", "name": "Django", "kind": "framework",
     "summary": "A batteries-included Python web framework.", "description": "Django bundles most of what a web project needs.",
     "description_html": "<p>Django bundles most of what a web project needs.</p>\n", "homepage_url": "https://www.djangoproject.com/",
@@ -234,7 +240,7 @@ impl TechnologyView {
 }
 
 /// A user as admins and the user themself see it.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "email": "ada@example.com", "display_name": "Ada Editor", "role": "editor", "disabled": false, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z"})))]
 pub struct UserView {
     pub id: Uuid,
@@ -269,7 +275,7 @@ pub struct Page<T> {
 }
 
 /// A source: a publication that figures and articles draw on.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023",
     "title": "Top Back-End Development Trends for 2023", "authors": ["Daichi Toyoda"], "publisher": null, "url": null,
     "published_on": "2023-07-11", "kind": "article", "note": "", "status": "published", "published_at": "2026-11-20T09:00:00Z",

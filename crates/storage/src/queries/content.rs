@@ -54,6 +54,8 @@ pub trait Row: Clone + Send + Sync + 'static {
     fn publish_at(&self) -> Option<DateTime<Utc>>;
     /// The user who owns the item (an article's author), for types that have one.
     fn owner(&self) -> Option<Uuid>;
+    /// The stored public view, if it was written in view shape `shape`.
+    fn public_json(&self, shape: i32) -> Option<&str>;
     fn meta_mut(&mut self) -> MetaMut<'_>;
 }
 
@@ -105,6 +107,9 @@ macro_rules! content_table {
             fn updated_at(&self) -> chrono::DateTime<chrono::Utc> { self.updated_at }
             fn publish_at(&self) -> Option<chrono::DateTime<chrono::Utc>> { self.publish_at }
             fn owner(&self) -> Option<uuid::Uuid> { $crate::content_table!(@owner self $($owner)+) }
+            fn public_json(&self, shape: i32) -> Option<&str> {
+                self.public_json.as_deref().filter(|_| self.public_shape == shape)
+            }
             fn meta_mut(&mut self) -> $crate::queries::content::MetaMut<'_> {
                 $crate::queries::content::MetaMut {
                     slug: &mut self.slug,
