@@ -41,7 +41,10 @@ start() {
   local name="$1"; shift
   env "$@" LECTERN_ADDR=127.0.0.1:0 "$BIN" serve > "$WORK/$name.out" 2> "$WORK/$name.err" & PID=$!
   PIDS+=("$PID")
-  until grep -q "listening on" "$WORK/$name.out" 2>/dev/null; do sleep 0.02; done
+  until grep -q "listening on" "$WORK/$name.out" 2>/dev/null; do
+    kill -0 "$PID" 2>/dev/null || { echo "$name did not start:" >&2; cat "$WORK/$name.err" >&2; exit 1; }
+    sleep 0.02
+  done
   BASE="$(grep -o 'http://[0-9.:]*' "$WORK/$name.out" | head -1)"
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
@@ -119,7 +122,7 @@ for backend in $BACKENDS; do
 
     for cache in on off; do
       bytes=33554432; [ "$cache" = off ] && bytes=0
-      start "s-$size-$cache" LECTERN_DEMO=false LECTERN_CACHE_BYTES=$bytes LECTERN_METRICS_TOKEN=bench
+      start "s-$size-$cache" LECTERN_DEMO=false LECTERN_CACHE_BYTES=$bytes LECTERN_METRICS_TOKEN=bench-metrics-token
       SLUG="$(curl -sf "$BASE/api/v1/articles?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["slug"])')"
       TOKEN="$(curl -sf -X POST "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
         -d '{"email":"bench@example.com","password":"bench-password-123"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
@@ -127,7 +130,7 @@ for backend in $BACKENDS; do
       measure "$backend" "$size" "$cache" "GET list of 20" "$BASE/api/v1/articles?limit=20"
       measure "$backend" "$size" "$cache" "GraphQL list of 20" "$BASE/graphql" bench/graphql.lua
       export LECTERN_TOKEN="$TOKEN" SLUG
-      cache_counts() { curl -sf -H 'authorization: Bearer bench' "$BASE/metrics" | awk '/^lectern_cache_(hits|misses)_total/ {printf "%s ", $2}'; }
+      cache_counts() { curl -sf -H 'authorization: Bearer bench-metrics-token' "$BASE/metrics" | awk '/^lectern_cache_(hits|misses)_total/ {printf "%s ", $2}'; }
       read -r h0 m0 <<<"$(cache_counts)"
       measure "$backend" "$size" "$cache" "mixed 90% read / 10% write" "$BASE/" bench/mixed.lua
       read -r h1 m1 <<<"$(cache_counts)"
