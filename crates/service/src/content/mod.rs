@@ -148,7 +148,13 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     /// The view field that is the Markdown body of an export.
     const MARKDOWN_BODY: &'static str;
     type Table: Table;
-    type View: serde::Serialize + serde::de::DeserializeOwned + Clone + ViewMeta + Send + Sync + 'static;
+    type View: serde::Serialize
+        + serde::de::DeserializeOwned
+        + Clone
+        + ViewMeta
+        + Send
+        + Sync
+        + 'static;
     type Input: crate::inputs::ParseInput + Clone + Default + Send + 'static;
     /// The type's own list parameters.
     type Params: Clone + Default + std::fmt::Debug + Send + Sync;
