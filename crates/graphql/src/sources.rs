@@ -69,14 +69,7 @@ impl Source {
     }
 }
 
-crate::types::lazy_object!(#[Object] Source {
-    pub async fn id(&self) -> ID {
-        global_id(NodeType::Source, self.id)
-    }
-    /// The id REST uses.
-    async fn uuid(&self) -> Uuid {
-        self.id
-    }
+crate::types::lazy_object!(#[Object] Source as NodeType::Source, {
     async fn slug(&self) -> &str {
         &self.slug
     }

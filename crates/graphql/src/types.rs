@@ -355,11 +355,19 @@ impl Technology {
 /// expressions name variables of the caller's scope): the link resolvers, the view's plain fields (`field: Type`, or
 /// `field: Type => conversion`), then the other resolvers.
 macro_rules! lazy_object {
-    ($pound:tt $object:tt $ty:ident { $($first:tt)* }
+    ($pound:tt $object:tt $ty:ident as $node:expr, { $($first:tt)* }
      $($(#[$m:meta])* $field:ident: $ret:ty $(=> $conv:expr)?,)*
      { $($rest:tt)* }) => {
         $pound $object
         impl $ty {
+            // Public: the `Node` interface calls it.
+            pub async fn id(&self) -> ID {
+                global_id($node, self.id)
+            }
+            /// The id REST uses.
+            async fn uuid(&self) -> Uuid {
+                self.id
+            }
             $($first)*
             $($(#[$m])*
             async fn $field(&self, ctx: &Context<'_>) -> async_graphql::Result<$ret> {
@@ -374,14 +382,7 @@ macro_rules! lazy_object {
 }
 pub(crate) use lazy_object;
 
-lazy_object!(#[Object] Technology {
-    async fn id(&self) -> ID {
-        global_id(NodeType::Technology, self.id)
-    }
-    /// The id REST uses.
-    async fn uuid(&self) -> Uuid {
-        self.id
-    }
+lazy_object!(#[Object] Technology as NodeType::Technology, {
     async fn slug(&self) -> &str {
         &self.slug
     }

@@ -3,7 +3,6 @@
 use crate::content::{present, RestType};
 use crate::problem::ApiResult;
 use crate::shape::Shape;
-use actix_web::web;
 use lectern_service::{Article, ArticleParams, Caller, Service};
 
 use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
@@ -76,10 +75,6 @@ impl RestType for Article {
             author,
         }))
     }
-}
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    crate::content::mount::<Article>(cfg, "articles");
 }
 
 crate::content_docs!(

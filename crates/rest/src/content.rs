@@ -378,8 +378,9 @@ pub async fn restore<T: RestType>(
 }
 
 /// Mounts a type's routes under its collection (relative to `/api/v1`).
-pub fn mount<T: RestType>(cfg: &mut web::ServiceConfig, name: &str) {
-    let at = |rest: &str| format!("/{name}{rest}");
+pub fn mount<T: RestType>(cfg: &mut web::ServiceConfig) {
+    let name = T::COLLECTION.trim_start_matches("/api/v1");
+    let at = |rest: &str| format!("{name}{rest}");
     cfg.service(
         web::resource(at(""))
             .route(web::get().to(list::<T>))

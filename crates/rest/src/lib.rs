@@ -95,9 +95,9 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
             .service(
                 web::scope("/api/v1")
                     .configure(auth::routes)
-                    .configure(articles::routes)
-                    .configure(technologies::routes)
-                    .configure(sources::routes)
+                    .configure(content::mount::<lectern_service::Article>)
+                    .configure(content::mount::<lectern_service::Technology>)
+                    .configure(content::mount::<lectern_service::Source>)
                     .configure(users::routes)
                     .configure(tokens::routes)
                     .configure(sync::routes)

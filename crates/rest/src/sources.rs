@@ -4,7 +4,6 @@ use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
 use crate::content::{ListRequest, RestType};
 use crate::problem::ApiResult;
 use crate::shape::Shape;
-use actix_web::web;
 use lectern_service::{Caller, Service, Source, SourceParams};
 
 const BODY: Body = Body {
@@ -56,10 +55,6 @@ impl RestType for Source {
         let (request, x) = p.split();
         Ok(request.with(SourceParams { kind: x.kind }))
     }
-}
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    crate::content::mount::<Source>(cfg, "sources");
 }
 
 crate::content_docs!(

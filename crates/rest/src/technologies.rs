@@ -3,7 +3,6 @@
 use crate::content::{ListRequest, RestType};
 use crate::problem::ApiResult;
 use crate::shape::Shape;
-use actix_web::web;
 use lectern_service::{Caller, Service, Technology, TechnologyParams};
 
 use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
@@ -66,10 +65,6 @@ impl RestType for Technology {
         let (request, x) = p.split();
         Ok(request.with(TechnologyParams { kind: x.kind }))
     }
-}
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    crate::content::mount::<Technology>(cfg, "technologies");
 }
 
 crate::content_docs!(

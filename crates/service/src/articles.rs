@@ -34,7 +34,6 @@ view_meta!(ArticleView);
 impl ContentType for Article {
     const KIND: Kind = Kind::Article;
     const WRITERS: Writers = Writers::Authors;
-    const SHAPE: i32 = 1;
     const DEFAULT_SORT: &'static str = "-published_at";
     const EMBEDS: &'static [Kind] = &[Kind::Technology, Kind::Source];
     const LABEL_FIELD: &'static str = "title";

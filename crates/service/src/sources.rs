@@ -24,8 +24,6 @@ view_meta!(SourceView);
 impl ContentType for Source {
     const KIND: Kind = Kind::Source;
     const WRITERS: Writers = Writers::Editors;
-    const SHAPE: i32 = 1;
-    const DEFAULT_SORT: &'static str = "title";
     const LABEL_FIELD: &'static str = "title";
     const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
         ("title", "/title"),
@@ -65,7 +63,7 @@ impl ContentType for Source {
         _caller: &Caller,
         rows: Vec<row::Model>,
     ) -> Result<Vec<SourceView>> {
-        Ok(rows.into_iter().map(SourceView::from).collect())
+        Ok(rows.into_iter().map(SourceView::new).collect())
     }
 
     fn search_fields(view: &SourceView) -> SearchFields {

@@ -30,8 +30,6 @@ view_meta!(TechnologyView);
 impl ContentType for Technology {
     const KIND: Kind = Kind::Technology;
     const WRITERS: Writers = Writers::Editors;
-    const SHAPE: i32 = 1;
-    const DEFAULT_SORT: &'static str = "name";
     const EMBEDS: &'static [Kind] = &[Kind::Technology, Kind::Source];
     const LABEL_FIELD: &'static str = "name";
     const PEER_FIELD: &'static str = "related_technologies";

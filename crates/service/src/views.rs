@@ -7,6 +7,27 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// A content view: the columns of its row it shows as they are (`field: Type`) and the fields
+/// made beside them (`field: Type = expression`), in the order they are written out.
+macro_rules! content_view {
+    ($(#[$m:meta])* pub struct $view:ident from $row:ident: $model:ty, ($($arg:ident: $at:ty),*) {
+        $($(#[$fm:meta])* $field:ident: $ty:ty $(= $value:expr)?,)*
+    }) => {
+        $(#[$m])*
+        pub struct $view {
+            $($(#[$fm])* pub $field: $ty,)*
+        }
+
+        impl $view {
+            pub fn new($row: $model, $($arg: $at),*) -> Self {
+                Self { $($field: content_view!(@value $row $field $($value)?),)* }
+            }
+        }
+    };
+    (@value $row:ident $field:ident $value:expr) => { $value };
+    (@value $row:ident $field:ident) => { $row.$field };
+}
+
 fn published() -> bool {
     true
 }
@@ -115,6 +136,7 @@ pub struct StoredSignal {
     pub source_id: Option<Uuid>,
 }
 
+content_view! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "why-elixir-keeps-growing", "title": "Why Elixir keeps growing",
     "summary": "Fault tolerance without the pain.", "body": "## Why\n\nThe BEAM.", "body_html": "<h2>Why</h2>\n<p>The BEAM.</p>\n",
@@ -122,58 +144,30 @@ pub struct StoredSignal {
     "technologies": [{"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "elixir", "name": "Elixir", "kind": "language"}],
     "sources": [{"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023", "title": "Top Back-End Development Trends for 2023"}],
     "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 3})))]
-pub struct ArticleView {
-    pub id: Uuid,
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    pub body: String,
-    pub body_html: String,
-    pub cover_image_url: Option<String>,
-    pub tags: Vec<String>,
-    pub author: Option<AuthorRef>,
-    pub technologies: Vec<TechnologyRef>,
+pub struct ArticleView from row: articles::Model,
+    (tags: Vec<String>, author: Option<AuthorRef>, technologies: Vec<TechnologyRef>, sources: Vec<SourceRef>) {
+    id: Uuid,
+    slug: String,
+    title: String,
+    summary: String,
+    body: String,
+    body_html: String,
+    cover_image_url: Option<String>,
+    tags: Vec<String> = tags,
+    author: Option<AuthorRef> = author,
+    technologies: Vec<TechnologyRef> = technologies,
     /// The sources the article is based on.
-    pub sources: Vec<SourceRef>,
-    pub status: String,
-    pub published_at: Option<DateTime<Utc>>,
+    sources: Vec<SourceRef> = sources,
+    status: String,
+    published_at: Option<DateTime<Utc>>,
     /// When a scheduled publication will happen; null when none is scheduled.
-    pub publish_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
+    publish_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}}
 
-impl ArticleView {
-    pub fn new(
-        row: articles::Model,
-        tags: Vec<String>,
-        author: Option<AuthorRef>,
-        technologies: Vec<TechnologyRef>,
-        sources: Vec<SourceRef>,
-    ) -> Self {
-        Self {
-            id: row.id,
-            slug: row.slug,
-            title: row.title,
-            summary: row.summary,
-            body: row.body,
-            body_html: row.body_html,
-            cover_image_url: row.cover_image_url,
-            tags,
-            author,
-            technologies,
-            sources,
-            status: row.status,
-            published_at: row.published_at,
-            publish_at: row.publish_at,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            version: row.version,
-        }
-    }
-}
-
+content_view! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "django", "name": "Django", "kind": "framework",
     "summary": "A batteries-included Python web framework.", "description": "Django bundles most of what a web project needs.",
@@ -184,60 +178,30 @@ impl ArticleView {
         "source": {"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023", "title": "Top Back-End Development Trends for 2023"}}],
     "related_technologies": [{"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "python", "name": "Python", "kind": "language"}],
     "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1})))]
-pub struct TechnologyView {
-    pub id: Uuid,
-    pub slug: String,
-    pub name: String,
-    pub kind: String,
-    pub summary: String,
-    pub description: String,
-    pub description_html: String,
-    pub homepage_url: Option<String>,
-    pub first_released: Option<i32>,
-    pub steward: Option<String>,
-    pub primary_language: Option<String>,
-    pub notable_users: Vec<String>,
-    pub trend_signals: Vec<TrendSignalView>,
-    pub related_technologies: Vec<TechnologyRef>,
-    pub status: String,
-    pub published_at: Option<DateTime<Utc>>,
+pub struct TechnologyView from row: technologies::Model,
+    (related: Vec<TechnologyRef>, trend_signals: Vec<TrendSignalView>) {
+    id: Uuid,
+    slug: String,
+    name: String,
+    kind: String,
+    summary: String,
+    description: String,
+    description_html: String,
+    homepage_url: Option<String>,
+    first_released: Option<i32>,
+    steward: Option<String>,
+    primary_language: Option<String>,
+    notable_users: Vec<String> = serde_json::from_value(row.notable_users).unwrap_or_default(),
+    trend_signals: Vec<TrendSignalView> = trend_signals,
+    related_technologies: Vec<TechnologyRef> = related,
+    status: String,
+    published_at: Option<DateTime<Utc>>,
     /// When a scheduled publication will happen; null when none is scheduled.
-    pub publish_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-impl TechnologyView {
-    pub fn new(
-        row: technologies::Model,
-        related: Vec<TechnologyRef>,
-        trend_signals: Vec<TrendSignalView>,
-    ) -> Self {
-        Self {
-            notable_users: serde_json::from_value(row.notable_users).unwrap_or_default(),
-            trend_signals,
-            id: row.id,
-            slug: row.slug,
-            name: row.name,
-            kind: row.kind,
-            summary: row.summary,
-            description: row.description,
-            description_html: row.description_html,
-            homepage_url: row.homepage_url,
-            first_released: row.first_released,
-            steward: row.steward,
-            primary_language: row.primary_language,
-            related_technologies: related,
-            status: row.status,
-            published_at: row.published_at,
-            publish_at: row.publish_at,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            version: row.version,
-        }
-    }
-}
+    publish_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}}
 
 /// A user as admins and the user themself see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -274,50 +238,29 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+content_view! {
 /// A source: a publication that figures and articles draw on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023",
     "title": "Top Back-End Development Trends for 2023", "authors": ["Daichi Toyoda"], "publisher": null, "url": null,
     "published_on": "2023-07-11", "kind": "article", "note": "", "status": "published", "published_at": "2026-11-20T09:00:00Z",
     "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1})))]
-pub struct SourceView {
-    pub id: Uuid,
-    pub slug: String,
-    pub title: String,
-    pub authors: Vec<String>,
-    pub publisher: Option<String>,
-    pub url: Option<String>,
+pub struct SourceView from row: sources::Model, () {
+    id: Uuid,
+    slug: String,
+    title: String,
+    authors: Vec<String> = serde_json::from_value(row.authors).unwrap_or_default(),
+    publisher: Option<String>,
+    url: Option<String>,
     /// When the publication appeared (a date).
-    pub published_on: Option<chrono::NaiveDate>,
-    pub kind: String,
-    pub note: String,
-    pub status: String,
-    pub published_at: Option<DateTime<Utc>>,
+    published_on: Option<chrono::NaiveDate>,
+    kind: String,
+    note: String,
+    status: String,
+    published_at: Option<DateTime<Utc>>,
     /// When a scheduled publication will happen; null when none is scheduled.
-    pub publish_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-impl From<sources::Model> for SourceView {
-    fn from(row: sources::Model) -> Self {
-        Self {
-            authors: serde_json::from_value(row.authors).unwrap_or_default(),
-            id: row.id,
-            slug: row.slug,
-            title: row.title,
-            publisher: row.publisher,
-            url: row.url,
-            published_on: row.published_on,
-            kind: row.kind,
-            note: row.note,
-            status: row.status,
-            published_at: row.published_at,
-            publish_at: row.publish_at,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            version: row.version,
-        }
-    }
-}
+    publish_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}}

@@ -132,9 +132,9 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     const WRITERS: Writers;
     /// The shape of the stored public view: raised when a release changes the view, so that
     /// rows stored in an older shape are rebuilt and never served.
-    const SHAPE: i32;
+    const SHAPE: i32 = 1;
     /// The default sort: a field of `sorts`, with a leading `-` for descending.
-    const DEFAULT_SORT: &'static str;
+    const DEFAULT_SORT: &'static str = Self::LABEL_FIELD;
     /// The input field the slug is derived from (`title`, `name`).
     const LABEL_FIELD: &'static str;
     /// The kinds whose items this type's views show parts of (its links), so that their
