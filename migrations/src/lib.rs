@@ -15,6 +15,7 @@ mod m20261121_000009_search;
 mod m20261201_000010_sort_case;
 mod m20261202_000011_sources;
 mod m20261203_000012_feed_before;
+mod m20261203_000013_unfiltered_sorts;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_sort_case::Migration),
             Box::new(m20261202_000011_sources::Migration),
             Box::new(m20261203_000012_feed_before::Migration),
+            Box::new(m20261203_000013_unfiltered_sorts::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ mod operations;
 mod outage;
 mod pagination;
 mod permissions;
+mod plans;
 mod search;
 mod service_rules;
 mod sources;
