@@ -61,10 +61,56 @@ async fn drafts_never_leak_to_published_only_callers() {
         .await
         .unwrap();
 
+    // Linked while published, then taken back to draft: the published views that showed it
+    // (stored, and read back for published-only callers) must drop it too.
+    let gone = ctx.technology(&admin, "Withdrawn Tech", "published").await;
+    let input = serde_json::from_value(
+        serde_json::json!({"technologies": [hidden_tech.slug, shown_tech.slug, gone.slug]}),
+    )
+    .unwrap();
+    let public = ctx
+        .service
+        .update::<lectern_service::Article>(&admin, &public.slug, input, Some(public.version))
+        .await
+        .unwrap();
+    ctx.service
+        .set_status::<lectern_service::Technology>(
+            &admin,
+            &gone.slug,
+            lectern_service::StatusAction::Unpublish,
+            Some(gone.version),
+        )
+        .await
+        .unwrap();
+
     let readers = [ctx.client.anonymous(), ctx.api_token("read").await];
     for c in &readers {
+        let query = "{ articles(first: 50) { nodes { title technologies { slug name relatedTechnologies { slug } } } }
+            technologies(first: 50) { nodes { slug relatedTechnologies { slug } articles { title } } } }";
+        let r = c.gql(query, serde_json::json!({})).await;
+        assert!(
+            r.text.contains("Public piece") && r.text.contains(&shown_tech.slug),
+            "{}",
+            r.text
+        );
+        for secret in [
+            "Secret plans",
+            "Hidden Tech",
+            &hidden_tech.slug,
+            "Withdrawn Tech",
+            &gone.slug,
+        ] {
+            assert!(
+                !r.text.contains(secret),
+                "GraphQL leaked {secret}: {}",
+                r.text
+            );
+        }
         for path in [
             "/api/v1/articles".to_owned(),
+            "/api/v1/articles?include=technologies,author".to_owned(),
+            format!("/api/v1/articles/{}?include=technologies", public.slug),
+            "/api/v1/technologies?include=related_technologies".to_owned(),
             "/api/v1/articles?tag=secret-tag".to_owned(),
             "/api/v1/articles?q=secret".to_owned(),
             format!("/api/v1/articles?technology={}", hidden_tech.slug),
@@ -85,6 +131,11 @@ async fn drafts_never_leak_to_published_only_callers() {
             assert!(
                 !r.text.contains("Hidden Tech") && !r.text.contains(&hidden_tech.slug),
                 "{path} leaked the draft technology: {}",
+                r.text
+            );
+            assert!(
+                !r.text.contains("Withdrawn Tech") && !r.text.contains(&gone.slug),
+                "{path} showed the withdrawn technology: {}",
                 r.text
             );
         }
