@@ -152,6 +152,13 @@ macro_rules! content_table {
             }
         }
     };
+    // Types whose one own filter is their kind (a closed set in the `kind` column).
+    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = none, extra = kind) => {
+        $crate::content_table!($m, label = $label $Label, summary = $Summary, owner = none,
+            extra = $crate::queries::content::KindFilter,
+            filter = |f| $crate::queries::content::kind_filter($crate::entities::$m::Column::Kind, f),
+            sql = $crate::queries::content::kind_filter_sql);
+    };
     (@owner $s:ident none) => { None };
     (@owner $s:ident $field:ident $Field:ident) => { Some($s.$field) };
     (@owner_col $m:ident none) => { None };

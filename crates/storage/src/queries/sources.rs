@@ -8,15 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-crate::content_table!(
-    sources,
-    label = title Title,
-    summary = Note,
-    owner = none,
-    extra = content::KindFilter,
-    filter = |f| content::kind_filter(sources::Column::Kind, f),
-    sql = content::kind_filter_sql
-);
+crate::content_table!(sources, label = title Title, summary = Note, owner = none, extra = kind);
 
 /// A reference to a source from an article or a trend figure: the columns a link shows.
 #[derive(Debug, Clone, sea_orm::FromQueryResult)]

@@ -1,6 +1,5 @@
 //! What only technologies have: a kind, and symmetric relations to other technologies.
 
-use super::content;
 use crate::entities::{article_technologies, technologies, technology_relations};
 use crate::Result;
 use sea_orm::{
@@ -9,15 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-crate::content_table!(
-    technologies,
-    label = name Name,
-    summary = Summary,
-    owner = none,
-    extra = content::KindFilter,
-    filter = |f| content::kind_filter(technologies::Column::Kind, f),
-    sql = content::kind_filter_sql
-);
+crate::content_table!(technologies, label = name Name, summary = Summary, owner = none, extra = kind);
 
 /// Replaces a technology's relations. Relations are symmetric, so both directions are stored
 /// and a lookup is one indexed scan either way.
