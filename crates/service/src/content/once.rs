@@ -86,6 +86,9 @@ impl Service {
             });
         };
         check_key(key)?;
+        // A key names one request: the same body sent to another type is another request.
+        let typed = format!("{}:{digest}", T::KIND);
+        let digest = typed.as_str();
         let owner = owner_of(caller)?;
         if let Some(first) = eq::find_idempotent(self.db().conn(), &owner, key).await? {
             return replay(first, digest);
