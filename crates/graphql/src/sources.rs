@@ -86,23 +86,11 @@ crate::types::lazy_object!(#[Object] Source as NodeType::Source, {
     },
     kind: SourceKind => |k: String| SourceKind::from_service(&k),
     note: String,
-    status: ContentStatus => |s: String| ContentStatus::from_service(&s),
-    published_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
-    /// When a scheduled publication will happen; null when none is scheduled.
-    publish_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
-    created_at: Timestamp => Timestamp,
-    updated_at: Timestamp => Timestamp,
-    /// Goes up by one with every change; pass it back as `expectedVersion`.
-    version: i64,
 {
     /// The source's history, newest first (editors).
     #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
-        let list = service(ctx)
-            .list_revisions::<lectern_service::Source>(&caller(ctx), &self.id.to_string())
-            .await
-            .gql()?;
-        Ok(list.into_iter().map(Revision::from).collect())
+        crate::types::revisions::<lectern_service::Source>(ctx, self.id).await
     }
 });
 

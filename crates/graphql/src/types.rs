@@ -152,6 +152,18 @@ pub struct Revision {
     pub actor: Option<User>,
 }
 
+/// An item's history, newest first, as the caller may read it.
+pub async fn revisions<T: lectern_service::ContentType>(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> async_graphql::Result<Vec<Revision>> {
+    let list = service(ctx)
+        .list_revisions::<T>(&caller(ctx), &id.to_string())
+        .await
+        .gql()?;
+    Ok(list.into_iter().map(Revision::from).collect())
+}
+
 impl From<RevisionView> for Revision {
     fn from(r: RevisionView) -> Self {
         Self {
@@ -293,11 +305,7 @@ impl Article {
     /// The article's history, newest first (editors, and authors for their own drafts).
     #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
-        let list = service(ctx)
-            .list_revisions::<lectern_service::Article>(&caller(ctx), &self.0.id.to_string())
-            .await
-            .gql()?;
-        Ok(list.into_iter().map(Revision::from).collect())
+        revisions::<lectern_service::Article>(ctx, self.0.id).await
     }
 }
 
@@ -374,6 +382,27 @@ macro_rules! lazy_object {
                 let full = self.full(ctx).await?;
                 Ok($crate::types::lazy_object!(@conv full.$field.clone() $(, $conv)?))
             })*
+            // What every content type has.
+            async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ContentStatus> {
+                Ok(ContentStatus::from_service(&self.full(ctx).await?.status))
+            }
+            async fn published_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
+                Ok(self.full(ctx).await?.published_at.map(Timestamp))
+            }
+            /// When a scheduled publication will happen; null when none is scheduled.
+            async fn publish_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Timestamp>> {
+                Ok(self.full(ctx).await?.publish_at.map(Timestamp))
+            }
+            async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Timestamp> {
+                Ok(Timestamp(self.full(ctx).await?.created_at))
+            }
+            async fn updated_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Timestamp> {
+                Ok(Timestamp(self.full(ctx).await?.updated_at))
+            }
+            /// Goes up by one with every change; pass it back as `expectedVersion`.
+            async fn version(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+                Ok(self.full(ctx).await?.version)
+            }
             $($rest)*
         }
     };
@@ -421,14 +450,6 @@ lazy_object!(#[Object] Technology as NodeType::Technology, {
     related_technologies: Vec<Technology> => |list: Vec<TechnologyRef>| {
         list.iter().map(Technology::from).collect()
     },
-    status: ContentStatus => |s: String| ContentStatus::from_service(&s),
-    published_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
-    /// When a scheduled publication will happen; null when none is scheduled.
-    publish_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
-    created_at: Timestamp => Timestamp,
-    updated_at: Timestamp => Timestamp,
-    /// Goes up by one with every change; pass it back as `expectedVersion`.
-    version: i64,
 {
     /// The newest articles about this technology that the caller may read.
     #[graphql(complexity = "1 + first.clamp(1, 100) as usize * child_complexity")]
@@ -449,11 +470,7 @@ lazy_object!(#[Object] Technology as NodeType::Technology, {
     }
     #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
-        let list = service(ctx)
-            .list_revisions::<lectern_service::Technology>(&caller(ctx), &self.id.to_string())
-            .await
-            .gql()?;
-        Ok(list.into_iter().map(Revision::from).collect())
+        revisions::<lectern_service::Technology>(ctx, self.id).await
     }
 });
 

@@ -375,6 +375,24 @@ impl PublicRow {
     }
 }
 
+/// `SELECT` of the columns a `PublicRow` reads, `FROM` the table.
+fn public_select<E: Table>() -> String {
+    use sea_orm::IdenStatic;
+    let c = |col: Col| E::col(col).as_str();
+    format!(
+        "SELECT {}, {} AS label, {}, {}, {}, {}, {}, {} FROM {}",
+        c(Col::Id),
+        c(Col::Label),
+        c(Col::PublishedAt),
+        c(Col::CreatedAt),
+        c(Col::UpdatedAt),
+        c(Col::Version),
+        c(Col::PublicJson),
+        c(Col::PublicShape),
+        E::NAME,
+    )
+}
+
 /// A page of published items as precomputed JSON: one statement, no relation loading, its SQL
 /// written as text (see `public_sql`).
 pub async fn list_public<E: Table, C: ConnectionTrait>(
@@ -385,22 +403,12 @@ pub async fn list_public<E: Table, C: ConnectionTrait>(
 ) -> Result<Vec<PublicRow>> {
     use sea_orm::IdenStatic;
     let c = |col: Col| E::col(col).as_str();
-    let mut q = super::public_sql::Sql::new(
-        backend,
-        &format!(
-            "SELECT {}, {} AS label, {}, {}, {}, {}, {}, {} FROM {} WHERE {} = 'published'",
-            c(Col::Id),
-            c(Col::Label),
-            c(Col::PublishedAt),
-            c(Col::CreatedAt),
-            c(Col::UpdatedAt),
-            c(Col::Version),
-            c(Col::PublicJson),
-            c(Col::PublicShape),
-            E::NAME,
-            c(Col::Status),
-        ),
+    let select = format!(
+        "{} WHERE {} = 'published'",
+        public_select::<E>(),
+        c(Col::Status)
     );
+    let mut q = super::public_sql::Sql::new(backend, &select);
     if let Some(status) = &filter.status {
         q.text(&format!(" AND {} = ", c(Col::Status)))
             .bind(status.clone());
@@ -454,20 +462,15 @@ pub async fn public_one<E: Table, C: ConnectionTrait>(
         (None, None) => return Ok(None),
     };
     let c = |col: Col| E::col(col).as_str();
-    let sql =
-        format!(
-        "SELECT {}, {} AS label, {}, {}, {}, {}, {}, {} FROM {} WHERE {} = {} AND {} = 'published'",
-        c(Col::Id),
-        c(Col::Label),
-        c(Col::PublishedAt),
-        c(Col::CreatedAt),
-        c(Col::UpdatedAt),
-        c(Col::Version),
-        c(Col::PublicJson),
-        c(Col::PublicShape),
-        E::NAME,
+    let sql = format!(
+        "{} WHERE {} = {} AND {} = 'published'",
+        public_select::<E>(),
         c(key),
-        if backend == DbBackend::Postgres { "$1" } else { "?" },
+        if backend == DbBackend::Postgres {
+            "$1"
+        } else {
+            "?"
+        },
         c(Col::Status),
     );
     let statement = Statement::from_sql_and_values(backend, sql, [value]);
