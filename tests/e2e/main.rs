@@ -12,6 +12,7 @@ mod contract;
 mod durability;
 mod editorial;
 mod export;
+mod filters;
 mod foundation;
 mod graphql;
 mod graphql_live;

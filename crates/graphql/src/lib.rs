@@ -5,6 +5,7 @@
 
 mod context;
 mod error;
+mod filters;
 mod graphiql;
 mod http;
 mod ids;

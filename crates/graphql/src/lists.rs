@@ -90,6 +90,7 @@ impl CommonFilter {
             published_before: self.published_before.map(|t| t.0),
             updated_after: self.updated_after.map(|t| t.0),
             q: self.q,
+            filter: None,
             extra,
         }
     }

@@ -124,6 +124,11 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         filter: Option<ArticleFilter>,
+        #[graphql(
+            name = "where",
+            desc = "The filter language: conditions on fields and relations, with `and`, `or` and `not`."
+        )]
+        where_: Option<crate::filters::ArticleWhere>,
         order_by: Option<ArticleOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -149,7 +154,8 @@ impl Query {
             technology: f.technology,
             author,
         };
-        let query = f.common.query(&paging, order_by.map(Order::sort), extra);
+        let mut query = f.common.query(&paging, order_by.map(Order::sort), extra);
+        query.filter = crate::filters::filter(where_)?;
         let mut page = ArticleConnection::load(ctx, query, &paging).await?;
         let look = ctx.look_ahead();
         if wants_full_technologies(look.field("edges").field("node").field("technologies"))
@@ -184,6 +190,11 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         filter: Option<TechnologyFilter>,
+        #[graphql(
+            name = "where",
+            desc = "The filter language: conditions on fields and relations, with `and`, `or` and `not`."
+        )]
+        where_: Option<crate::filters::TechnologyWhere>,
         order_by: Option<TechnologyOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -195,7 +206,8 @@ impl Query {
         let extra = lectern_service::TechnologyParams {
             kind: f.kind.map(|k| k.service_name()),
         };
-        let query = f.common.query(&paging, order_by.map(Order::sort), extra);
+        let mut query = f.common.query(&paging, order_by.map(Order::sort), extra);
+        query.filter = crate::filters::filter(where_)?;
         TechnologyConnection::load(ctx, query, &paging).await
     }
 
@@ -218,6 +230,11 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         filter: Option<SourceFilter>,
+        #[graphql(
+            name = "where",
+            desc = "The filter language: conditions on fields and relations, with `and`, `or` and `not`."
+        )]
+        where_: Option<crate::filters::SourceWhere>,
         order_by: Option<SourceOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -229,7 +246,8 @@ impl Query {
         let extra = lectern_service::SourceParams {
             kind: f.kind.map(|k| k.service_name()),
         };
-        let query = f.common.query(&paging, order_by.map(Order::sort), extra);
+        let mut query = f.common.query(&paging, order_by.map(Order::sort), extra);
+        query.filter = crate::filters::filter(where_)?;
         SourceConnection::load(ctx, query, &paging).await
     }
 

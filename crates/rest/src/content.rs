@@ -44,6 +44,7 @@ impl ListRequest<()> {
                 published_before: q.published_before,
                 updated_after: q.updated_after,
                 q: q.q,
+                filter: q.filter,
                 extra,
             },
             fields: self.fields,
@@ -97,6 +98,11 @@ macro_rules! content_params {
             #[doc = $include_doc]
             #[param(max_length = 200, pattern = $include)]
             pub include: Option<String>,
+            /// A filter in the filter language, as JSON, e.g.
+            /// `{"published_at": {"gte": "2024-01-01"}, "or": [{"tags": "rust"}, {"tags": "go"}]}`.
+            #[serde(default, deserialize_with = "crate::extract::json_text")]
+            #[param(value_type = Option<String>, max_length = 4000)]
+            pub filter: Option<serde_json::Value>,
         }
 
         /// The parameters only this type's lists have.
@@ -117,6 +123,7 @@ macro_rules! content_params {
                         published_before: self.published_before,
                         updated_after: self.updated_after,
                         q: present(self.q),
+                        filter: self.filter,
                         extra: (),
                     },
                     fields: present(self.fields),

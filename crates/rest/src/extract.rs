@@ -148,3 +148,18 @@ where
             .map_err(|e| serde::de::Error::custom(format!("{raw:?} {}", e.message))),
     }
 }
+
+/// A query parameter holding JSON (the `filter` of a list).
+pub fn json_text<'de, D>(d: D) -> Result<Option<serde_json::Value>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(raw) if raw.trim().is_empty() => Ok(None),
+        Some(raw) => serde_json::from_str(&raw)
+            .map(Some)
+            .map_err(|e| serde::de::Error::custom(format!("filter is not JSON: {e}"))),
+    }
+}

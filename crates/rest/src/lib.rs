@@ -12,6 +12,7 @@ pub mod control;
 pub mod etag;
 mod export;
 pub mod extract;
+mod filters;
 mod health;
 pub mod openapi;
 pub mod problem;

@@ -348,6 +348,7 @@ fn no_control_characters(doc: &mut serde_json::Value) {
 fn content_type<T: crate::content::RestType>(doc: &mut serde_json::Value) {
     use serde_json::json;
     crate::bodies::document(doc, T::COLLECTION, &T::BODY);
+    crate::filters::document::<T>(doc);
     let kind = T::KIND.as_str();
     let name = kind[..1].to_uppercase() + &kind[1..];
     let schemas = &mut doc["components"]["schemas"];

@@ -1,14 +1,14 @@
 //! Articles: the declaration of the article type. Authors write their own drafts; an article
 //! has an author, tags and the technologies it covers.
 
-use crate::content::{check_text_filter, view_meta, ContentType, ListQuery, NewRow, Writers};
+use crate::content::{view_meta, ContentType, ListQuery, NewRow, Writers};
 use crate::inputs::{ArticleChange, ArticleInput};
 use crate::search::SearchFields;
 use crate::views::{ArticleView, AuthorRef, SourceRef, TechnologyRef};
 use crate::{Caller, Error, Result, Service};
 use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, Slug};
 use lectern_storage::entities::{articles as row, sources, technologies};
-use lectern_storage::queries::articles::{self as q, ArticleFilter};
+use lectern_storage::queries::articles as q;
 use lectern_storage::queries::content::{find_by_slugs, Row as _, Table};
 use lectern_storage::queries::{sources as sq, users as uq};
 use lectern_storage::{Conn, Tx};
@@ -25,6 +25,22 @@ pub struct ArticleParams {
     /// A technology slug.
     pub technology: Option<String>,
     pub author: Option<Uuid>,
+}
+
+impl crate::filter::Sugar for ArticleParams {
+    fn sugar(&self) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::json;
+        crate::filter::sugar([
+            ("tags", self.tag.as_deref().map(Into::into)),
+            (
+                "technologies",
+                (self.technology.as_deref().map(str::trim))
+                    .filter(|t| !t.is_empty())
+                    .map(|t| json!({ "slug": t })),
+            ),
+            ("author", self.author.map(|id| json!({ "id": id }))),
+        ])
+    }
 }
 
 pub type ArticleQuery = ListQuery<ArticleParams>;
@@ -85,15 +101,6 @@ impl ContentType for Article {
             return Err(Error::Forbidden("only editors may set published_at".into()));
         }
         Ok(())
-    }
-
-    fn filter(caller: &Caller, p: &ArticleParams) -> Result<ArticleFilter> {
-        Ok(ArticleFilter {
-            tag: check_text_filter("tag", p.tag.as_deref())?.map(|t| t.to_lowercase()),
-            technology: check_text_filter("technology", p.technology.as_deref())?,
-            technology_published_only: !caller.sees_unpublished_links(),
-            author_id: p.author,
-        })
     }
 
     async fn new_row(

@@ -13,6 +13,7 @@ mod connections;
 pub mod content;
 mod editorial;
 mod error;
+pub mod filter;
 pub mod inputs;
 pub mod live;
 pub mod paging;

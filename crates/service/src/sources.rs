@@ -7,9 +7,8 @@ use crate::inputs::{SourceChange, SourceInput};
 use crate::search::SearchFields;
 use crate::views::SourceView;
 use crate::{Caller, Error, Result, Service};
-use lectern_domain::{Kind, SourceKind};
+use lectern_domain::Kind;
 use lectern_storage::entities::sources as row;
-use lectern_storage::queries::content::KindFilter;
 use lectern_storage::queries::sources as q;
 use lectern_storage::{Conn, Tx};
 
@@ -42,10 +41,6 @@ impl ContentType for Source {
     type View = SourceView;
     type Input = SourceInput;
     type Params = SourceParams;
-
-    fn filter(_caller: &Caller, p: &SourceParams) -> Result<KindFilter> {
-        p.filter(SourceKind::parse)
-    }
 
     async fn apply(
         _svc: &Service,

@@ -232,7 +232,7 @@ impl Service {
             after,
             limit: limit + 1,
         };
-        let filter = q::Filter::default();
+        let filter = lectern_storage::queries::filter::Expr::none();
         let visible = T::visibility(caller);
         let mut rows =
             q::list::<T::Table, _>(db.conn(), db.backend(), visible, &filter, page).await?;

@@ -7,12 +7,9 @@ use crate::inputs::{TechnologyChange, TechnologyInput};
 use crate::search::SearchFields;
 use crate::views::{SourceRef, StoredSignal, TechnologyRef, TechnologyView, TrendSignalView};
 use crate::{Caller, Error, Result, Service};
-use lectern_domain::{
-    render_markdown, ContentStatus, FieldError, Kind, Slug, TechKind, TrendSignal,
-};
+use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, Slug, TrendSignal};
 use lectern_storage::entities::{sources, technologies as row};
 use lectern_storage::queries::content::find_by_slugs;
-use lectern_storage::queries::content::KindFilter;
 use lectern_storage::queries::sources as sq;
 use lectern_storage::queries::technologies as q;
 use lectern_storage::{Conn, Tx};
@@ -54,10 +51,6 @@ impl ContentType for Technology {
     type View = TechnologyView;
     type Input = TechnologyInput;
     type Params = TechnologyParams;
-
-    fn filter(_caller: &Caller, p: &TechnologyParams) -> Result<KindFilter> {
-        p.filter(TechKind::parse)
-    }
 
     async fn apply(
         _svc: &Service,

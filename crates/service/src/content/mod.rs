@@ -14,7 +14,7 @@ pub(crate) use public::{public_json, public_view};
 pub use public::{PublicItem, PublicPage};
 
 use crate::paging::SortSpec;
-use crate::{Caller, Code, Error, Result, Service};
+use crate::{Caller, Error, Result, Service};
 use chrono::{DateTime, Utc};
 use lectern_domain::{ContentStatus, Kind, Slug};
 use lectern_storage::queries::content::{Row, Sort, Table};
@@ -36,6 +36,8 @@ pub struct ListQuery<X> {
     pub published_before: Option<DateTime<Utc>>,
     pub updated_after: Option<DateTime<Utc>>,
     pub q: Option<String>,
+    /// A filter in the filter language (see `crate::filter`).
+    pub filter: Option<serde_json::Value>,
     pub extra: X,
 }
 
@@ -84,17 +86,9 @@ pub struct KindParams {
     pub kind: Option<String>,
 }
 
-impl KindParams {
-    /// The storage filter, the kind checked against its set.
-    pub(crate) fn filter<K: std::fmt::Display>(
-        &self,
-        parse: fn(&str) -> std::result::Result<K, lectern_domain::FieldError>,
-    ) -> Result<lectern_storage::queries::content::KindFilter> {
-        let kind = self.kind.as_deref().map(parse).transpose();
-        let kind = kind.map_err(|e| Error::bad_request(Code::InvalidParameter, e.to_string()))?;
-        Ok(lectern_storage::queries::content::KindFilter {
-            kind: kind.map(|k| k.to_string()),
-        })
+impl crate::filter::Sugar for KindParams {
+    fn sugar(&self) -> serde_json::Map<String, serde_json::Value> {
+        crate::filter::sugar([("kind", self.kind.as_deref().map(Into::into))])
     }
 }
 
@@ -156,8 +150,8 @@ pub trait ContentType: Sized + Send + Sync + 'static {
         + Sync
         + 'static;
     type Input: crate::inputs::ParseInput + Clone + Default + Send + 'static;
-    /// The type's own list parameters.
-    type Params: Clone + Default + std::fmt::Debug + Send + Sync;
+    /// The type's own list parameters: shorthands for filters.
+    type Params: crate::filter::Sugar + Clone + Default + std::fmt::Debug + Send + Sync;
 
     /// Fields only some roles may set.
     fn check_fields(
@@ -167,9 +161,6 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     ) -> Result<()> {
         Ok(())
     }
-    /// The type's own list filters, checked against what the caller may see.
-    fn filter(caller: &Caller, params: &Self::Params) -> Result<FilterOf<Self>>;
-
     /// A new row from a parsed creation: the common columns, then the type's own fields.
     fn new_row(
         svc: &Service,
@@ -241,7 +232,6 @@ pub trait ContentType: Sized + Send + Sync + 'static {
 /// A type's row, its own list filters and its parsed change: what its table and its input
 /// already say.
 pub type RowOf<T> = lectern_storage::queries::content::ModelOf<<T as ContentType>::Table>;
-pub type FilterOf<T> = <<T as ContentType>::Table as Table>::Extra;
 pub type ChangeOf<T> = <<T as ContentType>::Input as crate::inputs::ParseInput>::Change;
 
 /// The sorts a list accepts: the label (a title, a name) and the three dates every type has.
@@ -377,16 +367,16 @@ pub(crate) fn apply_status(
 }
 
 /// A validated list request.
-pub(crate) struct ListPlan<F> {
+pub(crate) struct ListPlan {
     pub page: lectern_storage::queries::content::Page,
     pub sort_key: String,
-    pub filter: lectern_storage::queries::content::Filter<F>,
+    pub filter: lectern_storage::queries::filter::Expr,
 }
 
 pub(crate) fn plan_list<T: ContentType>(
     caller: &Caller,
     query: &ListQuery<T::Params>,
-) -> Result<ListPlan<FilterOf<T>>> {
+) -> Result<ListPlan> {
     use crate::paging::{self, CursorKind};
     let limit = paging::parse_limit(query.limit)?;
     let raw = query.sort.as_deref().unwrap_or(T::DEFAULT_SORT);
@@ -407,14 +397,22 @@ pub(crate) fn plan_list<T: ContentType>(
         .as_deref()
         .map(|c| paging::decode_cursor(c, &sort_key, kind))
         .transpose()?;
-    let filter = lectern_storage::queries::content::Filter {
-        status: check_status_filter(caller, query.status.as_deref())?,
+    let status = check_status_filter(caller, query.status.as_deref())?;
+    let q = check_text_filter("q", query.q.as_deref())?;
+    let common = lectern_storage::queries::content::Common {
+        status: status.as_deref(),
         published_after: query.published_after,
         published_before: query.published_before,
         updated_after: query.updated_after,
-        q: check_text_filter("q", query.q.as_deref())?,
-        extra: T::filter(caller, &query.extra)?,
+        q: q.as_deref(),
     };
+    let sugar = serde_json::Value::Object(crate::filter::Sugar::sugar(&query.extra));
+    let mut filter = common
+        .expr::<T::Table>()
+        .and(crate::filter::parse::<T>(caller, &sugar)?);
+    if let Some(f) = &query.filter {
+        filter = filter.and(crate::filter::parse::<T>(caller, f)?);
+    }
     Ok(ListPlan {
         page: lectern_storage::queries::content::Page {
             sort,

@@ -109,7 +109,9 @@ impl Service {
         query: &ListQuery<T::Params>,
     ) -> Result<u64> {
         let plan = plan_list::<T>(caller, query)?;
-        Ok(q::count::<T::Table, _>(self.db().conn(), T::visibility(caller), &plan.filter).await?)
+        let db = self.db();
+        let visible = T::visibility(caller);
+        Ok(q::count::<T::Table, _>(db.conn(), db.backend(), visible, &plan.filter).await?)
     }
 
     /// Full views of the items with these ids that the caller may read, in one statement per

@@ -1,95 +1,30 @@
 //! What only articles have: tags, links to technologies, an author.
 
 use super::content;
+use super::filter::{Field, Target::*, Ty::*};
 use super::Visibility;
-use crate::entities::{article_tags, article_technologies, articles, technologies};
+use crate::entities::{article_tags, article_technologies, articles};
 use crate::{Backend, Result};
-use sea_orm::sea_query::Query;
+use lectern_domain::Kind;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
-
-/// The filters only articles have.
-#[derive(Debug, Clone, Default)]
-pub struct ArticleFilter {
-    pub tag: Option<String>,
-    /// A technology slug.
-    pub technology: Option<String>,
-    /// Whether only published technologies may be matched by `technology`: for a caller who
-    /// cannot read drafts, a filter on a draft behaves exactly as one on a missing slug.
-    pub technology_published_only: bool,
-    pub author_id: Option<Uuid>,
-}
-
-pub type Filter = content::Filter<ArticleFilter>;
-
-fn article_filter(filter: &ArticleFilter) -> Condition {
-    let mut c = Condition::all();
-    if let Some(tag) = &filter.tag {
-        c = c.add(
-            articles::Column::Id.in_subquery(
-                Query::select()
-                    .column(article_tags::Column::ArticleId)
-                    .from(article_tags::Entity)
-                    .and_where(article_tags::Column::Tag.eq(tag.as_str()))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(slug) = &filter.technology {
-        let technology = Query::select()
-            .column(technologies::Column::Id)
-            .from(technologies::Entity)
-            .and_where(technologies::Column::Slug.eq(slug.as_str()))
-            .and_where_option(
-                filter
-                    .technology_published_only
-                    .then(|| technologies::Column::Status.eq("published")),
-            )
-            .to_owned();
-        c = c.add(
-            articles::Column::Id.in_subquery(
-                Query::select()
-                    .column(article_technologies::Column::ArticleId)
-                    .from(article_technologies::Entity)
-                    .and_where(article_technologies::Column::TechnologyId.in_subquery(technology))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(author) = filter.author_id {
-        c = c.add(articles::Column::AuthorId.eq(author));
-    }
-    c
-}
-
-/// The same filters for the public list; a technology filter matches published ones only.
-fn article_filter_sql(filter: &ArticleFilter, q: &mut super::public_sql::Sql) {
-    if let Some(tag) = &filter.tag {
-        q.text(" AND id IN (SELECT article_id FROM article_tags WHERE tag = ")
-            .bind(tag.clone())
-            .text(")");
-    }
-    if let Some(slug) = &filter.technology {
-        q.text(" AND id IN (SELECT at.article_id FROM article_technologies at JOIN technologies t ON t.id = at.technology_id WHERE t.status = 'published' AND t.slug = ")
-            .bind(slug.clone())
-            .text(")");
-    }
-    if let Some(author) = filter.author_id {
-        q.text(" AND author_id = ").bind(author);
-    }
-}
 
 crate::content_table!(
     articles,
     label = title Title,
     summary = Summary,
     owner = author_id AuthorId,
-    extra = ArticleFilter,
-    filter = article_filter,
-    sql = article_filter_sql
+    fields = crate::filter_fields!(
+        "title",
+        Field::col("summary", Text),
+        Field::on("tags", Values(&[("id", "SELECT article_id FROM article_tags")], "tag", Slug)),
+        Field::on("technologies", Items(&[("id", "SELECT article_id FROM article_technologies"), ("technology_id", "SELECT id FROM technologies")], Kind::Technology)),
+        Field::on("sources", Items(&[("id", "SELECT article_id FROM article_sources"), ("source_id", "SELECT id FROM sources")], Kind::Source)),
+        Field::on("author", Users(&[("author_id", "SELECT id FROM users")])),
+    )
 );
 
 pub async fn set_tags<C: ConnectionTrait>(conn: &C, article: Uuid, tags: &[String]) -> Result<()> {

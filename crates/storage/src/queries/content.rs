@@ -2,11 +2,12 @@
 //! which of its columns play the common parts (`Col`) and which extra filters it has; the
 //! rest (lookups, keyset pages, versioned writes, the stored public JSON) is here.
 
+use super::filter::Expr;
 use super::keyset::{self, Keyset, SortDir, SortValue};
 use super::Visibility;
 use crate::{Backend, Result};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::Expr as SqlExpr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -76,23 +77,20 @@ pub type ModelOf<E> = <E as EntityTrait>::Model;
 pub trait Table: EntityTrait<Model: Row> + Default {
     /// The table's name, for the few statements written as SQL text.
     const NAME: &'static str;
-    /// The type's own filters, beyond the common ones.
-    type Extra: Default + Clone + std::fmt::Debug + Send + Sync;
+    /// What its lists may be filtered on.
+    const FIELDS: &'static [super::filter::Field];
     fn col(c: Col) -> Self::Column;
     /// The owner column, for types whose drafts their owner may read.
     fn owner_col() -> Option<Self::Column>;
-    fn extra(x: &Self::Extra) -> Condition;
-    /// The same filters as SQL text, for the public list (published items only).
-    fn extra_sql(x: &Self::Extra, q: &mut super::public_sql::Sql);
     fn active(m: Self::Model) -> Self::ActiveModel;
 }
 
 /// Declares a table's part in the content core, e.g. `content_table!(articles, label = title
-/// Title, summary = Summary, owner = author_id AuthorId, extra = ArticleFilter, filter =
-/// article_filter)`; `owner = none` for types without an owner.
+/// Title, summary = Summary, owner = author_id AuthorId, fields = FIELDS)`; `owner = none` for
+/// types without an owner.
 #[macro_export]
 macro_rules! content_table {
-    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, extra = $extra:ty, filter = $filter:expr, sql = $sql:expr) => {
+    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, fields = $fields:expr) => {
         impl $crate::queries::content::Row for $crate::entities::$m::Model {
             fn new(id: uuid::Uuid, slug: String, status: &str, published_at: Option<chrono::DateTime<chrono::Utc>>, at: chrono::DateTime<chrono::Utc>) -> Self {
                 Self { id, slug, status: status.to_owned(), published_at, created_at: at, updated_at: at, version: 1, ..Default::default() }
@@ -123,7 +121,7 @@ macro_rules! content_table {
         }
         impl $crate::queries::content::Table for $crate::entities::$m::Entity {
             const NAME: &'static str = stringify!($m);
-            type Extra = $extra;
+            const FIELDS: &'static [$crate::queries::filter::Field] = $fields;
             fn col(c: $crate::queries::content::Col) -> Self::Column {
                 use $crate::entities::$m::Column;
                 use $crate::queries::content::Col;
@@ -145,19 +143,10 @@ macro_rules! content_table {
             fn owner_col() -> Option<Self::Column> {
                 $crate::content_table!(@owner_col $m $($owner)+)
             }
-            fn extra(x: &Self::Extra) -> sea_orm::Condition { ($filter)(x) }
-            fn extra_sql(x: &Self::Extra, q: &mut $crate::queries::public_sql::Sql) { ($sql)(x, q) }
             fn active(m: Self::Model) -> Self::ActiveModel {
                 sea_orm::IntoActiveModel::into_active_model(m)
             }
         }
-    };
-    // Types whose one own filter is their kind (a closed set in the `kind` column).
-    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = none, extra = kind) => {
-        $crate::content_table!($m, label = $label $Label, summary = $Summary, owner = none,
-            extra = $crate::queries::content::KindFilter,
-            filter = |f| $crate::queries::content::kind_filter($crate::entities::$m::Column::Kind, f),
-            sql = $crate::queries::content::kind_filter_sql);
     };
     (@owner $s:ident none) => { None };
     (@owner $s:ident $field:ident $Field:ident) => { Some($s.$field) };
@@ -217,34 +206,47 @@ impl Sort {
     }
 }
 
-/// A list filter: the common conditions and the type's own.
+/// The filters every list has beside the filter language: a status, published and updated
+/// ranges, and text in the label or the summary.
 #[derive(Debug, Clone, Default)]
-pub struct Filter<X> {
-    pub status: Option<String>,
+pub struct Common<'a> {
+    pub status: Option<&'a str>,
     pub published_after: Option<DateTime<Utc>>,
     pub published_before: Option<DateTime<Utc>>,
     pub updated_after: Option<DateTime<Utc>>,
-    /// Case-insensitive substring of the label or summary.
-    pub q: Option<String>,
-    pub extra: X,
+    pub q: Option<&'a str>,
 }
 
-/// The one filter of the types whose items have a kind.
-#[derive(Debug, Clone, Default)]
-pub struct KindFilter {
-    pub kind: Option<String>,
-}
-
-pub fn kind_filter<C: ColumnTrait>(column: C, f: &KindFilter) -> Condition {
-    let c = Condition::all();
-    f.kind
-        .as_ref()
-        .map_or(c.clone(), |k| c.add(column.eq(k.as_str())))
-}
-
-pub fn kind_filter_sql(f: &KindFilter, q: &mut super::public_sql::Sql) {
-    if let Some(kind) = &f.kind {
-        q.text(" AND kind = ").bind(kind.clone());
+impl Common<'_> {
+    pub fn expr<E: Table>(&self) -> Expr {
+        use super::filter::{like, Op, Val};
+        use sea_orm::IdenStatic;
+        let c = |col: Col| E::col(col).as_str();
+        let mut all = vec![];
+        if let Some(status) = self.status {
+            all.push(Expr::Test(
+                c(Col::Status),
+                Op::Eq,
+                vec![Val::Text(status.into())],
+            ));
+        }
+        for (col, op, at) in [
+            (Col::PublishedAt, Op::Gte, self.published_after),
+            (Col::PublishedAt, Op::Lt, self.published_before),
+            (Col::UpdatedAt, Op::Gte, self.updated_after),
+        ] {
+            if let Some(at) = at {
+                all.push(Expr::Test(c(col), op, vec![Val::Time(at)]));
+            }
+        }
+        if let Some(q) = self.q {
+            let pattern = || vec![Val::Text(like(q, Op::Contains))];
+            all.push(Expr::Any(vec![
+                Expr::Test(c(Col::Label), Op::Contains, pattern()),
+                Expr::Test(c(Col::Summary), Op::Contains, pattern()),
+            ]));
+        }
+        Expr::All(all)
     }
 }
 
@@ -255,19 +257,6 @@ pub struct Page {
     pub dir: SortDir,
     pub after: Option<Keyset>,
     pub limit: u64,
-}
-
-pub(crate) fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-fn lower_like<C: ColumnTrait>(col: C, pattern: String) -> sea_orm::sea_query::SimpleExpr {
-    Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern).escape('\\'))
 }
 
 pub(crate) fn visibility<E: Table>(v: Visibility) -> Condition {
@@ -281,29 +270,12 @@ pub(crate) fn visibility<E: Table>(v: Visibility) -> Condition {
     }
 }
 
-fn condition<E: Table>(f: &Filter<E::Extra>) -> Condition {
-    let mut c = Condition::all();
-    if let Some(status) = &f.status {
-        c = c.add(E::col(Col::Status).eq(status.as_str()));
+fn filtered<E: Table>(backend: Backend, visible: Visibility, filter: &Expr) -> sea_orm::Select<E> {
+    let query = E::find().filter(visibility::<E>(visible));
+    match filter.is_none() {
+        true => query,
+        false => query.filter(filter.to_builder(backend)),
     }
-    if let Some(t) = f.published_after {
-        c = c.add(E::col(Col::PublishedAt).gte(t));
-    }
-    if let Some(t) = f.published_before {
-        c = c.add(E::col(Col::PublishedAt).lt(t));
-    }
-    if let Some(t) = f.updated_after {
-        c = c.add(E::col(Col::UpdatedAt).gte(t));
-    }
-    if let Some(q) = &f.q {
-        let pattern = like_pattern(q);
-        c = c.add(
-            Condition::any()
-                .add(lower_like(E::col(Col::Label), pattern.clone()))
-                .add(lower_like(E::col(Col::Summary), pattern)),
-        );
-    }
-    c.add(E::extra(&f.extra))
 }
 
 fn paged<E: Table>(
@@ -334,25 +306,20 @@ pub async fn list<E: Table, C: ConnectionTrait>(
     conn: &C,
     backend: Backend,
     visible: Visibility,
-    filter: &Filter<E::Extra>,
+    filter: &Expr,
     page: Page,
 ) -> Result<Vec<E::Model>> {
-    let query = E::find()
-        .filter(visibility::<E>(visible))
-        .filter(condition::<E>(filter));
+    let query = filtered::<E>(backend, visible, filter);
     Ok(paged(backend, query, page).all(conn).await?)
 }
 
 pub async fn count<E: Table, C: ConnectionTrait>(
     conn: &C,
+    backend: Backend,
     visible: Visibility,
-    filter: &Filter<E::Extra>,
+    filter: &Expr,
 ) -> Result<u64> {
-    Ok(E::find()
-        .filter(visibility::<E>(visible))
-        .filter(condition::<E>(filter))
-        .count(conn)
-        .await?)
+    Ok(filtered::<E>(backend, visible, filter).count(conn).await?)
 }
 
 /// What a public read needs: the precomputed JSON and the columns pages sort on.
@@ -398,7 +365,7 @@ fn public_select<E: Table>() -> String {
 pub async fn list_public<E: Table, C: ConnectionTrait>(
     conn: &C,
     backend: Backend,
-    filter: &Filter<E::Extra>,
+    filter: &Expr,
     page: Page,
 ) -> Result<Vec<PublicRow>> {
     use sea_orm::IdenStatic;
@@ -409,28 +376,10 @@ pub async fn list_public<E: Table, C: ConnectionTrait>(
         c(Col::Status)
     );
     let mut q = super::public_sql::Sql::new(backend, &select);
-    if let Some(status) = &filter.status {
-        q.text(&format!(" AND {} = ", c(Col::Status)))
-            .bind(status.clone());
+    if !filter.is_none() {
+        q.text(" AND ");
+        filter.write(&mut q);
     }
-    for (col, op, at) in [
-        (Col::PublishedAt, " >= ", filter.published_after),
-        (Col::PublishedAt, " < ", filter.published_before),
-        (Col::UpdatedAt, " >= ", filter.updated_after),
-    ] {
-        if let Some(at) = at {
-            q.text(" AND ").text(c(col)).text(op).bind(at);
-        }
-    }
-    if let Some(text) = &filter.q {
-        let pattern = like_pattern(text);
-        q.text(&format!(" AND (LOWER({}) LIKE ", c(Col::Label)))
-            .bind(pattern.clone())
-            .text(&format!(" ESCAPE '\\' OR LOWER({}) LIKE ", c(Col::Summary)))
-            .bind(pattern)
-            .text(" ESCAPE '\\')");
-    }
-    E::extra_sql(&filter.extra, &mut q);
     let column = match page.sort.is_text() {
         true => format!("LOWER({})", c(Col::Label)),
         false => c(page.sort.col()).to_owned(),
@@ -485,8 +434,8 @@ pub async fn set_public_json<E: Table, C: ConnectionTrait>(
     shape: i32,
 ) -> Result<()> {
     E::update_many()
-        .col_expr(E::col(Col::PublicJson), Expr::value(json))
-        .col_expr(E::col(Col::PublicShape), Expr::value(shape))
+        .col_expr(E::col(Col::PublicJson), SqlExpr::value(json))
+        .col_expr(E::col(Col::PublicShape), SqlExpr::value(shape))
         .filter(E::col(Col::Id).eq(id))
         .exec(conn)
         .await?;

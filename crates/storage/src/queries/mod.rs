@@ -5,6 +5,7 @@ pub mod auth;
 pub mod content;
 pub mod editorial;
 pub mod feed;
+pub mod filter;
 pub mod keyset;
 pub mod public_sql;
 pub mod search;

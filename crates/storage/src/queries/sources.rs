@@ -1,14 +1,31 @@
 //! What only sources have: a kind, and the items that cite them.
 
 use super::content;
+use super::filter::{Field, Target::*, Ty::*};
 use crate::entities::{article_sources, sources, technology_sources};
 use crate::Result;
+use lectern_domain::Kind;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
-crate::content_table!(sources, label = title Title, summary = Note, owner = none, extra = kind);
+crate::content_table!(
+    sources,
+    label = title Title,
+    summary = Note,
+    owner = none,
+    fields = crate::filter_fields!(
+        "title",
+        Field::col("note", Text),
+        Field::col("publisher", Text),
+        Field::col("url", Text),
+        Field::col("published_on", Date),
+        Field::col("kind", OneOf(lectern_domain::SourceKind::NAMES)),
+        Field::on("articles", Items(&[("id", "SELECT source_id FROM article_sources"), ("article_id", "SELECT id FROM articles")], Kind::Article)),
+        Field::on("technologies", Items(&[("id", "SELECT source_id FROM technology_sources"), ("technology_id", "SELECT id FROM technologies")], Kind::Technology)),
+    )
+);
 
 /// A reference to a source from an article or a trend figure: the columns a link shows.
 #[derive(Debug, Clone, sea_orm::FromQueryResult)]

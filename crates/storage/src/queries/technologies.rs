@@ -1,14 +1,32 @@
 //! What only technologies have: a kind, and symmetric relations to other technologies.
 
+use super::filter::{Field, Target::*, Ty::*};
 use crate::entities::{article_technologies, technologies, technology_relations};
 use crate::Result;
+use lectern_domain::Kind;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
-crate::content_table!(technologies, label = name Name, summary = Summary, owner = none, extra = kind);
+crate::content_table!(
+    technologies,
+    label = name Name,
+    summary = Summary,
+    owner = none,
+    fields = crate::filter_fields!(
+        "name",
+        Field::col("summary", Text),
+        Field::col("kind", OneOf(lectern_domain::TechKind::NAMES)),
+        Field::col("first_released", Int),
+        Field::col("primary_language", Text),
+        Field::col("steward", Text),
+        Field::on("related_technologies", Items(&[("id", "SELECT technology_id FROM technology_relations"), ("related_id", "SELECT id FROM technologies")], Kind::Technology)),
+        Field::on("articles", Items(&[("id", "SELECT technology_id FROM article_technologies"), ("article_id", "SELECT id FROM articles")], Kind::Article)),
+        Field::on("sources", Items(&[("id", "SELECT technology_id FROM technology_sources"), ("source_id", "SELECT id FROM sources")], Kind::Source)),
+    )
+);
 
 /// Replaces a technology's relations. Relations are symmetric, so both directions are stored
 /// and a lookup is one indexed scan either way.
