@@ -5,6 +5,26 @@ use crate::FieldError;
 use serde::{Deserialize, Serialize};
 
 macro_rules! text_type {
+    // A trimmed single line of 1 to `$max` characters.
+    ($(#[$meta:meta])* $name:ident, $field:literal, line = $max:expr) => {
+        text_type!($(#[$meta])* $name, $field);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, FieldError> {
+                line(Self::FIELD, raw, $max).map(Self)
+            }
+        }
+    };
+    // Text of up to `$max` characters over several lines, trimmed when `$trim`.
+    ($(#[$meta:meta])* $name:ident, $field:literal, text = $max:expr, trim = $trim:expr) => {
+        text_type!($(#[$meta])* $name, $field);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, FieldError> {
+                text(Self::FIELD, if $trim { raw.trim() } else { raw }, $max).map(Self)
+            }
+        }
+    };
     ($(#[$meta:meta])* $name:ident, $field:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -12,6 +32,9 @@ macro_rules! text_type {
         pub struct $name(String);
 
         impl $name {
+            /// The field name used in error messages.
+            pub const FIELD: &'static str = $field;
+
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -45,11 +68,6 @@ macro_rules! text_type {
                 f.write_str(&self.0)
             }
         }
-
-        impl $name {
-            /// The field name used in error messages.
-            pub const FIELD: &'static str = $field;
-        }
     };
 }
 
@@ -71,6 +89,23 @@ fn line(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
         ));
     }
     if has_control(value, false) {
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Checks a text of at most `max` characters that may span lines.
+fn text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    if value.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if has_control(value, true) {
         return Err(FieldError::new(
             field,
             "must not contain control characters",
@@ -211,83 +246,28 @@ impl Email {
 
 text_type!(
     /// An article title: 1 to 200 characters on one line.
-    Title, "title"
+    Title, "title", line = TITLE_MAX
 );
-
-impl Title {
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        line(Self::FIELD, raw, TITLE_MAX).map(Self)
-    }
-}
 
 text_type!(
     /// A technology's name: 1 to 100 characters on one line.
-    Name, "name"
+    Name, "name", line = NAME_MAX
 );
-
-impl Name {
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        line(Self::FIELD, raw, NAME_MAX).map(Self)
-    }
-}
 
 text_type!(
     /// A person's display name: 1 to 100 characters on one line.
-    DisplayName, "display_name"
+    DisplayName, "display_name", line = DISPLAY_NAME_MAX
 );
-
-impl DisplayName {
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        line(Self::FIELD, raw, DISPLAY_NAME_MAX).map(Self)
-    }
-}
 
 text_type!(
     /// A short plain-text summary: up to 1,000 characters, may be empty.
-    Summary, "summary"
+    Summary, "summary", text = SUMMARY_MAX, trim = true
 );
-
-impl Summary {
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let value = raw.trim();
-        if value.chars().count() > SUMMARY_MAX {
-            return Err(FieldError::new(
-                Self::FIELD,
-                format!("must be at most {SUMMARY_MAX} characters"),
-            ));
-        }
-        if has_control(value, true) {
-            return Err(FieldError::new(
-                Self::FIELD,
-                "must not contain control characters",
-            ));
-        }
-        Ok(Self(value.to_owned()))
-    }
-}
 
 text_type!(
     /// A Markdown body: up to 200,000 characters, may be empty.
-    Body, "body"
+    Body, "body", text = BODY_MAX_CHARS, trim = false
 );
-
-impl Body {
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        if raw.chars().count() > BODY_MAX_CHARS {
-            return Err(FieldError::new(
-                Self::FIELD,
-                format!("must be at most {BODY_MAX_CHARS} characters"),
-            ));
-        }
-        if has_control(raw, true) {
-            return Err(FieldError::new(
-                Self::FIELD,
-                "must not contain control characters",
-            ));
-        }
-        Ok(Self(raw.to_owned()))
-    }
-}
 
 text_type!(
     /// A tag: 1 to 50 lowercase letters, digits and hyphens (input is trimmed and lower-cased).

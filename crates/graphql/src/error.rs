@@ -96,3 +96,15 @@ mod tests {
         assert_eq!(camel("title"), "title");
     }
 }
+
+/// A request-level error with its stable code in `extensions.code`.
+pub fn coded(
+    message: impl Into<String>,
+    code: lectern_service::Code,
+) -> async_graphql::ServerError {
+    let mut e = async_graphql::ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code.as_str());
+    e.extensions = Some(ext);
+    e
+}

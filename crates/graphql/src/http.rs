@@ -3,6 +3,7 @@
 //! subscriptions over the `graphql-transport-ws` protocol.
 
 use crate::context::{request_data, Viewer};
+use crate::error::coded;
 use crate::persisted::{sha256_hex, Persisted};
 use crate::{GraphqlConfig, LecternSchema};
 use actix_web::http::{header, StatusCode};
@@ -49,10 +50,16 @@ fn error_body(message: &str, code: Code) -> String {
     serde_json::json!({"errors": [{"message": message, "extensions": {"code": code}}]}).to_string()
 }
 
-fn http_error(status: StatusCode, code: Code, message: &str) -> HttpResponse {
+fn http_error_at(status: StatusCode, code: Code, message: &str) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("application/json")
         .body(error_body(message, code))
+}
+
+/// A request refused before it ran, at its code's status.
+fn http_error(code: Code, message: &str) -> HttpResponse {
+    let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    http_error_at(status, code, message)
 }
 
 /// A service error met before any query ran (a bad token, the database away).
@@ -64,7 +71,7 @@ fn service_error(e: Error) -> HttpResponse {
         Error::Internal(_) | Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
-    let mut response = http_error(status, e.code(), &e.to_string());
+    let mut response = http_error_at(status, e.code(), &e.to_string());
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
             header::WWW_AUTHENTICATE,
@@ -122,14 +129,6 @@ fn operation_type(request: &mut Request) -> Option<OperationType> {
             None => None,
         },
     }
-}
-
-fn coded(message: String, code: Code) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code.as_str());
-    e.extensions = Some(ext);
-    e
 }
 
 impl GraphqlState {
@@ -224,7 +223,7 @@ impl GraphqlState {
             )
         {
             return fail(coded(
-                "only queries may be sent with GET; send mutations with POST".into(),
+                "only queries may be sent with GET; send mutations with POST",
                 Code::MethodNotAllowed,
             ));
         }
@@ -277,7 +276,6 @@ async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<GraphqlState>
         .unwrap_or(false);
     if !json {
         return http_error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::UnsupportedMediaType,
             "send the GraphQL request as application/json",
         );
@@ -286,7 +284,6 @@ async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<GraphqlState>
         Ok(b) => b,
         Err(e) => {
             return http_error(
-                StatusCode::BAD_REQUEST,
                 Code::InvalidJson,
                 &format!("the body is not a GraphQL request: {e}"),
             )
@@ -304,7 +301,6 @@ async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<GraphqlState>
         BatchRequest::Batch(list) => {
             if list.is_empty() || list.len() > state.config.max_batch {
                 return http_error(
-                    StatusCode::BAD_REQUEST,
                     Code::BatchTooLarge,
                     &format!(
                         "a batch holds 1 to {} operations, not {}",
@@ -338,13 +334,7 @@ struct GetParams {
 async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
     let params = match web::Query::<GetParams>::from_query(req.query_string()) {
         Ok(p) => p.into_inner(),
-        Err(e) => {
-            return http_error(
-                StatusCode::BAD_REQUEST,
-                Code::InvalidParameter,
-                &e.to_string(),
-            )
-        }
+        Err(e) => return http_error(Code::InvalidParameter, &e.to_string()),
     };
     if params.query.is_none() && params.extensions.is_none() {
         let wants_html = req
@@ -356,35 +346,26 @@ async fn get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
             return crate::graphiql::page_response();
         }
         return http_error(
-            StatusCode::BAD_REQUEST,
             Code::InvalidQuery,
             "pass the query in the 'query' parameter, or POST it as JSON",
         );
     }
     let mut request = Request::new(params.query.unwrap_or_default());
     request.operation_name = params.operation_name;
-    if let Some(raw) = params.variables.filter(|v| !v.is_empty()) {
-        match serde_json::from_str(&raw) {
-            Ok(v) => request.variables = v,
-            Err(e) => {
-                return http_error(
-                    StatusCode::BAD_REQUEST,
-                    Code::InvalidParameter,
-                    &format!("variables must be a JSON object: {e}"),
-                )
-            }
-        }
-    }
-    if let Some(raw) = params.extensions.filter(|v| !v.is_empty()) {
-        match serde_json::from_str(&raw) {
-            Ok(v) => request.extensions = v,
-            Err(e) => {
-                return http_error(
-                    StatusCode::BAD_REQUEST,
-                    Code::InvalidParameter,
-                    &format!("extensions must be a JSON object: {e}"),
-                )
-            }
+    for (name, raw) in [
+        ("variables", params.variables),
+        ("extensions", params.extensions),
+    ] {
+        let Some(raw) = raw.filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let parsed = match name {
+            "variables" => serde_json::from_str(&raw).map(|v| request.variables = v),
+            _ => serde_json::from_str(&raw).map(|v| request.extensions = v),
+        };
+        if let Err(e) = parsed {
+            let message = format!("{name} must be a JSON object: {e}");
+            return http_error(Code::InvalidParameter, &message);
         }
     }
     let viewer = match authenticate(&req, &state).await {
@@ -457,7 +438,6 @@ async fn websocket(
     };
     let Some(socket) = state.sockets.open(&viewer.client) else {
         return http_error(
-            StatusCode::TOO_MANY_REQUESTS,
             Code::RateLimited,
             &format!(
                 "this address already holds {} GraphQL WebSockets open: close one first",
@@ -496,7 +476,6 @@ async fn websocket(
     match started {
         Ok(response) => response,
         Err(e) => http_error(
-            StatusCode::BAD_REQUEST,
             Code::InvalidRequest,
             &format!("open a WebSocket with the graphql-transport-ws protocol: {e}"),
         ),

@@ -12,7 +12,7 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::{
     ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
-use async_graphql::{Name, Positioned, Request, ServerError, ServerResult};
+use async_graphql::{Name, Positioned, Request, ServerResult};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -217,14 +217,6 @@ fn control_in_arguments(doc: &ExecutableDocument) -> Option<String> {
         })
 }
 
-fn refuse(message: String, code: lectern_service::Code) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code.as_str());
-    e.extensions = Some(ext);
-    e
-}
-
 #[async_trait::async_trait]
 impl Extension for ShapeLimit {
     async fn prepare_request(
@@ -234,20 +226,20 @@ impl Extension for ShapeLimit {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         if let Some(path) = control_in_variables(&request.variables) {
-            return Err(refuse(
+            return Err(crate::error::coded(
                 format!("the variable {path} must not contain control characters"),
                 lectern_service::Code::ValidationFailed,
             ));
         }
         if let Some(path) = control_in_arguments(request.parsed_query()?) {
-            return Err(refuse(
+            return Err(crate::error::coded(
                 format!("the argument {path} must not contain control characters"),
                 lectern_service::Code::ValidationFailed,
             ));
         }
         let size = measure(request.parsed_query()?);
         if size.selections > self.max_selections {
-            return Err(refuse(
+            return Err(crate::error::coded(
                 format!(
                     "the query is too complex: with its fragments expanded it selects {} fields; at most {} are allowed",
                     shown(size.selections),
@@ -257,7 +249,7 @@ impl Extension for ShapeLimit {
             ));
         }
         if size.depth > self.max_depth || size.meta_depth > INTROSPECTION_DEPTH {
-            return Err(refuse(
+            return Err(crate::error::coded(
                 format!(
                     "the query is nested too deep: at most {} levels are allowed ({INTROSPECTION_DEPTH} under __schema and __type)",
                     self.max_depth
@@ -266,7 +258,7 @@ impl Extension for ShapeLimit {
             ));
         }
         if size.aliases > self.max_aliases {
-            return Err(refuse(
+            return Err(crate::error::coded(
                 format!(
                     "the query uses {} aliases; at most {} are allowed",
                     shown(size.aliases),

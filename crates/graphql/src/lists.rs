@@ -45,27 +45,19 @@ macro_rules! order {
     };
 }
 
-order!(
-    ArticleOrder,
-    ArticleOrderField,
-    "OrderDirection::Desc",
+order! {
+    ArticleOrder, ArticleOrderField, "OrderDirection::Desc",
     "How to order articles; the default is newest published first.",
     [PublishedAt, CreatedAt, UpdatedAt, Title]
-);
-order!(
-    TechnologyOrder,
-    TechnologyOrderField,
-    "OrderDirection::Asc",
-    "How to order technologies; the default is by name.",
-    [Name, PublishedAt, CreatedAt, UpdatedAt]
-);
-order!(
-    SourceOrder,
-    SourceOrderField,
-    "OrderDirection::Asc",
-    "How to order sources; the default is by title.",
-    [Title, PublishedAt, CreatedAt, UpdatedAt]
-);
+}
+order! {
+    TechnologyOrder, TechnologyOrderField, "OrderDirection::Asc",
+    "How to order technologies; the default is by name.", [Name, PublishedAt, CreatedAt, UpdatedAt]
+}
+order! {
+    SourceOrder, SourceOrderField, "OrderDirection::Asc",
+    "How to order sources; the default is by title.", [Title, PublishedAt, CreatedAt, UpdatedAt]
+}
 
 /// What every list filters on.
 #[derive(InputObject, Clone, Default)]

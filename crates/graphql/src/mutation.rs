@@ -135,57 +135,21 @@ macro_rules! content_mutations {
     };
 }
 
-content_mutations!(
-    ArticleMutation,
-    lectern_service::Article,
-    Article,
-    "an article",
-    CreateArticleInput,
+content_mutations! {
+    ArticleMutation, lectern_service::Article, Article, "an article", CreateArticleInput,
     UpdateArticleInput,
-    [
-        create_article,
-        update_article,
-        delete_article,
-        publish_article,
-        unpublish_article,
-        archive_article,
-        restore_article_revision
-    ]
-);
-content_mutations!(
-    TechnologyMutation,
-    lectern_service::Technology,
-    Technology,
-    "a technology profile",
-    CreateTechnologyInput,
-    UpdateTechnologyInput,
-    [
-        create_technology,
-        update_technology,
-        delete_technology,
-        publish_technology,
-        unpublish_technology,
-        archive_technology,
-        restore_technology_revision
-    ]
-);
-content_mutations!(
-    SourceMutation,
-    lectern_service::Source,
-    Source,
-    "a source",
-    CreateSourceInput,
+    [create_article, update_article, delete_article, publish_article, unpublish_article, archive_article, restore_article_revision]
+}
+content_mutations! {
+    TechnologyMutation, lectern_service::Technology, Technology, "a technology profile",
+    CreateTechnologyInput, UpdateTechnologyInput,
+    [create_technology, update_technology, delete_technology, publish_technology, unpublish_technology, archive_technology, restore_technology_revision]
+}
+content_mutations! {
+    SourceMutation, lectern_service::Source, Source, "a source", CreateSourceInput,
     UpdateSourceInput,
-    [
-        create_source,
-        update_source,
-        delete_source,
-        publish_source,
-        unpublish_source,
-        archive_source,
-        restore_source_revision
-    ]
-);
+    [create_source, update_source, delete_source, publish_source, unpublish_source, archive_source, restore_source_revision]
+}
 
 /// Every mutation: logging in, then each content type's.
 #[derive(MergedObject, Default)]

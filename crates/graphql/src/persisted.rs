@@ -62,14 +62,6 @@ pub fn load_allow_list(text: &str) -> Result<AllowList, String> {
     Ok(out)
 }
 
-fn error(message: &str, code: lectern_service::Code) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code.as_str());
-    e.extensions = Some(ext);
-    e
-}
-
 impl Persisted {
     pub fn new(allow: Option<AllowList>, max_learned: usize) -> Self {
         Self {
@@ -86,14 +78,14 @@ impl Persisted {
             Some(Value::Object(pq)) => match pq.get("sha256Hash") {
                 Some(Value::String(h)) => Some(h.to_ascii_lowercase()),
                 _ => {
-                    return Err(error(
+                    return Err(crate::error::coded(
                         "persistedQuery needs a sha256Hash",
                         lectern_service::Code::InvalidPersistedQuery,
                     ))
                 }
             },
             Some(_) => {
-                return Err(error(
+                return Err(crate::error::coded(
                     "persistedQuery must be an object",
                     lectern_service::Code::InvalidPersistedQuery,
                 ))
@@ -111,11 +103,11 @@ impl Persisted {
                         request.query = query.to_string();
                         Ok(())
                     }
-                    None if self.allow.is_some() => Err(error(
+                    None if self.allow.is_some() => Err(crate::error::coded(
                         "this query is not on the server's allow-list",
                         lectern_service::Code::PersistedQueryNotAllowed,
                     )),
-                    None => Err(error(
+                    None => Err(crate::error::coded(
                         "PersistedQueryNotFound",
                         lectern_service::Code::PersistedQueryNotFound,
                     )),
@@ -123,7 +115,7 @@ impl Persisted {
             }
             (false, Some(hash)) => {
                 if sha256_hex(&request.query) != hash {
-                    return Err(error(
+                    return Err(crate::error::coded(
                         "the sha256Hash does not match the query",
                         lectern_service::Code::InvalidPersistedQuery,
                     ));
@@ -138,7 +130,7 @@ impl Persisted {
                 self.check_allowed(&sha256_hex(&request.query))
             }
             (false, None) => Ok(()),
-            (true, None) => Err(error(
+            (true, None) => Err(crate::error::coded(
                 "the request has no query",
                 lectern_service::Code::InvalidQuery,
             )),
@@ -147,7 +139,7 @@ impl Persisted {
 
     fn check_allowed(&self, hash: &str) -> Result<(), ServerError> {
         match &self.allow {
-            Some(allow) if !allow.contains_key(hash) => Err(error(
+            Some(allow) if !allow.contains_key(hash) => Err(crate::error::coded(
                 "this query is not on the server's allow-list",
                 lectern_service::Code::PersistedQueryNotAllowed,
             )),

@@ -94,10 +94,6 @@ crate::types::lazy_object!(#[Object] Source as NodeType::Source, {
     }
 });
 
-crate::types::connection!(
-    SourceConnection,
-    SourceEdge,
-    Source,
-    lectern_service::Source,
-    "A page of sources."
-);
+crate::types::connection! {
+    SourceConnection, SourceEdge, Source, lectern_service::Source, "A page of sources."
+}

@@ -551,20 +551,13 @@ macro_rules! connection {
 }
 pub(crate) use connection;
 
-connection!(
-    ArticleConnection,
-    ArticleEdge,
-    Article,
-    lectern_service::Article,
-    "A page of articles."
-);
-connection!(
-    TechnologyConnection,
-    TechnologyEdge,
-    Technology,
-    lectern_service::Technology,
+connection! {
+    ArticleConnection, ArticleEdge, Article, lectern_service::Article, "A page of articles."
+}
+connection! {
+    TechnologyConnection, TechnologyEdge, Technology, lectern_service::Technology,
     "A page of technologies."
-);
+}
 
 /// Tokens from a login or a refresh.
 #[derive(SimpleObject)]

@@ -77,12 +77,7 @@ impl RestType for Article {
     }
 }
 
-crate::content_docs!(
-    plural = "articles",
-    one = "article",
-    a = "an article",
-    view = ArticleView,
-    list = ArticleList,
-    list_params = ListParams,
-    item_params = ItemParams
-);
+crate::content_docs! {
+    plural = "articles", one = "article", a = "an article", view = ArticleView, list = ArticleList,
+    list_params = ListParams, item_params = ItemParams
+}

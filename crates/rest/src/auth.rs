@@ -2,7 +2,6 @@
 
 use crate::problem::ApiResult;
 use crate::respond;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use lectern_service::Service;
 use serde::Deserialize;
@@ -64,7 +63,7 @@ async fn login(
     let pair = service
         .login(&input.email, &input.password, &client_address(&req))
         .await?;
-    Ok(respond::write(StatusCode::OK, &pair, None))
+    Ok(respond::ok(&pair))
 }
 
 #[utoipa::path(
@@ -85,7 +84,7 @@ async fn refresh(
     input: crate::extract::Json<RefreshInput>,
 ) -> ApiResult<HttpResponse> {
     let pair = service.refresh(&input.refresh_token).await?;
-    Ok(respond::write(StatusCode::OK, &pair, None))
+    Ok(respond::ok(&pair))
 }
 
 #[utoipa::path(

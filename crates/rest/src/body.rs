@@ -2,7 +2,7 @@
 //! body is optional. The rules match the JSON extractor's: 415 for another content type, 400
 //! for malformed JSON, 422 for the wrong shape.
 
-use crate::problem::problem_response;
+use crate::problem::{problem, problem_response};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use lectern_domain::FieldError;
@@ -33,23 +33,14 @@ impl ResponseError for BodyError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            BodyError::UnsupportedMediaType => problem_response(
-                self.status_code(),
+            BodyError::UnsupportedMediaType => problem(
                 lectern_service::Code::UnsupportedMediaType,
-                "send the body as application/json".into(),
-                vec![],
+                "send the body as application/json",
             ),
-            BodyError::Malformed(m) => problem_response(
-                self.status_code(),
+            BodyError::Malformed(m) => problem(lectern_service::Code::MalformedJson, m.clone()),
+            BodyError::Missing => problem(
                 lectern_service::Code::MalformedJson,
-                m.clone(),
-                vec![],
-            ),
-            BodyError::Missing => problem_response(
-                self.status_code(),
-                lectern_service::Code::MalformedJson,
-                "a JSON body is required".into(),
-                vec![],
+                "a JSON body is required",
             ),
             BodyError::Invalid(f) => problem_response(
                 self.status_code(),

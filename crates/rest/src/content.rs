@@ -357,7 +357,7 @@ pub async fn revisions<T: RestType>(
 ) -> ApiResult<HttpResponse> {
     let list = service.list_revisions::<T>(&caller, &key).await?;
     let body = serde_json::json!({ "data": list });
-    Ok(respond::write(StatusCode::OK, &body, None))
+    Ok(respond::ok(&body))
 }
 
 pub async fn revision<T: RestType>(
@@ -367,7 +367,7 @@ pub async fn revision<T: RestType>(
 ) -> ApiResult<HttpResponse> {
     let (key, version) = path.into_inner();
     let rev = service.get_revision::<T>(&caller, &key, version).await?;
-    Ok(respond::write(StatusCode::OK, &rev, None))
+    Ok(respond::ok(&rev))
 }
 
 pub async fn restore<T: RestType>(

@@ -4,7 +4,7 @@
 //! 422 that names the parameter or field, whatever the route. GraphQL checks its own
 //! arguments and variables.
 
-use crate::problem::problem_response;
+use crate::problem::{problem, problem_response};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
@@ -145,18 +145,14 @@ pub async fn reject_control_characters(
         Err(e) => {
             let too_large = e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE;
             let response = if too_large {
-                problem_response(
-                    StatusCode::PAYLOAD_TOO_LARGE,
+                problem(
                     lectern_service::Code::PayloadTooLarge,
-                    "the body is larger than this server accepts".into(),
-                    vec![],
+                    "the body is larger than this server accepts",
                 )
             } else {
-                problem_response(
-                    StatusCode::BAD_REQUEST,
+                problem(
                     lectern_service::Code::MalformedBody,
                     format!("the body could not be read: {e}"),
-                    vec![],
                 )
             };
             return Ok(req.into_response(response));

@@ -1,7 +1,7 @@
 //! Request parsing shared by the handlers: strict query strings and JSON bodies whose errors
 //! become problem responses, and the caller behind the request.
 
-use crate::problem::problem_response;
+use crate::problem::{problem, problem_response};
 use actix_web::error::{InternalError, JsonPayloadError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest};
@@ -13,12 +13,7 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
         QueryPayloadError::Deserialize(e) => format!("invalid query parameter: {e}"),
         _ => "invalid query string".to_owned(),
     };
-    let response = problem_response(
-        StatusCode::BAD_REQUEST,
-        lectern_service::Code::InvalidParameter,
-        detail,
-        vec![],
-    );
+    let response = problem(lectern_service::Code::InvalidParameter, detail);
     InternalError::from_response(err, response).into()
 }
 
@@ -26,18 +21,14 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
 /// type) is 422, too large is 413, and a body that is not JSON at all is 415.
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let response = match &err {
-        JsonPayloadError::ContentType => problem_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        JsonPayloadError::ContentType => problem(
             lectern_service::Code::UnsupportedMediaType,
-            "send the body as application/json".into(),
-            vec![],
+            "send the body as application/json",
         ),
         JsonPayloadError::Overflow { limit }
-        | JsonPayloadError::OverflowKnownLength { limit, .. } => problem_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => problem(
             lectern_service::Code::PayloadTooLarge,
             format!("the body must be at most {limit} bytes"),
-            vec![],
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => {
             let message = e.to_string();
@@ -54,17 +45,13 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
                 vec![FieldError::new(field, strip_position(&message))],
             )
         }
-        JsonPayloadError::Deserialize(e) => problem_response(
-            StatusCode::BAD_REQUEST,
+        JsonPayloadError::Deserialize(e) => problem(
             lectern_service::Code::MalformedJson,
             format!("the body is not valid JSON: {e}"),
-            vec![],
         ),
-        _ => problem_response(
-            StatusCode::BAD_REQUEST,
+        _ => problem(
             lectern_service::Code::MalformedBody,
-            "the body could not be read".into(),
-            vec![],
+            "the body could not be read",
         ),
     };
     InternalError::from_response(err, response).into()

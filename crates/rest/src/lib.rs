@@ -32,7 +32,6 @@ pub use auth::TrustedProxies;
 pub use caller::Auth;
 pub use respond::CachePolicy;
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 /// Settings of the REST adapter.
@@ -60,12 +59,8 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::PayloadConfig::new(config.max_body_bytes))
             .app_data(extract::query_config())
             .app_data(web::PathConfig::default().error_handler(|err, _| {
-                let response = problem::problem_response(
-                    StatusCode::BAD_REQUEST,
-                    lectern_service::Code::InvalidParameter,
-                    err.to_string(),
-                    vec![],
-                );
+                let response =
+                    problem::problem(lectern_service::Code::InvalidParameter, err.to_string());
                 actix_web::error::InternalError::from_response(err, response).into()
             }))
             .app_data(web::Data::new(config.cache))
@@ -111,10 +106,5 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
 
 /// The answer for a route that does not exist: a 404 problem, like every other error.
 pub async fn not_found() -> HttpResponse {
-    problem::problem_response(
-        StatusCode::NOT_FOUND,
-        lectern_service::Code::NotFound,
-        "no such route".into(),
-        vec![],
-    )
+    problem::problem(lectern_service::Code::NotFound, "no such route")
 }

@@ -45,29 +45,26 @@ pub struct PageInfo {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ArticleList {
-    pub data: Vec<ArticleView>,
-    pub page: PageInfo,
+/// The documented shape of list answers: `{data: [...]}`, with `page` for paged lists.
+macro_rules! lists {
+    ($($name:ident($item:ty) $(+ $page:ident)?),* $(,)?) => {$(
+        #[derive(Serialize, ToSchema)]
+        pub struct $name {
+            pub data: Vec<$item>,
+            $(pub $page: PageInfo,)?
+        }
+    )*};
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct TechnologyList {
-    pub data: Vec<TechnologyView>,
-    pub page: PageInfo,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SourceList {
-    pub data: Vec<SourceView>,
-    pub page: PageInfo,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct UserList {
-    pub data: Vec<UserView>,
-    pub page: PageInfo,
-}
+lists!(
+    ArticleList(ArticleView) + page,
+    TechnologyList(TechnologyView) + page,
+    SourceList(SourceView) + page,
+    UserList(UserView) + page,
+    RevisionList(lectern_service::RevisionView),
+    WebhookList(lectern_service::webhooks::WebhookView),
+    TokenList(lectern_service::ApiTokenView),
+);
 
 /// A dated figure as a client writes it: the source by slug.
 #[derive(Serialize, ToSchema)]
@@ -403,21 +400,6 @@ pub fn json() -> String {
 pub fn json_once() -> &'static str {
     static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     JSON.get_or_init(json)
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RevisionList {
-    pub data: Vec<lectern_service::RevisionView>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct WebhookList {
-    pub data: Vec<lectern_service::webhooks::WebhookView>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct TokenList {
-    pub data: Vec<lectern_service::ApiTokenView>,
 }
 
 #[derive(Serialize, ToSchema)]

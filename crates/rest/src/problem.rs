@@ -7,23 +7,13 @@ use lectern_domain::FieldError;
 use lectern_service::Error;
 use serde::Serialize;
 
-/// The one mapping from service errors to HTTP statuses.
+/// The one mapping from service errors to HTTP statuses: their code's.
 pub fn status_of(error: &Error) -> StatusCode {
-    match error {
-        Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
-        Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        Error::Forbidden(_) => StatusCode::FORBIDDEN,
-        Error::NotFound(_) => StatusCode::NOT_FOUND,
-        Error::Conflict { .. } => StatusCode::CONFLICT,
-        Error::Gone(_) => StatusCode::GONE,
-        Error::Moved { .. } => StatusCode::MOVED_PERMANENTLY,
-        Error::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-        Error::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        Error::Internal(_) | Error::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    let status = StatusCode::from_u16(error.code().status());
+    status
+        .ok()
+        .filter(|s| s.as_u16() >= 400 || s.is_redirection())
+        .unwrap_or(StatusCode::BAD_REQUEST)
 }
 
 /// The body of every error response.
@@ -121,6 +111,12 @@ pub fn problem_response(
     HttpResponse::build(status)
         .content_type("application/problem+json")
         .json(body)
+}
+
+/// A problem with no field errors, at its code's status.
+pub fn problem(code: lectern_service::Code, detail: impl Into<String>) -> HttpResponse {
+    let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    problem_response(status, code, detail.into(), vec![])
 }
 
 /// Handler result type.

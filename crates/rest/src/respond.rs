@@ -81,6 +81,20 @@ pub fn write<T: Serialize>(status: StatusCode, body: &T, etag: Option<String>) -
     response.json(body)
 }
 
+/// 200 with a body that is never cached.
+pub fn ok<T: Serialize>(body: &T) -> HttpResponse {
+    write(StatusCode::OK, body, None)
+}
+
+/// 201 with the new resource's `Location`.
+pub fn created_at<T: Serialize>(body: &T, location: String) -> HttpResponse {
+    let mut response = write(StatusCode::CREATED, body, None);
+    if let Ok(value) = header::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
 /// 201 for a creation (or its replay), with `Location` and the item's `ETag`.
 pub fn created(created: &lectern_service::Created, collection: &str) -> HttpResponse {
     let version = serde_json::from_str::<serde_json::Value>(&created.json)

@@ -3,7 +3,6 @@
 use crate::caller::Auth;
 use crate::problem::ApiResult;
 use crate::respond;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use lectern_service::Service;
 use serde::Deserialize;
@@ -69,7 +68,7 @@ async fn search(
             next_cursor: page.next_cursor,
         },
     };
-    Ok(respond::write(StatusCode::OK, &list, None))
+    Ok(respond::ok(&list))
 }
 
 /// A page of hits, shaped like every other list.

@@ -16,25 +16,7 @@ pub struct Shape {
 
 impl Shape {
     pub const ARTICLE: Shape = Shape {
-        fields: &[
-            "id",
-            "slug",
-            "title",
-            "summary",
-            "body",
-            "body_html",
-            "cover_image_url",
-            "tags",
-            "author",
-            "technologies",
-            "sources",
-            "status",
-            "published_at",
-            "publish_at",
-            "created_at",
-            "updated_at",
-            "version",
-        ],
+        fields: lectern_service::views::ArticleView::FIELDS,
         includes: &[
             ("author", "", Kind::Article),
             ("technologies", "technologies", Kind::Technology),
@@ -43,28 +25,7 @@ impl Shape {
     };
 
     pub const TECHNOLOGY: Shape = Shape {
-        fields: &[
-            "id",
-            "slug",
-            "name",
-            "kind",
-            "summary",
-            "description",
-            "description_html",
-            "homepage_url",
-            "first_released",
-            "steward",
-            "primary_language",
-            "notable_users",
-            "trend_signals",
-            "related_technologies",
-            "status",
-            "published_at",
-            "publish_at",
-            "created_at",
-            "updated_at",
-            "version",
-        ],
+        fields: lectern_service::views::TechnologyView::FIELDS,
         includes: &[(
             "related_technologies",
             "related_technologies",
@@ -73,23 +34,7 @@ impl Shape {
     };
 
     pub const SOURCE: Shape = Shape {
-        fields: &[
-            "id",
-            "slug",
-            "title",
-            "authors",
-            "publisher",
-            "url",
-            "published_on",
-            "kind",
-            "note",
-            "status",
-            "published_at",
-            "publish_at",
-            "created_at",
-            "updated_at",
-            "version",
-        ],
+        fields: lectern_service::views::SourceView::FIELDS,
         includes: &[],
     };
 

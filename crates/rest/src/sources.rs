@@ -57,12 +57,7 @@ impl RestType for Source {
     }
 }
 
-crate::content_docs!(
-    plural = "sources",
-    one = "source",
-    a = "a source",
-    view = SourceView,
-    list = SourceList,
-    list_params = ListParams,
-    item_params = ItemParams
-);
+crate::content_docs! {
+    plural = "sources", one = "source", a = "a source", view = SourceView, list = SourceList,
+    list_params = ListParams, item_params = ItemParams
+}

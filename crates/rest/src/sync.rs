@@ -3,7 +3,6 @@
 use crate::caller::Auth;
 use crate::problem::ApiResult;
 use crate::respond;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use lectern_service::Service;
 use serde::Deserialize;
@@ -49,5 +48,5 @@ async fn sync(
     let page = service
         .sync(&caller, params.token.as_deref(), params.limit)
         .await?;
-    Ok(respond::write(StatusCode::OK, &page, None))
+    Ok(respond::ok(&page))
 }

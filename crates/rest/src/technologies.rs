@@ -67,12 +67,7 @@ impl RestType for Technology {
     }
 }
 
-crate::content_docs!(
-    plural = "technologies",
-    one = "technology",
-    a = "a technology",
-    view = TechnologyView,
-    list = TechnologyList,
-    list_params = ListParams,
-    item_params = ItemParams
-);
+crate::content_docs! {
+    plural = "technologies", one = "technology", a = "a technology", view = TechnologyView,
+    list = TechnologyList, list_params = ListParams, item_params = ItemParams
+}

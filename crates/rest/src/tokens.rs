@@ -3,7 +3,6 @@
 use crate::caller::Auth;
 use crate::problem::ApiResult;
 use crate::respond;
-use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use lectern_service::Service;
@@ -50,11 +49,10 @@ async fn create(
     let token = service
         .create_api_token(&caller, &input.name, &input.scope, input.expires_at)
         .await?;
-    let mut response = respond::write(StatusCode::CREATED, &token, None);
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/tokens/{}", token.id)) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(respond::created_at(
+        &token,
+        format!("/api/v1/tokens/{}", token.id),
+    ))
 }
 
 #[utoipa::path(
@@ -73,11 +71,7 @@ async fn create(
 )]
 async fn list(service: web::Data<Service>, Auth(caller): Auth) -> ApiResult<HttpResponse> {
     let tokens = service.list_api_tokens(&caller).await?;
-    Ok(respond::write(
-        StatusCode::OK,
-        &serde_json::json!({ "data": tokens }),
-        None,
-    ))
+    Ok(respond::ok(&serde_json::json!({ "data": tokens })))
 }
 
 #[utoipa::path(

@@ -3,7 +3,6 @@
 use crate::caller::Auth;
 use crate::problem::ApiResult;
 use crate::respond::{self, ListBody, PageInfo};
-use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use lectern_service::{ProfileInput, Service, UserChangeInput, UserCreateInput};
 use serde::Deserialize;
@@ -55,11 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     security(("bearer" = [])),
 )]
 async fn me(service: web::Data<Service>, Auth(caller): Auth) -> ApiResult<HttpResponse> {
-    Ok(respond::write(
-        StatusCode::OK,
-        &service.me(&caller).await?,
-        None,
-    ))
+    Ok(respond::ok(&service.me(&caller).await?))
 }
 
 #[utoipa::path(
@@ -80,10 +75,8 @@ async fn update_me(
     Auth(caller): Auth,
     input: crate::extract::Json<ProfileInput>,
 ) -> ApiResult<HttpResponse> {
-    Ok(respond::write(
-        StatusCode::OK,
+    Ok(respond::ok(
         &service.update_me(&caller, input.into_inner()).await?,
-        None,
     ))
 }
 
@@ -114,7 +107,7 @@ async fn list(
             next_cursor: page.next_cursor,
         },
     };
-    Ok(respond::write(StatusCode::OK, &body, None))
+    Ok(respond::ok(&body))
 }
 
 #[utoipa::path(
@@ -136,11 +129,10 @@ async fn create(
     input: crate::extract::Json<UserCreateInput>,
 ) -> ApiResult<HttpResponse> {
     let user = service.create_user_as(&caller, input.into_inner()).await?;
-    let mut response = respond::write(StatusCode::CREATED, &user, None);
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/users/{}", user.id)) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(respond::created_at(
+        &user,
+        format!("/api/v1/users/{}", user.id),
+    ))
 }
 
 #[utoipa::path(
@@ -161,11 +153,7 @@ async fn get(
     Auth(caller): Auth,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    Ok(respond::write(
-        StatusCode::OK,
-        &service.get_user(&caller, *id).await?,
-        None,
-    ))
+    Ok(respond::ok(&service.get_user(&caller, *id).await?))
 }
 
 #[utoipa::path(
@@ -188,12 +176,10 @@ async fn update(
     id: web::Path<Uuid>,
     input: crate::extract::Json<UserChangeInput>,
 ) -> ApiResult<HttpResponse> {
-    Ok(respond::write(
-        StatusCode::OK,
+    Ok(respond::ok(
         &service
             .update_user(&caller, *id, input.into_inner())
             .await?,
-        None,
     ))
 }
 

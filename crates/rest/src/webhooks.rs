@@ -3,7 +3,7 @@
 use crate::caller::Auth;
 use crate::problem::ApiResult;
 use crate::respond;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use lectern_service::webhooks::WebhookInput;
 use lectern_service::Service;
@@ -62,11 +62,10 @@ async fn create(
     input: crate::extract::Json<WebhookInput>,
 ) -> ApiResult<HttpResponse> {
     let hook = service.create_webhook(&caller, input.into_inner()).await?;
-    let mut response = respond::write(StatusCode::CREATED, &hook, None);
-    if let Ok(location) = header::HeaderValue::from_str(&format!("/api/v1/webhooks/{}", hook.id)) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(respond::created_at(
+        &hook,
+        format!("/api/v1/webhooks/{}", hook.id),
+    ))
 }
 
 #[utoipa::path(
@@ -85,11 +84,7 @@ async fn create(
 )]
 async fn list(service: web::Data<Service>, Auth(caller): Auth) -> ApiResult<HttpResponse> {
     let hooks = service.list_webhooks(&caller).await?;
-    Ok(respond::write(
-        StatusCode::OK,
-        &serde_json::json!({ "data": hooks }),
-        None,
-    ))
+    Ok(respond::ok(&serde_json::json!({ "data": hooks })))
 }
 
 #[utoipa::path(
@@ -111,7 +106,7 @@ async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let hook = service.webhook(&caller, *id).await?;
-    Ok(respond::write(StatusCode::OK, &hook, None))
+    Ok(respond::ok(&hook))
 }
 
 #[utoipa::path(
@@ -137,7 +132,7 @@ async fn update(
     let hook = service
         .update_webhook(&caller, *id, input.into_inner())
         .await?;
-    Ok(respond::write(StatusCode::OK, &hook, None))
+    Ok(respond::ok(&hook))
 }
 
 #[utoipa::path(
@@ -206,7 +201,7 @@ async fn deliveries(
     let page = service
         .webhook_deliveries(&caller, *id, params.limit, params.cursor.as_deref())
         .await?;
-    Ok(respond::write(StatusCode::OK, &page, None))
+    Ok(respond::ok(&page))
 }
 
 #[utoipa::path(

@@ -222,11 +222,9 @@ async fn guarded_metrics(
         .and_then(|v| v.to_str().ok())
         .and_then(|h| lectern_service::client::bearer_token(h).ok());
     if !given.is_some_and(|g| same(g.as_bytes(), token.0.as_bytes())) {
-        let mut response = lectern_rest::problem::problem_response(
-            actix_web::http::StatusCode::UNAUTHORIZED,
+        let mut response = lectern_rest::problem::problem(
             lectern_service::Code::Unauthenticated,
-            "metrics need 'Authorization: Bearer <LECTERN_METRICS_TOKEN>'".into(),
-            vec![],
+            "metrics need 'Authorization: Bearer <LECTERN_METRICS_TOKEN>'",
         );
         response
             .headers_mut()

@@ -333,11 +333,9 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
 async fn serve(config: Config) -> BoxResult<()> {
     init_tracing(&config);
     let started = std::time::Instant::now();
+    let lap = || started.elapsed().as_millis() as u64;
     let db = open_database(&config, Open::CreateOrMigrate).await?;
-    tracing::debug!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "database open"
-    );
+    tracing::debug!(elapsed_ms = lap(), "database open");
     let service = Service::new(db.clone(), service_config(&config));
     let startup = db
         .startup_lock()
@@ -349,10 +347,7 @@ async fn serve(config: Config) -> BoxResult<()> {
         .map_err(|e| format!("setting up token signing failed: {e}"))?;
     let admin = bootstrap::ensure_admin(&service, &config).await?;
     let demo = bootstrap::maybe_load_demo(&service, &config).await?;
-    tracing::debug!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "admin and demo checked"
-    );
+    tracing::debug!(elapsed_ms = lap(), "admin and demo checked");
     let indexed = service
         .ensure_search_index()
         .await
@@ -377,71 +372,37 @@ async fn serve(config: Config) -> BoxResult<()> {
     let webhooks = service.run_webhooks();
     let watcher = service.watch_feed(Duration::from_millis(config.feed_poll_ms));
     let scheduler = service.run_scheduler(Duration::from_millis(config.scheduler_ms));
-    tracing::debug!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "workers started"
-    );
+    tracing::debug!(elapsed_ms = lap(), "workers started");
     let bound = app::bind(&config, service)?;
-    tracing::debug!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "listening"
-    );
+    tracing::debug!(elapsed_ms = lap(), "listening");
     let base = bound
         .addrs
         .first()
         .map(|a| format!("http://{a}"))
         .unwrap_or_else(|| format!("http://{}", config.addr));
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "Lectern {} listening on {base}",
-        env!("CARGO_PKG_VERSION")
-    )?;
-    writeln!(out, "  database  {}", redact(&config.database_url))?;
-    if let Some(loaded) = demo {
-        writeln!(
-            out,
-            "  demo      loaded {} sources, {} technologies and {} articles",
-            loaded.sources, loaded.technologies, loaded.articles
-        )?;
+    let mut banner = format!(
+        "Lectern {} listening on {base}\n  database  {}\n",
+        env!("CARGO_PKG_VERSION"),
+        redact(&config.database_url)
+    );
+    if let Some(d) = demo {
+        let (s, t, a) = (d.sources, d.technologies, d.articles);
+        banner += &format!("  demo      loaded {s} sources, {t} technologies and {a} articles\n");
     }
-    match &admin {
-        Some(bootstrap::AdminLogin {
-            email,
-            generated_password: Some(password),
-        }) => {
-            writeln!(out, "  admin     {email} / {password}")?;
-            writeln!(
-                out,
-                "            (generated now and shown only once: keep it, then change it)"
-            )?;
-        }
-        Some(bootstrap::AdminLogin {
-            email,
-            generated_password: None,
-        }) => {
-            writeln!(
-                out,
-                "  admin     {email} (password from LECTERN_ADMIN_PASSWORD)"
-            )?;
-        }
+    match admin.as_ref().map(|a| (&a.email, &a.generated_password)) {
+        Some((email, Some(password))) => banner += &format!("  admin     {email} / {password}\n            (generated now and shown only once: keep it, then change it)\n"),
+        Some((email, None)) => banner += &format!("  admin     {email} (password from LECTERN_ADMIN_PASSWORD)\n"),
         None => {}
     }
-    writeln!(
-        out,
-        "  log in    curl -s -X POST {base}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"email\":\"...\",\"password\":\"...\"}}'"
-    )?;
-    writeln!(
-        out,
-        "  try       curl -s '{base}/api/v1/technologies?limit=5'"
-    )?;
-    writeln!(
-        out,
-        "  graphql   {base}/graphql (GraphiQL in a browser), API docs {base}/docs"
-    )?;
+    banner += &format!("  log in    curl -s -X POST {base}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"email\":\"...\",\"password\":\"...\"}}'\n");
+    banner += &format!("  try       curl -s '{base}/api/v1/technologies?limit=5'\n");
+    banner +=
+        &format!("  graphql   {base}/graphql (GraphiQL in a browser), API docs {base}/docs\n");
+    let mut out = std::io::stdout().lock();
+    out.write_all(banner.as_bytes())?;
     out.flush()?;
     drop(out);
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, %base, "ready");
+    tracing::info!(elapsed_ms = lap(), %base, "ready");
     bound.server.await?;
     watcher.abort();
     scheduler.abort();

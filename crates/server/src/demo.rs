@@ -11,22 +11,20 @@ use std::collections::HashSet;
 const SOURCES: &str = include_str!("../../../demo/sources.json");
 const TECHNOLOGIES: &str = include_str!("../../../demo/technologies.json");
 const ARTICLES: &str = include_str!("../../../demo/articles.json");
-const BODIES: &[(&str, &str)] = &[
-    (
-        "articles/backend-stack-2023-frameworks-content-static-sites.md",
-        include_str!(
-            "../../../demo/articles/backend-stack-2023-frameworks-content-static-sites.md"
-        ),
-    ),
-    (
-        "articles/backend-demand-and-tooling-2023.md",
-        include_str!("../../../demo/articles/backend-demand-and-tooling-2023.md"),
-    ),
-    (
-        "articles/infrastructure-and-delivery-shifts-2023.md",
-        include_str!("../../../demo/articles/infrastructure-and-delivery-shifts-2023.md"),
-    ),
-];
+/// The article bodies, by the `body_file` that names them.
+macro_rules! bodies {
+    ($($name:literal),*) => {
+        &[$((
+            concat!("articles/", $name, ".md"),
+            include_str!(concat!("../../../demo/articles/", $name, ".md")),
+        )),*]
+    };
+}
+const BODIES: &[(&str, &str)] = bodies!(
+    "backend-stack-2023-frameworks-content-static-sites",
+    "backend-demand-and-tooling-2023",
+    "infrastructure-and-delivery-shifts-2023"
+);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,19 +41,6 @@ struct DemoTechnology {
     notable_users: Vec<String>,
     trend_signals: Vec<TrendSignal>,
     related: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DemoSource {
-    slug: String,
-    title: String,
-    authors: Vec<String>,
-    publisher: Option<String>,
-    url: Option<String>,
-    published_on: Option<String>,
-    kind: String,
-    note: String,
 }
 
 #[derive(Deserialize)]
@@ -80,24 +65,17 @@ pub struct Loaded {
 
 /// Loads the demo content as `owner` (an admin), all published.
 pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded> {
-    let sources: Vec<DemoSource> = serde_json::from_str(SOURCES)?;
-    for s in &sources {
-        let input = SourceInput {
-            title: Some(Some(s.title.clone())),
-            slug: Some(Some(s.slug.clone())),
-            authors: Some(Some(s.authors.clone())),
-            publisher: Some(s.publisher.clone()),
-            url: Some(s.url.clone()),
-            published_on: Some(s.published_on.clone()),
-            kind: Some(Some(s.kind.clone())),
-            note: Some(Some(s.note.clone())),
-            status: Some(Some("published".into())),
-            version: None,
-        };
+    // A source is written as the REST body that creates it, less its status.
+    let sources: Vec<serde_json::Value> = serde_json::from_str(SOURCES)?;
+    let source_count = sources.len();
+    for mut s in sources {
+        let slug = s["slug"].as_str().unwrap_or_default().to_owned();
+        s["status"] = "published".into();
+        let input: SourceInput = serde_json::from_value(s)?;
         service
             .create::<lectern_service::Source>(owner, input)
             .await
-            .map_err(|e| format!("demo source {}: {e:?}", s.slug))?;
+            .map_err(|e| format!("demo source {slug}: {e:?}"))?;
     }
     let technologies: Vec<DemoTechnology> = serde_json::from_str(TECHNOLOGIES)?;
     let articles: Vec<DemoArticle> = serde_json::from_str(ARTICLES)?;
@@ -169,7 +147,7 @@ pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded>
             .map_err(|e| format!("demo article {}: {e:?}", a.slug))?;
     }
     Ok(Loaded {
-        sources: sources.len(),
+        sources: source_count,
         technologies: technologies.len(),
         articles: articles.len(),
     })

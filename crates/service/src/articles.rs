@@ -165,11 +165,12 @@ impl ContentType for Article {
             q::set_tags(tx, id, &tags).await?;
         }
         if let Some(slugs) = &change.technologies {
-            let ids = resolve_links::<crate::Technology>(tx, caller, "technologies", slugs).await?;
+            let ids =
+                resolve_links::<crate::Technology>(tx, caller, "technologies", slugs, None).await?;
             q::set_technologies(tx, id, &ids).await?;
         }
         if let Some(slugs) = &change.sources {
-            let ids = resolve_links::<crate::Source>(tx, caller, "sources", slugs).await?;
+            let ids = resolve_links::<crate::Source>(tx, caller, "sources", slugs, None).await?;
             sq::set_for_article(tx, id, &ids).await?;
         }
         Ok(vec![])
@@ -316,12 +317,13 @@ pub(crate) async fn existing_slugs<E: Table>(
 
 /// Resolves the slugs of items of type `T` that a change links to, as ids; a slug that names
 /// nothing the caller may link (an unknown item, or a draft for those who may not read
-/// drafts) is a field error at `field[i]`.
+/// drafts, or the item `me` itself) is a field error at `field[i]`.
 pub(crate) async fn resolve_links<T: ContentType>(
     tx: &Tx,
     caller: &Caller,
     field: &str,
     slugs: &[Slug],
+    me: Option<Uuid>,
 ) -> Result<Vec<Uuid>> {
     let names: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
     let found = find_by_slugs::<T::Table, _>(tx, &names).await?;
@@ -332,6 +334,10 @@ pub(crate) async fn resolve_links<T: ContentType>(
         match found.iter().find(|t| {
             t.slug() == slug.as_str() && (all || t.status() == ContentStatus::Published.as_str())
         }) {
+            Some(t) if Some(t.id()) == me => errors.push(FieldError::new(
+                format!("{field}[{i}]"),
+                format!("a {} cannot be related to itself", T::KIND),
+            )),
             Some(t) => ids.push(t.id()),
             None => errors.push(FieldError::new(
                 format!("{field}[{i}]"),

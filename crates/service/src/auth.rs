@@ -346,9 +346,7 @@ impl Service {
         }
         if row.used_at.is_some() || !q::spend_refresh(&tx, row.id, at).await? {
             q::revoke_family(&tx, row.family_id, at).await?;
-            tx.commit()
-                .await
-                .map_err(lectern_storage::StorageError::from)?;
+            lectern_storage::commit(tx).await?;
             tracing::warn!(family = %row.family_id, "refresh token reuse: family revoked");
             return Err(Error::Unauthenticated(
                 "this refresh token was already used; every session from that login is now revoked: log in again".into(),
@@ -362,9 +360,7 @@ impl Service {
             _ => return Err(invalid()),
         };
         let pair = self.issue_pair(&tx, &user, row.family_id).await?;
-        tx.commit()
-            .await
-            .map_err(lectern_storage::StorageError::from)?;
+        lectern_storage::commit(tx).await?;
         Ok(pair)
     }
 

@@ -175,9 +175,7 @@ impl Service {
                 .collect(),
         )
         .await?;
-        tx.commit()
-            .await
-            .map_err(lectern_storage::StorageError::from)?;
+        lectern_storage::commit(tx).await?;
         // Readers and caches follow through the feed, as for a change made elsewhere.
         self.inner.cache.clear();
         self.inner.wake.notify_one();

@@ -151,6 +151,13 @@ impl Error {
         }
     }
 
+    pub fn conflict(code: Code, message: impl Into<String>) -> Self {
+        Error::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn bad_request(code: Code, message: impl Into<String>) -> Self {
         Error::BadRequest {
             code,

@@ -94,40 +94,40 @@ where
     }
 }
 
+/// A content input as a client writes it: every field a `Patch` (absent, null or a value),
+/// then the `version` the change is based on, for clients that cannot send If-Match.
+macro_rules! patch_input {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* $field:ident: $ty:ty,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$fm])* #[serde(default, deserialize_with = "present")] pub $field: Patch<$ty>,)*
+            #[serde(default, deserialize_with = "integer")]
+            pub version: Patch<i64>,
+        }
+    };
+}
+
+patch_input! {
 /// An article as a client writes it; for a create every required field must be present, for
 /// an update (JSON merge patch) only the fields to change.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ArticleInput {
-    #[serde(default, deserialize_with = "present")]
-    pub title: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub slug: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub summary: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub body: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub cover_image_url: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub tags: Patch<Vec<String>>,
+    title: String,
+    slug: String,
+    summary: String,
+    body: String,
+    cover_image_url: String,
+    tags: Vec<String>,
     /// Slugs of the technologies the article covers.
-    #[serde(default, deserialize_with = "present")]
-    pub technologies: Patch<Vec<String>>,
+    technologies: Vec<String>,
     /// Slugs of the sources the article is based on.
-    #[serde(default, deserialize_with = "present")]
-    pub sources: Patch<Vec<String>>,
-    #[serde(default, deserialize_with = "present")]
-    pub author_id: Patch<Uuid>,
-    #[serde(default, deserialize_with = "present")]
-    pub status: Patch<String>,
+    sources: Vec<String>,
+    author_id: Uuid,
+    status: String,
     /// When it was (or is to be shown as) published; editors only.
-    #[serde(default, deserialize_with = "present")]
-    pub published_at: Patch<chrono::DateTime<chrono::Utc>>,
-    /// The version this change is based on, for clients that cannot send If-Match.
-    #[serde(default, deserialize_with = "integer")]
-    pub version: Patch<i64>,
-}
+    published_at: chrono::DateTime<chrono::Utc>,
+}}
 
 /// A parsed article change: `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
@@ -249,40 +249,24 @@ impl ArticleInput {
     }
 }
 
+patch_input! {
 /// A technology profile as a client writes it.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TechnologyInput {
-    #[serde(default, deserialize_with = "present")]
-    pub name: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub slug: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub kind: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub summary: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub description: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub homepage_url: Patch<String>,
-    #[serde(default, deserialize_with = "integer")]
-    pub first_released: Patch<i64>,
-    #[serde(default, deserialize_with = "present")]
-    pub steward: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub primary_language: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub notable_users: Patch<Vec<String>>,
-    #[serde(default, deserialize_with = "present")]
-    pub trend_signals: Patch<Vec<TrendSignal>>,
+    name: String,
+    slug: String,
+    kind: String,
+    summary: String,
+    description: String,
+    homepage_url: String,
+    first_released: i64,
+    steward: String,
+    primary_language: String,
+    notable_users: Vec<String>,
+    trend_signals: Vec<TrendSignal>,
     /// Slugs of related technologies.
-    #[serde(default, deserialize_with = "present")]
-    pub related_technologies: Patch<Vec<String>>,
-    #[serde(default, deserialize_with = "present")]
-    pub status: Patch<String>,
-    #[serde(default, deserialize_with = "integer")]
-    pub version: Patch<i64>,
-}
+    related_technologies: Vec<String>,
+    status: String,
+}}
 
 #[derive(Debug, Clone, Default)]
 pub struct TechnologyChange {
@@ -340,32 +324,20 @@ impl TechnologyInput {
     }
 }
 
+patch_input! {
 /// A source as a client writes it.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SourceInput {
-    #[serde(default, deserialize_with = "present")]
-    pub title: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub slug: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub authors: Patch<Vec<String>>,
-    #[serde(default, deserialize_with = "present")]
-    pub publisher: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub url: Patch<String>,
+    title: String,
+    slug: String,
+    authors: Vec<String>,
+    publisher: String,
+    url: String,
     /// A date, `YYYY-MM-DD`.
-    #[serde(default, deserialize_with = "present")]
-    pub published_on: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub kind: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub note: Patch<String>,
-    #[serde(default, deserialize_with = "present")]
-    pub status: Patch<String>,
-    #[serde(default, deserialize_with = "integer")]
-    pub version: Patch<i64>,
-}
+    published_on: String,
+    kind: String,
+    note: String,
+    status: String,
+}}
 
 #[derive(Debug, Clone, Default)]
 pub struct SourceChange {

@@ -228,9 +228,7 @@ impl Service {
                 sq::upsert(&tx, self.db().backend(), doc).await?;
                 indexed += 1;
             }
-            tx.commit()
-                .await
-                .map_err(lectern_storage::StorageError::from)?;
+            lectern_storage::commit(tx).await?;
         }
     }
 }

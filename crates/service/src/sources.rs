@@ -109,14 +109,11 @@ impl ContentType for Source {
         }
         let (articles, technologies) = q::citing(tx, before.id).await?;
         if after.is_none() && !(articles.is_empty() && technologies.is_empty()) {
-            return Err(Error::Conflict {
-                code: crate::Code::SourceInUse,
-                message: format!(
+            return Err(Error::conflict(crate::Code::SourceInUse, format!(
                     "the source is cited by {} article(s) and the trend figures of {} technology profile(s); remove those citations first",
                     articles.len(),
                     technologies.len()
-                ),
-            });
+                )));
         }
         Ok(Dependents {
             articles,

@@ -1,13 +1,13 @@
 //! Technology profiles: the declaration of the technology type. Only editors, admins and
 //! write tokens change them; a technology has a kind and symmetric relations to others.
 
-use crate::articles::existing_slugs;
+use crate::articles::{existing_slugs, resolve_links};
 use crate::content::{view_meta, ContentType, Dependents, ListQuery, Writers};
 use crate::inputs::{TechnologyChange, TechnologyInput};
 use crate::search::SearchFields;
 use crate::views::{SourceRef, StoredSignal, TechnologyRef, TechnologyView, TrendSignalView};
 use crate::{Caller, Error, Result, Service};
-use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, Slug, TrendSignal};
+use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, TrendSignal};
 use lectern_storage::entities::{sources, technologies as row};
 use lectern_storage::queries::content::find_by_slugs;
 use lectern_storage::queries::sources as sq;
@@ -64,7 +64,7 @@ impl ContentType for Technology {
     async fn relate(
         _svc: &Service,
         tx: &Tx,
-        _caller: &Caller,
+        caller: &Caller,
         id: Uuid,
         change: &TechnologyChange,
     ) -> Result<Vec<Uuid>> {
@@ -75,7 +75,8 @@ impl ContentType for Technology {
         let Some(slugs) = &change.related else {
             return Ok(vec![]);
         };
-        let ids = resolve_related(tx, slugs, id).await?;
+        let field = "related_technologies";
+        let ids = resolve_links::<Self>(tx, caller, field, slugs, Some(id)).await?;
         let old: Vec<Uuid> = q::related_of(tx, &[id])
             .await?
             .into_iter()
@@ -302,28 +303,4 @@ async fn stored_signals(
     cited.dedup();
     let json = serde_json::to_value(stored).unwrap_or_else(|_| serde_json::json!([]));
     Ok((json, cited))
-}
-async fn resolve_related(tx: &Tx, slugs: &[Slug], me: Uuid) -> Result<Vec<Uuid>> {
-    let names: Vec<String> = slugs.iter().map(|s| s.as_str().to_owned()).collect();
-    let found = find_by_slugs::<row::Entity, _>(tx, &names).await?;
-    let mut ids = Vec::new();
-    let mut errors = Vec::new();
-    for (i, slug) in slugs.iter().enumerate() {
-        match found.iter().find(|t| t.slug == slug.as_str()) {
-            Some(t) if t.id == me => errors.push(FieldError::new(
-                format!("related_technologies[{i}]"),
-                "a technology cannot be related to itself",
-            )),
-            Some(t) => ids.push(t.id),
-            None => errors.push(FieldError::new(
-                format!("related_technologies[{i}]"),
-                format!("no technology has the slug '{slug}'"),
-            )),
-        }
-    }
-    if errors.is_empty() {
-        Ok(ids)
-    } else {
-        Err(Error::Validation(errors))
-    }
 }

@@ -46,10 +46,10 @@ impl Service {
             .await?
             .is_some()
         {
-            return Err(Error::Conflict {
-                code: crate::Code::EmailTaken,
-                message: "a user with this email already exists".into(),
-            });
+            return Err(Error::conflict(
+                crate::Code::EmailTaken,
+                "a user with this email already exists",
+            ));
         }
         let hash = passwords::hash(self.config().password, new.password).await?;
         let at = now();
@@ -67,10 +67,10 @@ impl Service {
         q::insert(self.db().conn(), user.clone())
             .await
             .map_err(|e| match Error::from(e) {
-                Error::Conflict { .. } => Error::Conflict {
-                    code: crate::Code::EmailTaken,
-                    message: "a user with this email already exists".into(),
-                },
+                Error::Conflict { .. } => Error::conflict(
+                    crate::Code::EmailTaken,
+                    "a user with this email already exists",
+                ),
                 other => other,
             })?;
         Ok(UserView::from(&user))
@@ -206,9 +206,7 @@ impl Service {
             user.display_name = d.into_inner();
         }
         let user = self.save_user(&tx, user, sessions_end, renamed).await?;
-        tx.commit()
-            .await
-            .map_err(lectern_storage::StorageError::from)?;
+        lectern_storage::commit(tx).await?;
         Ok(UserView::from(&user))
     }
 
@@ -332,10 +330,10 @@ impl Service {
             && (user.role != "admin" || user.disabled)
             && q::count_admins_serialised(&tx).await? <= 1
         {
-            return Err(Error::Conflict {
-                code: crate::Code::LastAdmin,
-                message: "this is the last active admin; make another admin first".into(),
-            });
+            return Err(Error::conflict(
+                crate::Code::LastAdmin,
+                "this is the last active admin; make another admin first",
+            ));
         }
         let renamed = display
             .as_ref()
@@ -344,9 +342,7 @@ impl Service {
             user.display_name = d.into_inner();
         }
         let user = self.save_user(&tx, user, end_sessions, renamed).await?;
-        tx.commit()
-            .await
-            .map_err(lectern_storage::StorageError::from)?;
+        lectern_storage::commit(tx).await?;
         Ok(UserView::from(&user))
     }
 
@@ -355,34 +351,32 @@ impl Service {
     pub async fn delete_user(&self, caller: &Caller, id: Uuid) -> Result<()> {
         caller.require_admin()?;
         if caller.user_id().map(|u| u.0) == Some(id) {
-            return Err(Error::Conflict {
-                code: crate::Code::CannotDeleteSelf,
-                message: "you cannot delete your own account".into(),
-            });
+            return Err(Error::conflict(
+                crate::Code::CannotDeleteSelf,
+                "you cannot delete your own account",
+            ));
         }
         let tx = self.db().begin().await?;
         let Some(user) = q::find_by_id(&tx, id).await? else {
             return Err(Error::not_found("user"));
         };
         if user.role == "admin" && !user.disabled && q::count_admins_serialised(&tx).await? <= 1 {
-            return Err(Error::Conflict {
-                code: crate::Code::LastAdmin,
-                message: "this is the last active admin; make another admin first".into(),
-            });
+            return Err(Error::conflict(
+                crate::Code::LastAdmin,
+                "this is the last active admin; make another admin first",
+            ));
         }
         if !lectern_storage::queries::articles::ids_by_author(&tx, id)
             .await?
             .is_empty()
         {
-            return Err(Error::Conflict {
-                code: crate::Code::UserHasContent,
-                message: "this user wrote articles: disable the account instead".into(),
-            });
+            return Err(Error::conflict(
+                crate::Code::UserHasContent,
+                "this user wrote articles: disable the account instead",
+            ));
         }
         q::delete(&tx, id).await?;
-        tx.commit()
-            .await
-            .map_err(lectern_storage::StorageError::from)?;
+        lectern_storage::commit(tx).await?;
         Ok(())
     }
 }

@@ -19,6 +19,9 @@ macro_rules! content_view {
         }
 
         impl $view {
+            /// Its fields, in order: what `fields=` may name.
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
             pub fn new($row: $model, $($arg: $at),*) -> Self {
                 Self { $($field: content_view!(@value $row $field $($value)?),)* }
             }

@@ -12,10 +12,24 @@ use std::time::Duration;
 /// A transaction: every write of content, its revision and its change-feed row share one.
 pub type Tx = sea_orm::DatabaseTransaction;
 
+/// Commits a transaction.
+pub async fn commit(tx: Tx) -> crate::Result<()> {
+    Ok(tx.commit().await?)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+impl From<Backend> for sea_orm::DbBackend {
+    fn from(b: Backend) -> Self {
+        match b {
+            Backend::Postgres => sea_orm::DbBackend::Postgres,
+            Backend::Sqlite => sea_orm::DbBackend::Sqlite,
+        }
+    }
 }
 
 /// How to reach the database.
@@ -234,10 +248,7 @@ impl Db {
     }
 
     async fn migrations_applied(&self) -> Option<i64> {
-        let db = match self.backend {
-            Backend::Postgres => DbBackend::Postgres,
-            Backend::Sqlite => DbBackend::Sqlite,
-        };
+        let db = DbBackend::from(self.backend);
         let row = self
             .conn
             .query_one_raw(Statement::from_string(

@@ -5,7 +5,9 @@ pub mod entities;
 mod error;
 pub mod queries;
 
-pub use db::{Backend, Db, DbOptions, FeedListener, FeedSignal, PoolStats, StartupLock, Tx};
+pub use db::{
+    commit, Backend, Db, DbOptions, FeedListener, FeedSignal, PoolStats, StartupLock, Tx,
+};
 pub use error::StorageError;
 pub use sea_orm::prelude::Uuid;
 /// Anything a query can run on: the pool or a transaction.

@@ -450,10 +450,10 @@ pub(crate) async fn free_slug<T: ContentType, C: Conn>(
     use lectern_storage::queries::content::slug_taken;
     if let Some(slug) = requested {
         if slug_taken::<T::Table, C>(conn, slug.as_str(), except).await? {
-            return Err(Error::Conflict {
-                code: crate::Code::SlugTaken,
-                message: format!("another {} already uses the slug '{slug}'", T::KIND),
-            });
+            return Err(Error::conflict(
+                crate::Code::SlugTaken,
+                format!("another {} already uses the slug '{slug}'", T::KIND),
+            ));
         }
         return Ok(slug.clone());
     }

@@ -52,10 +52,10 @@ fn replay(first: idempotency_keys::Model, digest: &str) -> Result<Created> {
     }
     if first.status == 0 {
         // Written by an older release that reserved keys before creating.
-        return Err(Error::Conflict {
-            code: crate::Code::IdempotencyInProgress,
-            message: "a request with this Idempotency-Key is still being processed".into(),
-        });
+        return Err(Error::conflict(
+            crate::Code::IdempotencyInProgress,
+            "a request with this Idempotency-Key is still being processed",
+        ));
     }
     let id = serde_json::from_str::<serde_json::Value>(&first.body)
         .ok()
@@ -130,15 +130,12 @@ impl Service {
             drop(tx);
             let first = eq::find_idempotent(self.db().conn(), &owner, key)
                 .await?
-                .ok_or_else(|| Error::Conflict {
-                    code: crate::Code::IdempotencyConflict,
-                    message: "retry the request".into(),
+                .ok_or_else(|| {
+                    Error::conflict(crate::Code::IdempotencyConflict, "retry the request")
                 })?;
             return replay(first, digest);
         }
-        tx.commit()
-            .await
-            .map_err(lectern_storage::StorageError::from)?;
+        lectern_storage::commit(tx).await?;
         let view = self.announce_written::<T>(caller, written);
         Ok(Created {
             id: view.id(),

@@ -213,9 +213,7 @@ impl Service {
             after = Some(last);
             let tx = self.db().begin().await?;
             self.refresh_public::<T, _>(&tx, &ids).await?;
-            tx.commit()
-                .await
-                .map_err(lectern_storage::StorageError::from)?;
+            lectern_storage::commit(tx).await?;
             rebuilt += ids.len() as u64;
         }
     }

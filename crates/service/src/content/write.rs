@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use lectern_domain::ContentStatus;
 use lectern_storage::queries::content::{self as q, Row};
 use lectern_storage::queries::editorial as eq;
-use lectern_storage::{StorageError, Tx};
+use lectern_storage::Tx;
 use uuid::Uuid;
 
 /// A write made inside a transaction, to announce once it commits.
@@ -30,11 +30,6 @@ enum Before {
     Said(&'static str),
 }
 
-async fn commit(tx: Tx) -> Result<()> {
-    tx.commit().await.map_err(StorageError::from)?;
-    Ok(())
-}
-
 impl Service {
     pub async fn create<T: ContentType>(
         &self,
@@ -49,7 +44,7 @@ impl Service {
             let tx = self.db().begin().await?;
             match self.create_in::<T>(&tx, caller, input.clone()).await {
                 Ok(written) => {
-                    commit(tx).await?;
+                    lectern_storage::commit(tx).await?;
                     return Ok(self.announce_written::<T>(caller, written));
                 }
                 Err(Error::Conflict {
@@ -155,7 +150,7 @@ impl Service {
         written
             .changes
             .extend(self.touch_peers::<T>(&tx, caller, &peers, at).await?);
-        commit(tx).await?;
+        lectern_storage::commit(tx).await?;
         Ok(self.announce_written::<T>(caller, written))
     }
 
@@ -312,7 +307,7 @@ impl Service {
         let mut row = existing.clone();
         apply_status(&mut row, action.target(), existing.published_at(), at);
         let written = self.save::<T>(&tx, caller, existing, row, at, None).await?;
-        commit(tx).await?;
+        lectern_storage::commit(tx).await?;
         Ok(self.announce_written::<T>(caller, written))
     }
 
@@ -363,7 +358,7 @@ impl Service {
         let written = self
             .save::<T>(&tx, caller, existing, row, written_at, Some(note))
             .await?;
-        commit(tx).await?;
+        lectern_storage::commit(tx).await?;
         Ok(self.announce_written::<T>(caller, written))
     }
 
@@ -407,7 +402,7 @@ impl Service {
                 },
             )
             .await?;
-        commit(tx).await?;
+        lectern_storage::commit(tx).await?;
         self.announce(change);
         Ok(())
     }

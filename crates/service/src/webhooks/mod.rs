@@ -437,9 +437,7 @@ impl Service {
         if !wq::delete(&tx, id).await? {
             return Err(Error::NotFound("no such webhook".into()));
         }
-        tx.commit()
-            .await
-            .map_err(lectern_storage::StorageError::from)?;
+        lectern_storage::commit(tx).await?;
         Ok(())
     }
 

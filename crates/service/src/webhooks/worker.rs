@@ -105,9 +105,7 @@ impl Service {
         // UPDATE that reads first can fail at once with "database is locked" under WAL).
         let tx = db.begin().await?;
         let claimed = wq::claim(&tx, db.backend(), at, at + lease, BATCH).await?;
-        tx.commit()
-            .await
-            .map_err(lectern_storage::StorageError::from)?;
+        lectern_storage::commit(tx).await?;
         if claimed.is_empty() {
             return Ok(0);
         }
@@ -155,28 +153,14 @@ impl Service {
             },
             other => other,
         };
+        let counts = &self.inner.webhook_counts;
         match &outcome {
-            Outcome::Delivered { .. } => self
-                .inner
-                .webhook_counts
-                .delivered
-                .fetch_add(1, Ordering::Relaxed),
-            Outcome::Failed {
-                retry_at: Some(_), ..
-            } => self
-                .inner
-                .webhook_counts
-                .failed_attempts
-                .fetch_add(1, Ordering::Relaxed),
-            Outcome::Failed { retry_at: None, .. } => {
-                self.inner
-                    .webhook_counts
-                    .failed_attempts
-                    .fetch_add(1, Ordering::Relaxed);
-                self.inner
-                    .webhook_counts
-                    .given_up
-                    .fetch_add(1, Ordering::Relaxed)
+            Outcome::Delivered { .. } => counts.delivered.fetch_add(1, Ordering::Relaxed),
+            Outcome::Failed { retry_at, .. } => {
+                if retry_at.is_none() {
+                    counts.given_up.fetch_add(1, Ordering::Relaxed);
+                }
+                counts.failed_attempts.fetch_add(1, Ordering::Relaxed)
             }
         };
         wq::finish(self.db().conn(), d.id, d.attempts, now(), outcome).await?;
@@ -237,7 +221,10 @@ impl Service {
                     )
                 }
             }
-            Err(e) => failed(None, error_chain(&e)),
+            Err(e) => failed(
+                None,
+                crate::Chain(&e).to_string().chars().take(500).collect(),
+            ),
         }
     }
 
@@ -289,17 +276,6 @@ pub struct WebhookStats {
     pub failed: u64,
     pub delivered_here: u64,
     pub failed_attempts_here: u64,
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut message = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    message.chars().take(500).collect()
 }
 
 #[cfg(test)]

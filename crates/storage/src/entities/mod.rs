@@ -1,6 +1,16 @@
 //! One sea-orm entity per table. Relations are loaded by explicit batch queries in
 //! `crate::queries`, never lazily, so no list can turn into one query per row.
 
+/// Relations are loaded by explicit queries, so an entity declares none.
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
 pub mod api_tokens;
 pub mod articles;
 pub mod change_feed;
@@ -32,10 +42,7 @@ macro_rules! link_table {
                 pub $b: $bt,
             }
 
-            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-            pub enum Relation {}
-
-            impl ActiveModelBehavior for ActiveModel {}
+            no_relations!();
         }
     };
 }

@@ -22,6 +22,32 @@ pub struct NewChange<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// Takes the append lock (see `append`) and queues the commit's notification.
+async fn lock<C: ConnectionTrait>(conn: &C, backend: Backend) -> Result<()> {
+    if backend == Backend::Postgres {
+        conn.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(7304617526354126), pg_notify('lectern_feed', '')",
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+fn row(change: NewChange<'_>) -> change_feed::ActiveModel {
+    change_feed::ActiveModel {
+        seq: NotSet,
+        entity_type: Set(change.entity_type.to_owned()),
+        entity_id: Set(change.entity_id),
+        slug: Set(change.slug.to_owned()),
+        operation: Set(change.operation.to_owned()),
+        version: Set(change.version),
+        published: Set(change.published),
+        was_published: Set(Some(change.was_published)),
+        changed_at: Set(change.at),
+    }
+}
+
 /// Appends to the change feed and returns the new sequence number.
 ///
 /// On PostgreSQL a sequence value is taken at insert time but becomes visible at commit, so two
@@ -35,47 +61,27 @@ pub async fn append<C: ConnectionTrait>(
     backend: Backend,
     change: NewChange<'_>,
 ) -> Result<i64> {
-    if backend == Backend::Postgres {
-        conn.execute_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(7304617526354126), pg_notify('lectern_feed', '')",
-        ))
-        .await?;
-    }
-    let row = change_feed::ActiveModel {
-        seq: NotSet,
-        entity_type: Set(change.entity_type.to_owned()),
-        entity_id: Set(change.entity_id),
-        slug: Set(change.slug.to_owned()),
-        operation: Set(change.operation.to_owned()),
-        version: Set(change.version),
-        published: Set(change.published),
-        was_published: Set(Some(change.was_published)),
-        changed_at: Set(change.at),
-    };
+    lock(conn, backend).await?;
+    let row = row(change);
     let result = change_feed::Entity::insert(row).exec(conn).await?;
     Ok(result.last_insert_id)
 }
 
 /// The newest sequence number, 0 for an empty feed.
 pub async fn latest_seq<C: ConnectionTrait>(conn: &C) -> Result<i64> {
-    let seq: Option<i64> = change_feed::Entity::find()
-        .select_only()
-        .column(change_feed::Column::Seq)
-        .order_by_desc(change_feed::Column::Seq)
-        .limit(1)
-        .into_tuple()
-        .one(conn)
-        .await?;
-    Ok(seq.unwrap_or(0))
+    end_seq(conn, sea_orm::Order::Desc).await
 }
 
 /// The oldest sequence number still kept, 0 for an empty feed.
 pub async fn oldest_seq<C: ConnectionTrait>(conn: &C) -> Result<i64> {
+    end_seq(conn, sea_orm::Order::Asc).await
+}
+
+async fn end_seq<C: ConnectionTrait>(conn: &C, order: sea_orm::Order) -> Result<i64> {
     let seq: Option<i64> = change_feed::Entity::find()
         .select_only()
         .column(change_feed::Column::Seq)
-        .order_by_asc(change_feed::Column::Seq)
+        .order_by(change_feed::Column::Seq, order)
         .limit(1)
         .into_tuple()
         .one(conn)
@@ -172,25 +178,9 @@ pub async fn append_many<C: ConnectionTrait>(
     if changes.is_empty() {
         return Ok(());
     }
-    if backend == Backend::Postgres {
-        conn.execute_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(7304617526354126), pg_notify('lectern_feed', '')",
-        ))
+    lock(conn, backend).await?;
+    change_feed::Entity::insert_many(changes.into_iter().map(row))
+        .exec_without_returning(conn)
         .await?;
-    }
-    change_feed::Entity::insert_many(changes.into_iter().map(|c| change_feed::ActiveModel {
-        seq: NotSet,
-        entity_type: Set(c.entity_type.to_owned()),
-        entity_id: Set(c.entity_id),
-        slug: Set(c.slug.to_owned()),
-        operation: Set(c.operation.to_owned()),
-        version: Set(c.version),
-        published: Set(c.published),
-        was_published: Set(Some(c.was_published)),
-        changed_at: Set(c.at),
-    }))
-    .exec_without_returning(conn)
-    .await?;
     Ok(())
 }

@@ -96,10 +96,6 @@ impl Sql {
     }
 
     pub fn statement(self) -> sea_orm::Statement {
-        let backend = match self.backend {
-            Backend::Postgres => sea_orm::DbBackend::Postgres,
-            Backend::Sqlite => sea_orm::DbBackend::Sqlite,
-        };
-        sea_orm::Statement::from_sql_and_values(backend, self.sql, self.values)
+        sea_orm::Statement::from_sql_and_values(self.backend.into(), self.sql, self.values)
     }
 }

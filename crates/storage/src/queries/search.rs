@@ -65,25 +65,6 @@ pub async fn remove<C: ConnectionTrait>(conn: &C, backend: Backend, id: Uuid) ->
     Ok(())
 }
 
-/// How many documents the index holds.
-pub async fn count<C: ConnectionTrait>(conn: &C, backend: Backend) -> Result<i64> {
-    #[derive(FromQueryResult)]
-    struct N {
-        n: i64,
-    }
-    let db = match backend {
-        Backend::Postgres => sea_orm::DbBackend::Postgres,
-        Backend::Sqlite => sea_orm::DbBackend::Sqlite,
-    };
-    let row = N::find_by_statement(Statement::from_string(
-        db,
-        "SELECT COUNT(*) AS n FROM search_documents",
-    ))
-    .one(conn)
-    .await?;
-    Ok(row.map(|r| r.n).unwrap_or(0))
-}
-
 /// What to look for. `terms` are plain words; the last one also matches as a prefix, so a
 /// query typed so far already finds something.
 #[derive(Debug, Clone)]
