@@ -11,31 +11,15 @@ pub fn render_markdown(source: &str) -> String {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS;
-    let events = Parser::new_ext(source, options).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        }),
-        other => other,
+    let events = Parser::new_ext(source, options).map(|mut event| {
+        match &mut event {
+            Event::Html(raw) | Event::InlineHtml(raw) => return Event::Text(raw.clone()),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                *dest_url = safe_url(std::mem::replace(dest_url, CowStr::Borrowed("")));
+            }
+            _ => {}
+        }
+        event
     });
     let mut out = String::with_capacity(source.len() + source.len() / 4);
     html::push_html(&mut out, events);

@@ -10,37 +10,31 @@ use std::sync::OnceLock;
 
 struct Asset {
     name: &'static str,
-    content_type: &'static str,
     bytes: &'static [u8],
 }
 
-const ASSETS: &[Asset] = &[
-    Asset {
-        name: "react-18.3.1.production.min.js",
-        content_type: "text/javascript; charset=utf-8",
-        bytes: include_bytes!("../assets/react-18.3.1.production.min.js"),
-    },
-    Asset {
-        name: "react-dom-18.3.1.production.min.js",
-        content_type: "text/javascript; charset=utf-8",
-        bytes: include_bytes!("../assets/react-dom-18.3.1.production.min.js"),
-    },
-    Asset {
-        name: "graphiql-3.8.3.min.js",
-        content_type: "text/javascript; charset=utf-8",
-        bytes: include_bytes!("../assets/graphiql-3.8.3.min.js"),
-    },
-    Asset {
-        name: "graphiql-3.8.3.min.css",
-        content_type: "text/css; charset=utf-8",
-        bytes: include_bytes!("../assets/graphiql-3.8.3.min.css"),
-    },
-    Asset {
-        name: "init.js",
-        content_type: "text/javascript; charset=utf-8",
-        bytes: include_bytes!("../assets/init.js"),
-    },
-];
+impl Asset {
+    fn content_type(&self) -> &'static str {
+        match self.name.ends_with(".css") {
+            true => "text/css; charset=utf-8",
+            false => "text/javascript; charset=utf-8",
+        }
+    }
+}
+
+macro_rules! assets {
+    ($($name:literal),*) => {
+        &[$(Asset { name: $name, bytes: include_bytes!(concat!("../assets/", $name)) }),*]
+    };
+}
+
+const ASSETS: &[Asset] = assets!(
+    "react-18.3.1.production.min.js",
+    "react-dom-18.3.1.production.min.js",
+    "graphiql-3.8.3.min.js",
+    "graphiql-3.8.3.min.css",
+    "init.js"
+);
 
 /// The page's only permissions: its own scripts, styles and connections. Styles may be
 /// inline because GraphiQL's editor sets style attributes; no script may be.
@@ -111,7 +105,7 @@ pub fn page_response() -> HttpResponse {
 pub async fn asset(name: web::Path<String>) -> HttpResponse {
     match ASSETS.iter().find(|a| a.name == name.as_str()) {
         Some(a) => HttpResponse::Ok()
-            .content_type(a.content_type)
+            .content_type(a.content_type())
             .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
             .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
             .body(a.bytes),

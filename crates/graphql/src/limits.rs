@@ -153,41 +153,29 @@ fn forbidden(c: char) -> bool {
 }
 
 /// Control characters never reach the service through GraphQL, as through REST: the path of
-/// the first string that holds one.
-fn control_in_const(value: &async_graphql::Value, at: String) -> Option<String> {
-    use async_graphql::Value as V;
-    match value {
-        V::String(s) if s.chars().any(forbidden) => Some(at),
-        V::List(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| control_in_const(v, format!("{at}[{i}]"))),
-        V::Object(map) => map
-            .iter()
-            .find_map(|(k, v)| control_in_const(v, format!("{at}.{k}"))),
-        _ => None,
-    }
+/// the first string that holds one, in a constant or in a document's value.
+macro_rules! control_in {
+    ($name:ident, $value:ty) => {
+        fn $name(value: &$value, at: String) -> Option<String> {
+            type V = $value;
+            match value {
+                V::String(s) if s.chars().any(forbidden) => Some(at),
+                V::List(items) => {
+                    (items.iter().enumerate()).find_map(|(i, v)| $name(v, format!("{at}[{i}]")))
+                }
+                V::Object(map) => map.iter().find_map(|(k, v)| $name(v, format!("{at}.{k}"))),
+                _ => None,
+            }
+        }
+    };
 }
+control_in!(control_in_const, async_graphql::Value);
+control_in!(control_in_value, async_graphql_value::Value);
 
 fn control_in_variables(variables: &async_graphql::Variables) -> Option<String> {
     variables
         .iter()
         .find_map(|(name, value)| control_in_const(value, format!("${name}")))
-}
-
-fn control_in_value(value: &async_graphql_value::Value, at: String) -> Option<String> {
-    use async_graphql_value::Value as V;
-    match value {
-        V::String(s) if s.chars().any(forbidden) => Some(at),
-        V::List(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| control_in_value(v, format!("{at}[{i}]"))),
-        V::Object(map) => map
-            .iter()
-            .find_map(|(k, v)| control_in_value(v, format!("{at}.{k}"))),
-        _ => None,
-    }
 }
 
 fn control_in_set(set: &SelectionSet) -> Option<String> {

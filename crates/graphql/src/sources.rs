@@ -55,21 +55,7 @@ impl From<SourceView> for Source {
     }
 }
 
-impl Source {
-    async fn full(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<SourceView>> {
-        if let Some(full) = &self.full {
-            return Ok(full.clone());
-        }
-        let loader = ctx.data_unchecked::<DataLoader<crate::loaders::SourceLoader>>();
-        loader
-            .load_one(self.id)
-            .await
-            .map_err(|e| (*e).clone())?
-            .ok_or_else(|| crate::error::to_gql(lectern_service::Error::not_found("source")))
-    }
-}
-
-crate::types::lazy_object!(#[Object] Source as NodeType::Source, {
+crate::types::lazy_object!(#[Object] Source as NodeType::Source, "source" SourceView, crate::loaders::SourceLoader, {
     async fn slug(&self) -> &str {
         &self.slug
     }

@@ -344,28 +344,25 @@ impl From<TechnologyView> for Technology {
     }
 }
 
-impl Technology {
-    async fn full(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<TechnologyView>> {
-        if let Some(full) = &self.full {
-            return Ok(full.clone());
-        }
-        let loader = ctx.data_unchecked::<DataLoader<TechnologyLoader>>();
-        loader
-            .load_one(self.id)
-            .await
-            .map_err(|e| (*e).clone())?
-            .ok_or_else(|| crate::error::to_gql(lectern_service::Error::not_found("technology")))
-    }
-}
-
 /// An object whose link fields are at hand and whose other fields load the full view on
 /// first use (`self.full`), under `#[Object]` written where it is used (its complexity
 /// expressions name variables of the caller's scope): the link resolvers, the view's plain fields (`field: Type`, or
 /// `field: Type => conversion`), then the other resolvers.
 macro_rules! lazy_object {
-    ($pound:tt $object:tt $ty:ident as $node:expr, { $($first:tt)* }
+    ($pound:tt $object:tt $ty:ident as $node:expr, $what:literal $view:ty, $loader:ty, { $($first:tt)* }
      $($(#[$m:meta])* $field:ident: $ret:ty $(=> $conv:expr)?,)*
      { $($rest:tt)* }) => {
+        impl $ty {
+            async fn full(&self, ctx: &Context<'_>) -> async_graphql::Result<Arc<$view>> {
+                if let Some(full) = &self.full {
+                    return Ok(full.clone());
+                }
+                let loader = ctx.data_unchecked::<DataLoader<$loader>>();
+                let found = loader.load_one(self.id).await.map_err(|e| (*e).clone())?;
+                found.ok_or_else(|| crate::error::to_gql(lectern_service::Error::not_found($what)))
+            }
+        }
+
         $pound $object
         impl $ty {
             // Public: the `Node` interface calls it.
@@ -411,7 +408,7 @@ macro_rules! lazy_object {
 }
 pub(crate) use lazy_object;
 
-lazy_object!(#[Object] Technology as NodeType::Technology, {
+lazy_object!(#[Object] Technology as NodeType::Technology, "technology" TechnologyView, TechnologyLoader, {
     async fn slug(&self) -> &str {
         &self.slug
     }

@@ -150,6 +150,33 @@ macro_rules! content_params {
     };
 }
 
+/// The REST declaration of a type whose one own list parameter is its kind (`kind=`), from
+/// the `BODY` and `ListParams` its module declares.
+#[allow(clippy::crate_in_macro_def)]
+macro_rules! kind_type {
+    ($ty:ty, $collection:literal, $fields:expr, $set:literal) => {
+        impl crate::content::RestType for $ty {
+            const COLLECTION: &'static str = $collection;
+            const FIELDS: crate::shape::Shape = $fields;
+            const BODY: crate::bodies::Body = BODY;
+            const KIND_SET: &'static str = $set;
+            type ListParams = ListParams;
+
+            async fn list_request(
+                _service: &lectern_service::Service,
+                _caller: &lectern_service::Caller,
+                p: ListParams,
+            ) -> crate::problem::ApiResult<
+                crate::content::ListRequest<lectern_service::content::KindParams>,
+            > {
+                let (request, x) = p.split();
+                Ok(request.with(lectern_service::content::KindParams { kind: x.kind }))
+            }
+        }
+    };
+}
+pub(crate) use kind_type;
+
 /// What REST adds to a content type: where it lives, its shapes, its query parameters.
 pub trait RestType: ContentType<Input: DeserializeOwned> {
     /// The collection's path, e.g. `/api/v1/articles`.

@@ -1,10 +1,8 @@
 //! `/api/v1/sources`: the source type's REST declaration.
 
 use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
-use crate::content::{ListRequest, RestType};
-use crate::problem::ApiResult;
 use crate::shape::Shape;
-use lectern_service::{Caller, Service, Source, SourceParams};
+use lectern_service::Source;
 
 const BODY: Body = Body {
     create: "SourceCreate",
@@ -40,22 +38,7 @@ crate::content_params!(
     }
 );
 
-impl RestType for Source {
-    const COLLECTION: &'static str = "/api/v1/sources";
-    const FIELDS: Shape = Shape::SOURCE;
-    const BODY: Body = BODY;
-    const KIND_SET: &'static str = "SourceKindDoc";
-    type ListParams = ListParams;
-
-    async fn list_request(
-        _service: &Service,
-        _caller: &Caller,
-        p: ListParams,
-    ) -> ApiResult<ListRequest<SourceParams>> {
-        let (request, x) = p.split();
-        Ok(request.with(SourceParams { kind: x.kind }))
-    }
-}
+crate::content::kind_type!(Source, "/api/v1/sources", Shape::SOURCE, "SourceKindDoc");
 
 crate::content_docs! {
     plural = "sources", one = "source", a = "a source", view = SourceView, list = SourceList,

@@ -1,9 +1,7 @@
 //! `/api/v1/technologies`: the technology type's REST declaration.
 
-use crate::content::{ListRequest, RestType};
-use crate::problem::ApiResult;
 use crate::shape::Shape;
-use lectern_service::{Caller, Service, Technology, TechnologyParams};
+use lectern_service::Technology;
 
 use crate::bodies::{Body, Field, Kind::*, NULLABLE, REQUIRED};
 
@@ -50,22 +48,12 @@ crate::content_params!(
     }
 );
 
-impl RestType for Technology {
-    const COLLECTION: &'static str = "/api/v1/technologies";
-    const FIELDS: Shape = Shape::TECHNOLOGY;
-    const BODY: Body = BODY;
-    const KIND_SET: &'static str = "KindDoc";
-    type ListParams = ListParams;
-
-    async fn list_request(
-        _service: &Service,
-        _caller: &Caller,
-        p: ListParams,
-    ) -> ApiResult<ListRequest<TechnologyParams>> {
-        let (request, x) = p.split();
-        Ok(request.with(TechnologyParams { kind: x.kind }))
-    }
-}
+crate::content::kind_type!(
+    Technology,
+    "/api/v1/technologies",
+    Shape::TECHNOLOGY,
+    "KindDoc"
+);
 
 crate::content_docs! {
     plural = "technologies", one = "technology", a = "a technology", view = TechnologyView,

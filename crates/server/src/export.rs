@@ -360,7 +360,11 @@ fn line(out: &mut String, key: &str, value: &Value) {
 /// type declares.
 pub fn markdown<T: ContentType>(item: &Value) -> String {
     let mut out = String::from("---\n");
-    for (key, pointer) in T::FRONT_MATTER {
+    let label = format!("/{}", T::LABEL_FIELD);
+    let head = [("title", label.as_str()), ("slug", "/slug")];
+    let dates = [("date", "/published_at"), ("lastmod", "/updated_at")];
+    let keys = head.iter().chain(&dates).chain(T::FRONT_MATTER);
+    for (key, pointer) in keys.chain(&[("lectern_id", "/id")]) {
         let value = match pointer.split_once("/*/") {
             // A field of each link in a list, e.g. the slugs of an article's technologies.
             Some((list, field)) => Value::Array(

@@ -54,17 +54,12 @@ impl ContentType for Article {
     const EMBEDS: &'static [Kind] = &[Kind::Technology, Kind::Source];
     const LABEL_FIELD: &'static str = "title";
     const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
-        ("title", "/title"),
-        ("slug", "/slug"),
-        ("date", "/published_at"),
-        ("lastmod", "/updated_at"),
         ("summary", "/summary"),
         ("tags", "/tags"),
         ("technologies", "/technologies/*/slug"),
         ("sources", "/sources/*/slug"),
         ("author", "/author/display_name"),
         ("cover_image", "/cover_image_url"),
-        ("lectern_id", "/id"),
     ];
     const MARKDOWN_BODY: &'static str = "body";
     type Table = row::Entity;
@@ -131,18 +126,14 @@ impl ContentType for Article {
         article: &mut row::Model,
         change: &ArticleChange,
     ) -> Result<()> {
-        if let Some(title) = &change.title {
-            article.title = title.as_str().to_owned();
-        }
-        if let Some(summary) = &change.summary {
-            article.summary = summary.as_str().to_owned();
-        }
+        crate::content::assign!(article, change, {
+            title: |v| v.as_str().to_owned(),
+            summary: |v| v.as_str().to_owned(),
+            cover_image_url: |v| v.clone().map(String::from),
+        });
         if let Some(body) = &change.body {
             article.body_html = render_markdown(body.as_str());
             article.body = body.as_str().to_owned();
-        }
-        if let Some(cover) = &change.cover_image_url {
-            article.cover_image_url = cover.clone().map(String::from);
         }
         if let Some(author) = change.author_id {
             article.author_id = existing_user(tx, author).await?;

@@ -47,36 +47,18 @@ impl Service {
             )
             .await?;
         }
-        let seq = feed::append(
-            tx,
-            self.db().backend(),
-            feed::NewChange {
-                entity_type: r.entity_type,
-                entity_id: r.entity_id,
-                slug: r.slug,
-                operation: r.operation,
-                version: r.version,
-                published: r.published,
-                was_published: r.was_published,
-                at: r.at,
-            },
-        )
-        .await?;
-        let webhooks = self
-            .enqueue_webhooks(
-                tx,
-                crate::webhooks::Occurred {
-                    seq,
-                    entity_type: r.entity_type,
-                    entity_id: r.entity_id,
-                    slug: r.slug,
-                    version: r.version,
-                    published: r.published,
-                    deleted: r.operation == "delete",
-                    at: r.at,
-                },
-            )
-            .await?;
+        let change = feed::NewChange {
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            slug: r.slug,
+            operation: r.operation,
+            version: r.version,
+            published: r.published,
+            was_published: r.was_published,
+            at: r.at,
+        };
+        let seq = feed::append(tx, self.db().backend(), change.clone()).await?;
+        let webhooks = self.enqueue_webhooks(tx, seq, &change).await?;
         Ok(Change {
             webhooks,
             seq,

@@ -25,16 +25,11 @@ impl ContentType for Source {
     const WRITERS: Writers = Writers::Editors;
     const LABEL_FIELD: &'static str = "title";
     const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
-        ("title", "/title"),
-        ("slug", "/slug"),
         ("kind", "/kind"),
-        ("date", "/published_at"),
-        ("lastmod", "/updated_at"),
         ("authors", "/authors"),
         ("publisher", "/publisher"),
         ("url", "/url"),
         ("published_on", "/published_on"),
-        ("lectern_id", "/id"),
     ];
     const MARKDOWN_BODY: &'static str = "note";
     type Table = row::Entity;
@@ -124,25 +119,13 @@ impl ContentType for Source {
 }
 
 fn set_fields(s: &mut row::Model, change: &SourceChange) {
-    if let Some(title) = &change.title {
-        s.title = title.as_str().to_owned();
-    }
-    if let Some(authors) = &change.authors {
-        s.authors = serde_json::json!(authors);
-    }
-    if let Some(publisher) = &change.publisher {
-        s.publisher = publisher.clone();
-    }
-    if let Some(url) = &change.url {
-        s.url = url.clone().map(String::from);
-    }
-    if let Some(date) = change.published_on {
-        s.published_on = date;
-    }
-    if let Some(kind) = change.kind {
-        s.kind = kind.as_str().to_owned();
-    }
-    if let Some(note) = &change.note {
-        s.note = note.as_str().to_owned();
-    }
+    crate::content::assign!(s, change, {
+        title: |v| v.as_str().to_owned(),
+        authors: |v| serde_json::json!(v),
+        publisher: |v| v.clone(),
+        url: |v| v.clone().map(String::from),
+        published_on: |v| *v,
+        kind: |v| v.as_str().to_owned(),
+        note: |v| v.as_str().to_owned(),
+    });
 }

@@ -61,6 +61,20 @@ struct Token {
     i: Option<Uuid>,
 }
 
+impl Token {
+    /// The token of an incremental sync from `seq`, or of a first sync listing `listing`.
+    fn at(seq: i64, listing: Option<&str>) -> Self {
+        let t = listing.map(str::to_owned);
+        Token {
+            v: 1,
+            s: seq,
+            t,
+            c: None,
+            i: None,
+        }
+    }
+}
+
 /// What a caller may see, bound into each token so that a token works only for callers
 /// who see the same content (a published-only mirror cannot replay an editor's token).
 fn audience(caller: &Caller) -> String {
@@ -152,13 +166,7 @@ impl Service {
         let conn = self.db().conn();
         let head = feed::latest_seq(conn).await?;
         let token = match token {
-            None => Token {
-                v: 1,
-                s: head,
-                t: Some(Kind::ALL[0].as_str().into()),
-                c: None,
-                i: None,
-            },
+            None => Token::at(head, Some(Kind::ALL[0].as_str())),
             Some(raw) => decode(&self.keys()?.sync, caller, raw)?,
         };
         if token.s > head {
@@ -253,11 +261,7 @@ impl Service {
     async fn sync_changes(&self, caller: &Caller, since: i64, limit: u64) -> Result<SyncPage> {
         let conn = self.db().conn();
         let oldest = feed::oldest_seq(conn).await?;
-        let floor: i64 = self
-            .setting(FEED_FLOOR_SETTING)
-            .await?
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
+        let floor = self.feed_floor().await?;
         if since > 0 && (oldest > since + 1 || since < floor) {
             return Err(Error::Gone(
                 "this sync token is older than the change history the server keeps: start a full sync without a token".into(),
@@ -321,17 +325,7 @@ impl Service {
         Ok(SyncPage {
             items,
             has_more,
-            next_sync_token: encode(
-                &self.keys()?.sync,
-                caller,
-                &Token {
-                    v: 1,
-                    s: next,
-                    t: None,
-                    c: None,
-                    i: None,
-                },
-            )?,
+            next_sync_token: encode(&self.keys()?.sync, caller, &Token::at(next, None))?,
         })
     }
 }
@@ -351,6 +345,11 @@ fn upsert(kind: &'static str, id: Uuid, slug: String, item: serde_json::Value) -
 const FEED_FLOOR_SETTING: &str = "feed.floor";
 
 impl Service {
+    async fn feed_floor(&self) -> Result<i64> {
+        let floor = self.setting(FEED_FLOOR_SETTING).await?;
+        Ok(floor.and_then(|s| s.parse().ok()).unwrap_or(0))
+    }
+
     /// Forgets change history older than the retention period (keeping each item's latest
     /// change) and webhook deliveries finished more than 30 days ago. Safe to run anywhere,
     /// any number of times.
@@ -359,12 +358,7 @@ impl Service {
             .unwrap_or(chrono::Duration::days(90));
         let conn = self.db().conn();
         if let Some(floor) = feed::prune(conn, chrono::Utc::now() - retention).await? {
-            let current: i64 = self
-                .setting(FEED_FLOOR_SETTING)
-                .await?
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0);
-            if floor > current {
+            if floor > self.feed_floor().await? {
                 lectern_storage::queries::settings::set(
                     conn,
                     FEED_FLOOR_SETTING,

@@ -31,11 +31,7 @@ impl ContentType for Technology {
     const LABEL_FIELD: &'static str = "name";
     const PEER_FIELD: &'static str = "related_technologies";
     const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
-        ("title", "/name"),
-        ("slug", "/slug"),
         ("kind", "/kind"),
-        ("date", "/published_at"),
-        ("lastmod", "/updated_at"),
         ("summary", "/summary"),
         ("homepage", "/homepage_url"),
         ("first_released", "/first_released"),
@@ -44,7 +40,6 @@ impl ContentType for Technology {
         ("notable_users", "/notable_users"),
         ("trend_signals", "/trend_signals"),
         ("related", "/related_technologies/*/slug"),
-        ("lectern_id", "/id"),
     ];
     const MARKDOWN_BODY: &'static str = "description";
     type Table = row::Entity;
@@ -236,33 +231,19 @@ fn shown_in_links(t: &row::Model) -> (&str, &str, &str, &str) {
 }
 
 async fn set_fields(tx: &Tx, t: &mut row::Model, change: &TechnologyChange) -> Result<()> {
-    if let Some(name) = &change.name {
-        t.name = name.as_str().to_owned();
-    }
-    if let Some(kind) = change.kind {
-        t.kind = kind.as_str().to_owned();
-    }
-    if let Some(summary) = &change.summary {
-        t.summary = summary.as_str().to_owned();
-    }
+    crate::content::assign!(t, change, {
+        name: |v| v.as_str().to_owned(),
+        kind: |v| v.as_str().to_owned(),
+        summary: |v| v.as_str().to_owned(),
+        homepage_url: |v| v.clone().map(String::from),
+        first_released: |v| v.map(|y| y.get()),
+        steward: |v| v.clone(),
+        primary_language: |v| v.clone(),
+        notable_users: |v| serde_json::json!(v),
+    });
     if let Some(description) = &change.description {
         t.description_html = render_markdown(description.as_str());
         t.description = description.as_str().to_owned();
-    }
-    if let Some(url) = &change.homepage_url {
-        t.homepage_url = url.clone().map(String::from);
-    }
-    if let Some(year) = change.first_released {
-        t.first_released = year.map(|y| y.get());
-    }
-    if let Some(steward) = &change.steward {
-        t.steward = steward.clone();
-    }
-    if let Some(lang) = &change.primary_language {
-        t.primary_language = lang.clone();
-    }
-    if let Some(users) = &change.notable_users {
-        t.notable_users = serde_json::json!(users);
     }
     if let Some(signals) = &change.trend_signals {
         t.trend_signals = stored_signals(tx, signals).await?.0;

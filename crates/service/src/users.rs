@@ -199,13 +199,7 @@ impl Service {
             user.password_hash = passwords::hash(self.config().password, password).await?;
             sessions_end = true;
         }
-        let renamed = display
-            .as_ref()
-            .is_some_and(|d| d.as_str() != user.display_name);
-        if let Some(d) = display {
-            user.display_name = d.into_inner();
-        }
-        let user = self.save_user(&tx, user, sessions_end, renamed).await?;
+        let user = self.save_user(&tx, user, sessions_end, display).await?;
         lectern_storage::commit(tx).await?;
         Ok(UserView::from(&user))
     }
@@ -218,8 +212,12 @@ impl Service {
         tx: &lectern_storage::Tx,
         mut user: row::Model,
         end_sessions: bool,
-        renamed: bool,
+        display: Option<lectern_domain::DisplayName>,
     ) -> Result<row::Model> {
+        let renamed = (display.as_ref()).is_some_and(|d| d.as_str() != user.display_name);
+        if let Some(d) = display {
+            user.display_name = d.into_inner();
+        }
         let at = now();
         user.updated_at = at;
         if end_sessions {
@@ -335,13 +333,7 @@ impl Service {
                 "this is the last active admin; make another admin first",
             ));
         }
-        let renamed = display
-            .as_ref()
-            .is_some_and(|d| d.as_str() != user.display_name);
-        if let Some(d) = display {
-            user.display_name = d.into_inner();
-        }
-        let user = self.save_user(&tx, user, end_sessions, renamed).await?;
+        let user = self.save_user(&tx, user, end_sessions, display).await?;
         lectern_storage::commit(tx).await?;
         Ok(UserView::from(&user))
     }

@@ -62,6 +62,16 @@ macro_rules! view_meta {
 }
 pub(crate) use view_meta;
 
+/// Copies the fields a change sets onto its row: `field: |value| what the row stores`.
+macro_rules! assign {
+    ($row:ident, $change:ident, { $($field:ident: |$v:ident| $value:expr),* $(,)? }) => {
+        $(if let Some($v) = &$change.$field {
+            $row.$field = $value;
+        })*
+    };
+}
+pub(crate) use assign;
+
 /// Who may write a type's items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Writers {
@@ -136,7 +146,8 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     const EMBEDS: &'static [Kind] = &[];
     /// The relation through which a peer's write changes this type's items.
     const PEER_FIELD: &'static str = "";
-    /// How a Markdown export writes an item: front-matter keys with the JSON pointers of
+    /// How a Markdown export writes an item: the front-matter keys of its own fields (after
+    /// `title`, `slug`, `date` and `lastmod`, before `lectern_id`), with the JSON pointers of
     /// their values in the view (`/list/*/field` takes a field of each item of a list).
     const FRONT_MATTER: &'static [(&'static str, &'static str)];
     /// The view field that is the Markdown body of an export.

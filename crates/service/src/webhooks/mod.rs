@@ -170,18 +170,6 @@ pub struct DeliveryPage {
     pub next_cursor: Option<String>,
 }
 
-/// A change, as webhooks need to know it.
-pub(crate) struct Occurred<'a> {
-    pub seq: i64,
-    pub entity_type: &'static str,
-    pub entity_id: Uuid,
-    pub slug: &'a str,
-    pub version: i64,
-    pub published: bool,
-    pub deleted: bool,
-    pub at: DateTime<Utc>,
-}
-
 /// The event a change makes for the public: None when nothing public changed (a draft was
 /// edited, created or deleted).
 fn public_event(was_published: bool, now_published: bool, deleted: bool) -> Option<&'static str> {
@@ -196,13 +184,19 @@ fn public_event(was_published: bool, now_published: bool, deleted: bool) -> Opti
 
 impl Service {
     /// Queues the deliveries a change makes, in its transaction; true when any were queued.
-    pub(crate) async fn enqueue_webhooks(&self, tx: &Tx, o: Occurred<'_>) -> Result<bool> {
+    pub(crate) async fn enqueue_webhooks(
+        &self,
+        tx: &Tx,
+        seq: i64,
+        o: &feed::NewChange<'_>,
+    ) -> Result<bool> {
+        let deleted = o.operation == "delete";
         let hooks = wq::active(tx).await?;
         if hooks.is_empty() {
             return Ok(false);
         }
-        let was_published = feed::state_at(tx, o.entity_id, o.seq - 1).await? == Some(true);
-        let Some(action) = public_event(was_published, o.published, o.deleted) else {
+        let was_published = feed::state_at(tx, o.entity_id, seq - 1).await? == Some(true);
+        let Some(action) = public_event(was_published, o.published, deleted) else {
             return Ok(false);
         };
         let event = format!("{}.{action}", o.entity_type);
@@ -217,7 +211,7 @@ impl Service {
         if targets.is_empty() {
             return Ok(false);
         }
-        let item: Option<serde_json::Value> = if o.published && !o.deleted {
+        let item: Option<serde_json::Value> = if o.published && !deleted {
             let kind = Kind::parse(o.entity_type).map_err(|e| Error::Internal(e.to_string()))?;
             let row = with_type!(kind, |T| {
                 q::public_one::<<T as ContentType>::Table, _>(tx, Some(o.entity_id), None).await?

@@ -86,13 +86,8 @@ pub async fn technologies_of<C: ConnectionTrait>(
 
 /// Ids of the articles one user wrote.
 pub async fn ids_by_author<C: ConnectionTrait>(conn: &C, author: Uuid) -> Result<Vec<Uuid>> {
-    Ok(articles::Entity::find()
-        .select_only()
-        .column(articles::Column::Id)
-        .filter(articles::Column::AuthorId.eq(author))
-        .into_tuple()
-        .all(conn)
-        .await?)
+    use articles::Column as A;
+    content::column_where::<articles::Entity, _>(conn, A::Id, A::AuthorId, author).await
 }
 
 /// An article that covers a technology.

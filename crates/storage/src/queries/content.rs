@@ -619,3 +619,19 @@ where
     }
     Ok(())
 }
+
+/// The `pick` column of the rows of `E` whose `by` column is `value` (the articles citing a
+/// source, say).
+pub async fn column_where<E, C>(
+    conn: &C,
+    pick: E::Column,
+    by: E::Column,
+    value: Uuid,
+) -> Result<Vec<Uuid>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let query = E::find().select_only().column(pick).filter(by.eq(value));
+    Ok(query.into_tuple().all(conn).await?)
+}

@@ -1,6 +1,6 @@
 //! What only sources have: a kind, and the items that cite them.
 
-use super::content;
+use super::content::{self, column_where};
 use super::filter::{Field, Target::*, Ty::*};
 use crate::entities::{article_sources, sources, technology_sources};
 use crate::Result;
@@ -118,19 +118,11 @@ pub async fn set_for_technology<C: ConnectionTrait>(
 
 /// The articles and technologies that cite a source.
 pub async fn citing<C: ConnectionTrait>(conn: &C, source: Uuid) -> Result<(Vec<Uuid>, Vec<Uuid>)> {
-    let articles = article_sources::Entity::find()
-        .select_only()
-        .column(article_sources::Column::ArticleId)
-        .filter(article_sources::Column::SourceId.eq(source))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let technologies = technology_sources::Entity::find()
-        .select_only()
-        .column(technology_sources::Column::TechnologyId)
-        .filter(technology_sources::Column::SourceId.eq(source))
-        .into_tuple()
-        .all(conn)
-        .await?;
+    use {article_sources::Column as A, technology_sources::Column as T};
+    let articles =
+        column_where::<article_sources::Entity, _>(conn, A::ArticleId, A::SourceId, source);
+    let technologies =
+        column_where::<technology_sources::Entity, _>(conn, T::TechnologyId, T::SourceId, source);
+    let (articles, technologies) = (articles.await?, technologies.await?);
     Ok((articles, technologies))
 }

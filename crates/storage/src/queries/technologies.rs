@@ -112,11 +112,6 @@ where
 
 /// Ids of the articles that cover a technology.
 pub async fn article_ids_covering<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Vec<Uuid>> {
-    Ok(article_technologies::Entity::find()
-        .select_only()
-        .column(article_technologies::Column::ArticleId)
-        .filter(article_technologies::Column::TechnologyId.eq(id))
-        .into_tuple()
-        .all(conn)
-        .await?)
+    use article_technologies::{Column as L, Entity};
+    super::content::column_where::<Entity, _>(conn, L::ArticleId, L::TechnologyId, id).await
 }
