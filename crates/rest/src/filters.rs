@@ -48,24 +48,32 @@ fn condition(ty: Ty) -> Value {
         {"type": "object", "properties": ops, "additionalProperties": false, "minProperties": 1}]})
 }
 
-/// The schema of a filter over `fields`, named `name`.
-fn object(name: &str, fields: &[Field], about: &str) -> Value {
+/// The schema of a filter over `fields`, named `name`. It does not refer to itself, so that
+/// tools that expand schemas terminate: a relation takes the related type's own fields
+/// (`{Type}FieldFilter`), and `and`, `or`, `not` take filters of this type, described in words.
+fn object(name: &str, fields: &[Field], about: &str, relations: bool) -> Value {
     let mut properties = Map::new();
     for field in fields {
         let mut schema = match field.target {
             Target::Column(_, ty) | Target::Values(_, _, ty) => condition(ty),
-            Target::Items(_, kind) => reference(&schema_name(kind)),
-            Target::Users(_) => reference("UserFilter"),
+            Target::Items(_, kind) if relations => reference(&format!(
+                "{}FieldFilter",
+                schema_name(kind).trim_end_matches("Filter")
+            )),
+            Target::Users(_) if relations => reference("UserFilter"),
+            _ => continue,
         };
         if field.admins_only {
             schema = json!({"allOf": [schema], "description": "admins only"});
         }
         properties.insert(field.name.to_owned(), schema);
     }
-    let list = json!({"type": "array", "items": reference(name)});
-    properties.insert("and".into(), list.clone());
-    properties.insert("or".into(), list);
-    properties.insert("not".into(), reference(name));
+    if relations {
+        let group = json!({"type": "object", "description": format!("a {name}")});
+        properties.insert("and".into(), json!({"type": "array", "items": group}));
+        properties.insert("or".into(), json!({"type": "array", "items": group}));
+        properties.insert("not".into(), group);
+    }
     json!({"type": "object", "properties": properties, "additionalProperties": false,
         "description": about})
 }
@@ -82,8 +90,12 @@ pub fn document<T: crate::content::RestType>(doc: &mut Value) {
         filter::MAX_DEPTH,
     );
     let schemas = &mut doc["components"]["schemas"];
-    schemas[&name] = object(&name, filter::fields::<T>(), &about);
-    schemas["UserFilter"] = object("UserFilter", filter::USER_FIELDS, "Which authors.");
+    schemas[&name] = object(&name, filter::fields::<T>(), &about, true);
+    let own = format!("{}FieldFilter", name.trim_end_matches("Filter"));
+    let about = "Conditions on a related item's own fields (in a filter, a relation takes the \
+        related type's whole filter, relations and groups included).";
+    schemas[&own] = object(&own, filter::fields::<T>(), about, false);
+    schemas["UserFilter"] = object("UserFilter", filter::USER_FIELDS, "Which authors.", false);
     let params = doc["paths"][T::COLLECTION]["get"]["parameters"].as_array_mut();
     for param in params
         .into_iter()
