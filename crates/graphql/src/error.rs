@@ -28,20 +28,8 @@ pub fn to_gql(error: Error) -> async_graphql::Error {
         ext.set("code", error.code().as_str());
         match &error {
             Error::Validation(fields) => {
-                let list: Vec<Value> = fields
-                    .iter()
-                    .map(|f| {
-                        let mut m = async_graphql::indexmap::IndexMap::new();
-                        m.insert(
-                            async_graphql::Name::new("field"),
-                            Value::from(camel(&f.field)),
-                        );
-                        m.insert(
-                            async_graphql::Name::new("message"),
-                            Value::from(f.message.clone()),
-                        );
-                        Value::Object(m)
-                    })
+                let list: Vec<Value> = (fields.iter())
+                    .map(|f| async_graphql::value!({"field": camel(&f.field), "message": f.message.clone()}))
                     .collect();
                 ext.set("fields", Value::List(list));
             }

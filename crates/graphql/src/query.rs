@@ -266,14 +266,7 @@ impl Query {
                 .get::<T>(&who, &key)
                 .await
                 .map(|v| Node::from(<T as GqlType>::Object::from(v)))),
-            None => service.public_user(&who, uuid).await.map(|u| {
-                Node::User(User {
-                    id: u.id,
-                    display_name: u.display_name,
-                    email: None,
-                    role: None,
-                })
-            }),
+            None => (service.public_user(&who, uuid).await).map(|u| Node::User(User::from(&u))),
         };
         match found {
             Ok(node) => Ok(Some(node)),

@@ -156,6 +156,14 @@ impl PublicCache {
     }
 
     /// Drops every answer a change to this item can alter.
+    /// Evicts by the feed's name of a kind; a name this release does not know clears all.
+    pub fn evict_named(&self, kind: &str, id: Uuid) {
+        match lectern_domain::Kind::parse(kind) {
+            Ok(kind) => self.evict(kind, id),
+            Err(_) => self.clear(),
+        }
+    }
+
     pub fn evict(&self, kind: Kind, id: Uuid) {
         if let Ok(mut g) = self.inner.lock() {
             self.epoch.fetch_add(1, Ordering::AcqRel);

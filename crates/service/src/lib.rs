@@ -177,10 +177,7 @@ impl Service {
     /// writer hears back, then listeners are told.
     pub(crate) fn announce(&self, change: Change) {
         if change.is_public() {
-            match lectern_domain::Kind::parse(change.entity_type) {
-                Ok(kind) => self.inner.cache.evict(kind, change.entity_id),
-                Err(_) => self.inner.cache.clear(),
-            }
+            (self.inner.cache).evict_named(change.entity_type, change.entity_id);
             if let Ok(mut announced) = self.inner.announced.lock() {
                 announced.insert(change.seq);
             }
@@ -291,10 +288,7 @@ impl Service {
                 let own = (self.inner.announced.lock()).is_ok_and(|mut a| a.remove(&row.seq));
                 // A row read before its own process announced it is evicted twice: harmless.
                 if !own && (row.published || row.was_published != Some(false)) {
-                    match lectern_domain::Kind::parse(&row.entity_type) {
-                        Ok(kind) => self.inner.cache.evict(kind, row.entity_id),
-                        Err(_) => self.inner.cache.clear(),
-                    }
+                    (self.inner.cache).evict_named(&row.entity_type, row.entity_id);
                 }
                 // Only live listeners need to know; nobody listening costs no query.
                 let before = match self.inner.events.receiver_count() {

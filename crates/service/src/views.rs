@@ -67,29 +67,19 @@ pub struct TechnologyRef {
     pub published: bool,
 }
 
-impl From<&lectern_storage::queries::TechRefRow> for TechnologyRef {
-    fn from(t: &lectern_storage::queries::TechRefRow) -> Self {
-        Self {
-            id: t.id,
-            slug: t.slug.clone(),
-            name: t.name.clone(),
-            kind: t.kind.clone(),
-            published: t.status == "published",
+/// A link from a link row or a whole row, which have the same fields.
+macro_rules! technology_ref_from {
+    ($($row:ty),*) => {$(
+        impl From<&$row> for TechnologyRef {
+            fn from(t: &$row) -> Self {
+                let (slug, name, kind) = (t.slug.clone(), t.name.clone(), t.kind.clone());
+                let published = t.status == "published";
+                Self { id: t.id, slug, name, kind, published }
+            }
         }
-    }
+    )*};
 }
-
-impl From<&technologies::Model> for TechnologyRef {
-    fn from(t: &technologies::Model) -> Self {
-        Self {
-            id: t.id,
-            slug: t.slug.clone(),
-            name: t.name.clone(),
-            kind: t.kind.clone(),
-            published: t.status == "published",
-        }
-    }
-}
+technology_ref_from!(lectern_storage::queries::TechRefRow, technologies::Model);
 
 /// A link to a source from an article or a trend figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
