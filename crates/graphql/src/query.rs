@@ -124,11 +124,7 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         filter: Option<ArticleFilter>,
-        #[graphql(
-            name = "where",
-            desc = "The filter language: conditions on fields and relations, with `and`, `or` and `not`."
-        )]
-        where_: Option<crate::filters::ArticleWhere>,
+        #[graphql(name = "where")] where_: Option<crate::filters::ArticleWhere>,
         order_by: Option<ArticleOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -190,11 +186,7 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         filter: Option<TechnologyFilter>,
-        #[graphql(
-            name = "where",
-            desc = "The filter language: conditions on fields and relations, with `and`, `or` and `not`."
-        )]
-        where_: Option<crate::filters::TechnologyWhere>,
+        #[graphql(name = "where")] where_: Option<crate::filters::TechnologyWhere>,
         order_by: Option<TechnologyOrder>,
         first: Option<i32>,
         after: Option<String>,
@@ -230,11 +222,7 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         filter: Option<SourceFilter>,
-        #[graphql(
-            name = "where",
-            desc = "The filter language: conditions on fields and relations, with `and`, `or` and `not`."
-        )]
-        where_: Option<crate::filters::SourceWhere>,
+        #[graphql(name = "where")] where_: Option<crate::filters::SourceWhere>,
         order_by: Option<SourceOrder>,
         first: Option<i32>,
         after: Option<String>,

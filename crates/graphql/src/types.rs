@@ -219,64 +219,51 @@ impl From<ArticleView> for Article {
     }
 }
 
-#[Object]
-impl Article {
-    async fn id(&self) -> ID {
-        global_id(NodeType::Article, self.0.id)
-    }
-    /// The id REST uses.
-    async fn uuid(&self) -> Uuid {
-        self.0.id
-    }
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    async fn summary(&self) -> &str {
-        &self.0.summary
-    }
+/// An object over a whole view (`self.0`): its id, then the view's plain fields
+/// (`field: Type`, or `field: Type => conversion`), then the other resolvers.
+macro_rules! view_object {
+    ($pound:tt $object:tt $ty:ident as $node:expr,
+     $($(#[$m:meta])* $field:ident: $ret:ty $(=> $conv:expr)?,)*
+     { $($rest:tt)* }) => {
+        $pound $object
+        impl $ty {
+            async fn id(&self) -> ID {
+                global_id($node, self.0.id)
+            }
+            /// The id REST uses.
+            async fn uuid(&self) -> Uuid {
+                self.0.id
+            }
+            $($(#[$m])*
+            async fn $field(&self) -> $ret {
+                $crate::types::lazy_object!(@conv self.0.$field.clone() $(, $conv)?)
+            })*
+            $($rest)*
+        }
+    };
+}
+
+view_object!(#[Object] Article as NodeType::Article,
+    slug: String,
+    title: String,
+    summary: String,
     /// Markdown.
-    async fn body(&self) -> &str {
-        &self.0.body
-    }
+    body: String,
     /// The body rendered to HTML and sanitised (no scripts, event handlers or
     /// `javascript:` links).
-    async fn body_html(&self) -> &str {
-        &self.0.body_html
-    }
-    async fn cover_image_url(&self) -> Option<&str> {
-        self.0.cover_image_url.as_deref()
-    }
+    body_html: String,
+    cover_image_url: Option<String>,
     #[graphql(complexity = "1 + 5 * child_complexity")]
-    async fn tags(&self) -> Vec<Tag> {
-        self.0
-            .tags
-            .iter()
-            .map(|t| Tag { name: t.clone() })
-            .collect()
-    }
-    async fn status(&self) -> ContentStatus {
-        ContentStatus::from_service(&self.0.status)
-    }
-    async fn published_at(&self) -> Option<Timestamp> {
-        self.0.published_at.map(Timestamp)
-    }
+    tags: Vec<Tag> => |t: Vec<String>| t.into_iter().map(|name| Tag { name }).collect(),
+    status: ContentStatus => |s: String| ContentStatus::from_service(&s),
+    published_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
     /// When a scheduled publication will happen; null when none is scheduled.
-    async fn publish_at(&self) -> Option<Timestamp> {
-        self.0.publish_at.map(Timestamp)
-    }
-    async fn created_at(&self) -> Timestamp {
-        Timestamp(self.0.created_at)
-    }
-    async fn updated_at(&self) -> Timestamp {
-        Timestamp(self.0.updated_at)
-    }
+    publish_at: Option<Timestamp> => |t: Option<_>| t.map(Timestamp),
+    created_at: Timestamp => Timestamp,
+    updated_at: Timestamp => Timestamp,
     /// Goes up by one with every change; pass it back as `expectedVersion`.
-    async fn version(&self) -> i64 {
-        self.0.version
-    }
+    version: i64,
+{
     async fn author(&self) -> Option<User> {
         self.0.author.as_ref().map(User::from)
     }
@@ -307,7 +294,7 @@ impl Article {
     async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
         revisions::<lectern_service::Article>(ctx, self.0.id).await
     }
-}
+});
 
 /// A back-end technology: what it is, who makes it, who uses it, and how it is trending.
 #[derive(Clone)]

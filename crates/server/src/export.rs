@@ -45,16 +45,9 @@ pub struct Summary {
 const TOKEN_FILE: &str = ".lectern-sync-token";
 
 /// A full export that would replace a folder it did not write: nothing was touched.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct Refused(pub String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
 
 /// A full export replaces `out` whole: only when it is missing, empty, or an export of ours.
 fn may_replace(out: &Path) -> Result<(), Refused> {
@@ -344,18 +337,6 @@ fn remove(dir: &Path, path: &Path) -> std::io::Result<bool> {
     }
 }
 
-/// One front-matter line; JSON scalars and arrays are valid YAML, so values are written as
-/// JSON and need no YAML escaping of their own.
-fn line(out: &mut String, key: &str, value: &Value) {
-    if value.is_null() {
-        return;
-    }
-    out.push_str(key);
-    out.push_str(": ");
-    out.push_str(&value.to_string());
-    out.push('\n');
-}
-
 /// A Markdown file with YAML front matter, as Hugo and Eleventy read it, laid out as the
 /// type declares.
 pub fn markdown<T: ContentType>(item: &Value) -> String {
@@ -378,7 +359,10 @@ pub fn markdown<T: ContentType>(item: &Value) -> String {
             ),
             None => item.pointer(pointer).cloned().unwrap_or(Value::Null),
         };
-        line(&mut out, key, &value);
+        // JSON scalars and arrays are valid YAML: values need no escaping of their own.
+        if !value.is_null() {
+            out.push_str(&format!("{key}: {value}\n"));
+        }
     }
     out.push_str("---\n\n");
     out.push_str(item[T::MARKDOWN_BODY].as_str().unwrap_or_default());

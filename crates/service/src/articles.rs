@@ -80,20 +80,20 @@ impl ContentType for Article {
                 .map(|e| e.status == status.as_str())
                 .unwrap_or(status == ContentStatus::Draft);
             if !unchanged {
-                return Err(Error::Forbidden(
-                    "authors cannot change an article's status; an editor publishes it".into(),
+                return Err(Error::forbidden(
+                    "authors cannot change an article's status; an editor publishes it",
                 ));
             }
         }
         if let Some(author) = change.author_id {
             if Some(author) != caller.user_id().map(|u| u.0) {
-                return Err(Error::Forbidden(
-                    "authors cannot change an article's author".into(),
+                return Err(Error::forbidden(
+                    "authors cannot change an article's author",
                 ));
             }
         }
         if change.published_at.is_some() {
-            return Err(Error::Forbidden("only editors may set published_at".into()));
+            return Err(Error::forbidden("only editors may set published_at"));
         }
         Ok(())
     }

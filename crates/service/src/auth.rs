@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use lectern_domain::FieldError;
 use lectern_domain::{Email, Role, UserId};
 use lectern_storage::entities::{api_tokens, refresh_tokens, users};
 use lectern_storage::queries::{auth as q, users as uq};
@@ -461,24 +462,18 @@ impl Service {
         let mut errors = lectern_domain::ValidationErrors::new();
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-            errors.push(lectern_domain::FieldError::new(
-                "name",
-                "must be 1 to 100 characters",
-            ));
+            errors.push(FieldError::new("name", "must be 1 to 100 characters"));
         }
         let scope = TokenScope::parse(scope);
         if scope.is_none() {
-            errors.push(lectern_domain::FieldError::new(
+            errors.push(FieldError::new(
                 "scope",
                 "must be one of: read, preview, write",
             ));
         }
         if let Some(t) = expires_at {
             if t <= Utc::now() {
-                errors.push(lectern_domain::FieldError::new(
-                    "expires_at",
-                    "must be in the future",
-                ));
+                errors.push(FieldError::new("expires_at", "must be in the future"));
             }
         }
         errors.into_result()?;

@@ -153,9 +153,7 @@ impl Caller {
         if self.can_edit_any_content() {
             Ok(())
         } else {
-            Err(Error::Forbidden(
-                "this needs the editor or admin role".into(),
-            ))
+            Err(Error::forbidden("this needs the editor or admin role"))
         }
     }
 
@@ -165,7 +163,7 @@ impl Caller {
             Caller::User {
                 role: Role::Admin, ..
             } => Ok(()),
-            _ => Err(Error::Forbidden("this needs the admin role".into())),
+            _ => Err(Error::forbidden("this needs the admin role")),
         }
     }
 
@@ -173,8 +171,8 @@ impl Caller {
         match self {
             Caller::User { id, .. } => Ok(*id),
             Caller::Anonymous => Err(Error::Unauthenticated("log in first".into())),
-            Caller::Token { .. } => Err(Error::Forbidden(
-                "this needs a user login, not an API token".into(),
+            Caller::Token { .. } => Err(Error::forbidden(
+                "this needs a user login, not an API token",
             )),
         }
     }

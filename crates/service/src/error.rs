@@ -151,6 +151,15 @@ impl Error {
         }
     }
 
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Error::Forbidden(message.into())
+    }
+
+    /// A failure of ours, with what caused it.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Error::Internal(cause.to_string())
+    }
+
     pub fn conflict(code: Code, message: impl Into<String>) -> Self {
         Error::Conflict {
             code,

@@ -59,7 +59,7 @@ impl Service {
         event: FeedEvent,
     ) -> Result<Option<LiveChange>> {
         let key = event.entity_id.to_string();
-        let kind = Kind::parse(&event.entity_type).map_err(|e| Error::Internal(e.to_string()))?;
+        let kind = Kind::parse(&event.entity_type).map_err(Error::internal)?;
         if event.operation == "upsert" {
             let found = with_type!(kind, |T| self
                 .get::<T>(caller, &key)

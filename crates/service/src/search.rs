@@ -7,6 +7,7 @@
 use crate::{with_type, Caller, ContentType, Error, Result, Service};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use lectern_domain::FieldError;
 use lectern_domain::Kind;
 use lectern_storage::queries::search::{self as sq, SearchDoc, SearchQuery};
 use serde::Serialize;
@@ -245,7 +246,7 @@ fn plan<'a>(
 )> {
     let mut errors = lectern_domain::ValidationErrors::new();
     if query.chars().count() > MAX_QUERY_CHARS {
-        errors.push(lectern_domain::FieldError::new(
+        errors.push(FieldError::new(
             "q",
             format!("must be at most {MAX_QUERY_CHARS} characters"),
         ));
@@ -253,7 +254,7 @@ fn plan<'a>(
     // Punctuation alone finds nothing (an empty page); only an empty query is an error.
     let terms = terms(query);
     if query.is_empty() {
-        errors.push(lectern_domain::FieldError::new("q", "must not be empty"));
+        errors.push(FieldError::new("q", "must not be empty"));
     }
     let entity_type = match entity_type.map(Kind::parse) {
         None => None,

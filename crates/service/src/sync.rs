@@ -99,7 +99,7 @@ const SIGNATURE_BYTES: usize = 16;
 
 /// `payload.signature`, both base64url: tamper-evident, so a forged position is refused.
 fn encode(key: &[u8], caller: &Caller, token: &Token) -> Result<String> {
-    let payload = serde_json::to_vec(token).map_err(|e| Error::Internal(e.to_string()))?;
+    let payload = serde_json::to_vec(token).map_err(Error::internal)?;
     let signature = hmac::Mac::finalize(mac(key, &payload, &audience(caller))?).into_bytes();
     let signature = &signature[..SIGNATURE_BYTES];
     Ok(format!(
@@ -141,7 +141,7 @@ fn decode(key: &[u8], caller: &Caller, raw: &str) -> Result<Token> {
 }
 
 fn to_json<T: Serialize>(view: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(view).map_err(|e| Error::Internal(e.to_string()))
+    serde_json::to_value(view).map_err(Error::internal)
 }
 
 impl Service {

@@ -331,8 +331,8 @@ pub(crate) fn check_status_filter(caller: &Caller, status: Option<&str>) -> Resu
     let status = ContentStatus::parse(raw)
         .map_err(|e| Error::bad_request(crate::Code::InvalidParameter, e.to_string()))?;
     if status != ContentStatus::Published && caller.sees_only_published() {
-        return Err(Error::Forbidden(
-            "filtering by an unpublished status needs an editor login or a preview token".into(),
+        return Err(Error::forbidden(
+            "filtering by an unpublished status needs an editor login or a preview token",
         ));
     }
     Ok(Some(status.as_str().to_owned()))

@@ -81,7 +81,7 @@ impl Service {
             let view = self.create::<T>(caller, input).await?;
             return Ok(Created {
                 id: view.id(),
-                json: serde_json::to_string(&view).map_err(|e| Error::Internal(e.to_string()))?,
+                json: serde_json::to_string(&view).map_err(Error::internal)?,
                 replayed: false,
             });
         };
@@ -111,7 +111,7 @@ impl Service {
         if !caller.sees_unpublished_links() {
             T::trim(&mut shown);
         }
-        let json = serde_json::to_string(&shown).map_err(|e| Error::Internal(e.to_string()))?;
+        let json = serde_json::to_string(&shown).map_err(Error::internal)?;
         let stored = eq::store_idempotent(
             &tx,
             idempotency_keys::Model {

@@ -52,7 +52,7 @@ fn split_key(key: &str) -> Option<(Option<Uuid>, Option<String>)> {
 }
 
 fn to_json<V: serde::Serialize>(view: &V) -> Result<String> {
-    serde_json::to_string(view).map_err(|e| Error::Internal(e.to_string()))
+    serde_json::to_string(view).map_err(Error::internal)
 }
 
 impl Service {

@@ -122,11 +122,7 @@ impl Service {
         ids: &[Uuid],
     ) -> Result<Vec<T::View>> {
         let conn = self.db().conn();
-        let rows: Vec<RowOf<T>> = q::find_many::<T::Table, _>(conn, ids)
-            .await?
-            .into_iter()
-            .filter(|r| can_read::<T>(caller, r))
-            .collect();
+        let rows = readable::<T, _>(conn, caller, ids).await?;
         self.views_for::<T, _>(conn, caller, rows).await
     }
 
@@ -159,16 +155,25 @@ impl Service {
         ids: &[Uuid],
     ) -> Result<std::collections::HashMap<Uuid, (String, serde_json::Value)>> {
         use super::ViewMeta;
-        let rows: Vec<RowOf<T>> = q::find_many::<T::Table, _>(conn, ids)
-            .await?
-            .into_iter()
-            .filter(|r| can_read::<T>(caller, r))
-            .collect();
+        let rows = readable::<T, _>(conn, caller, ids).await?;
         let mut found = std::collections::HashMap::new();
         for view in self.views_for::<T, _>(conn, caller, rows).await? {
-            let json = serde_json::to_value(&view).map_err(|e| Error::Internal(e.to_string()))?;
+            let json = serde_json::to_value(&view).map_err(Error::internal)?;
             found.insert(view.id(), (view.slug().to_owned(), json));
         }
         Ok(found)
     }
+}
+
+/// The rows with these ids that the caller may read.
+async fn readable<T: ContentType, C: Conn>(
+    conn: &C,
+    caller: &Caller,
+    ids: &[Uuid],
+) -> Result<Vec<RowOf<T>>> {
+    let rows = q::find_many::<T::Table, _>(conn, ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| can_read::<T>(caller, r))
+        .collect())
 }

@@ -122,7 +122,7 @@ impl Service {
         let tx = self.db().begin().await?;
         let existing = self.find::<T, _>(&tx, caller, key).await?;
         if !can_edit(caller, &existing) {
-            return Err(Error::Forbidden("you may edit only your own drafts".into()));
+            return Err(Error::forbidden("you may edit only your own drafts"));
         }
         T::check_fields(caller, &change, Some(&existing))?;
         if existing.version() != expected {
@@ -372,9 +372,7 @@ impl Service {
         let tx = self.db().begin().await?;
         let existing = self.find::<T, _>(&tx, caller, key).await?;
         if !can_edit(caller, &existing) {
-            return Err(Error::Forbidden(
-                "you may delete only your own drafts".into(),
-            ));
+            return Err(Error::forbidden("you may delete only your own drafts"));
         }
         let expected = expected_version(if_match, None)?;
         let dependents = T::dependents(&tx, &existing, None).await?;

@@ -212,7 +212,7 @@ impl Service {
             return Ok(false);
         }
         let item: Option<serde_json::Value> = if o.published && !deleted {
-            let kind = Kind::parse(o.entity_type).map_err(|e| Error::Internal(e.to_string()))?;
+            let kind = Kind::parse(o.entity_type).map_err(Error::internal)?;
             let row = with_type!(kind, |T| {
                 q::public_one::<<T as ContentType>::Table, _>(tx, Some(o.entity_id), None).await?
             });
@@ -364,8 +364,7 @@ impl Service {
             id: Uuid::now_v7(),
             url: url.unwrap_or_default(),
             description: description.unwrap_or_default(),
-            events: serde_json::to_string(&events.unwrap_or_default())
-                .map_err(|e| Error::Internal(e.to_string()))?,
+            events: serde_json::to_string(&events.unwrap_or_default()).map_err(Error::internal)?,
             secret: secret.clone(),
             active: input.active.unwrap_or(true),
             created_by: caller.acting_user().map(|u| u.0),
@@ -410,8 +409,7 @@ impl Service {
             model.url = url;
         }
         if let Some(events) = events {
-            model.events =
-                serde_json::to_string(&events).map_err(|e| Error::Internal(e.to_string()))?;
+            model.events = serde_json::to_string(&events).map_err(Error::internal)?;
         }
         if let Some(description) = description {
             model.description = description;

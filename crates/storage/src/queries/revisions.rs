@@ -19,19 +19,7 @@ pub struct NewRevision<'a> {
 }
 
 pub async fn insert<C: ConnectionTrait>(conn: &C, revision: NewRevision<'_>) -> Result<()> {
-    revisions::Entity::insert(revisions::ActiveModel {
-        id: NotSet,
-        entity_type: Set(revision.entity_type.to_owned()),
-        entity_id: Set(revision.entity_id),
-        version: Set(revision.version),
-        snapshot: Set(revision.snapshot),
-        summary: Set(revision.summary),
-        actor_id: Set(revision.actor_id),
-        created_at: Set(revision.at),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
+    insert_many(conn, vec![revision]).await
 }
 
 /// All revisions of one entity, newest first.
