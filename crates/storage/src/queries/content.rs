@@ -278,11 +278,26 @@ fn filtered<E: Table>(backend: Backend, visible: Visibility, filter: &Expr) -> s
     }
 }
 
+/// Rows a filter leaves fewer of than this are read first and then sorted (SQLite; the
+/// PostgreSQL planner chooses from its statistics).
+const FEW: u64 = 2000;
+
+/// Whether a page should read the filter's rows and sort them (see `Expr::matches_few`).
+async fn sort_after_filter<C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    filter: &Expr,
+) -> Result<bool> {
+    Ok(backend == Backend::Sqlite && filter.matches_few(conn, backend, FEW).await?)
+}
+
 fn paged<E: Table>(
     backend: Backend,
     mut query: sea_orm::Select<E>,
     page: Page,
+    sort_after: bool,
 ) -> sea_orm::Select<E> {
+    use sea_orm::IdenStatic;
     let col = E::col(page.sort.col());
     let text = page.sort.is_text();
     if let Some(after) = page.after {
@@ -295,8 +310,14 @@ fn paged<E: Table>(
             after,
         ));
     }
+    // SQLite's unary `+` keeps the sort's index out of the plan.
+    let order = match (sort_after, text) {
+        (false, _) => keyset::sort_expr(col, text),
+        (true, true) => SqlExpr::cust(format!("+LOWER({})", col.as_str())),
+        (true, false) => SqlExpr::cust(format!("+{}", col.as_str())),
+    };
     query
-        .order_by(keyset::sort_expr(col, text), page.dir.order())
+        .order_by(order, page.dir.order())
         .order_by(E::col(Col::Id), page.dir.order())
         .limit(page.limit)
 }
@@ -309,8 +330,9 @@ pub async fn list<E: Table, C: ConnectionTrait>(
     filter: &Expr,
     page: Page,
 ) -> Result<Vec<E::Model>> {
+    let sort_after = sort_after_filter(conn, backend, filter).await?;
     let query = filtered::<E>(backend, visible, filter);
-    Ok(paged(backend, query, page).all(conn).await?)
+    Ok(paged(backend, query, page, sort_after).all(conn).await?)
 }
 
 pub async fn count<E: Table, C: ConnectionTrait>(
@@ -387,7 +409,11 @@ pub async fn list_public<E: Table, C: ConnectionTrait>(
     if let Some(after) = page.after {
         q.after(&column, page.dir, after);
     }
-    q.order(&column, page.dir, page.limit);
+    let order = match sort_after_filter(conn, backend, filter).await? {
+        true => format!("+{column}"),
+        false => column,
+    };
+    q.order(&order, page.dir, page.limit);
     Ok(PublicRow::find_by_statement(q.statement())
         .all(conn)
         .await?)

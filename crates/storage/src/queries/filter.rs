@@ -220,6 +220,45 @@ impl Expr {
         }
     }
 
+    /// The relation conditions that every matching row must meet: the `Through`s of the
+    /// top-level `and`.
+    fn required_relations(&self) -> Vec<(&'static [Hop], &Expr)> {
+        match self {
+            Expr::Through(hops, inner) if !hops.is_empty() => vec![(*hops, &**inner)],
+            Expr::All(items) => items.iter().flat_map(Expr::required_relations).collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Whether a relation condition of the filter leaves fewer than `few` rows, counted on
+    /// the link table's index. A list then reads those rows and sorts them rather than
+    /// walking its sort's index and testing each row, which on a large table takes as long
+    /// as the table is big when few rows or none match.
+    pub async fn matches_few<C: sea_orm::ConnectionTrait>(
+        &self,
+        conn: &C,
+        backend: crate::Backend,
+        few: u64,
+    ) -> crate::Result<bool> {
+        use sea_orm::FromQueryResult;
+        #[derive(FromQueryResult)]
+        struct N {
+            n: i64,
+        }
+        for (hops, inner) in self.required_relations() {
+            let mut q = Sql::new(backend, "SELECT COUNT(*) AS n FROM (");
+            q.text(hops[0].1).text(" WHERE ");
+            Expr::Through(&hops[1..], Box::new(inner.clone())).write(&mut q);
+            q.text(" LIMIT ");
+            q.bind(few as i64).text(") AS matching");
+            let n = N::find_by_statement(q.statement()).one(conn).await?;
+            if n.is_some_and(|n| (n.n as u64) < few) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The condition as a query-builder expression, for statements built that way.
     pub fn to_builder(&self, backend: crate::Backend) -> sea_orm::sea_query::SimpleExpr {
         let mut q = Sql::new(backend, "");
