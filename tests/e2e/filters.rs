@@ -235,6 +235,16 @@ async fn the_same_filter_lists_the_same_items_through_rest_and_graphql() {
         ),
         (
             "articles",
+            json!({"or": [{"tags": "go"}, {"tags": "async"}]}),
+            vec!["go-in-production", "why-async-rust"],
+        ),
+        (
+            "articles",
+            json!({"or": [{"tags": "go"}, {"technologies": {"slug": "axum"}}], "tags": {"ne": "db"}}),
+            vec!["go-in-production", "why-async-rust"],
+        ),
+        (
+            "articles",
             json!({"technologies": {"kind": "framework"}}),
             vec!["why-async-rust"],
         ),

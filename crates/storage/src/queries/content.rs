@@ -282,22 +282,38 @@ fn filtered<E: Table>(backend: Backend, visible: Visibility, filter: &Expr) -> s
 /// PostgreSQL planner chooses from its statistics).
 const FEW: u64 = 2000;
 
-/// Whether a page should read the filter's rows and sort them (see `Expr::matches_few`).
-async fn sort_after_filter<C: ConnectionTrait>(
+/// When a page should read the filter's rows and then sort them (see `Expr::matches_few`):
+/// the table's primary-key index, which the statement is then told to use (`INDEXED BY`), so
+/// that SQLite looks up the few matching rows instead of scanning an index of the status or
+/// the sort.
+async fn sort_after_filter<E: Table, C: ConnectionTrait>(
     conn: &C,
     backend: Backend,
     filter: &Expr,
-) -> Result<bool> {
-    Ok(backend == Backend::Sqlite && filter.matches_few(conn, backend, FEW).await?)
+) -> Result<Option<String>> {
+    #[derive(FromQueryResult)]
+    struct Name {
+        name: String,
+    }
+    if backend != Backend::Sqlite || !filter.matches_few(conn, backend, FEW).await? {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT name FROM pragma_index_list('{}') WHERE origin = 'pk'",
+        E::NAME
+    );
+    let found = Name::find_by_statement(sea_orm::Statement::from_string(
+        conn.get_database_backend(),
+        sql,
+    ));
+    Ok(found.one(conn).await?.map(|n| n.name))
 }
 
 fn paged<E: Table>(
     backend: Backend,
     mut query: sea_orm::Select<E>,
     page: Page,
-    sort_after: bool,
 ) -> sea_orm::Select<E> {
-    use sea_orm::IdenStatic;
     let col = E::col(page.sort.col());
     let text = page.sort.is_text();
     if let Some(after) = page.after {
@@ -310,14 +326,8 @@ fn paged<E: Table>(
             after,
         ));
     }
-    // SQLite's unary `+` keeps the sort's index out of the plan.
-    let order = match (sort_after, text) {
-        (false, _) => keyset::sort_expr(col, text),
-        (true, true) => SqlExpr::cust(format!("+LOWER({})", col.as_str())),
-        (true, false) => SqlExpr::cust(format!("+{}", col.as_str())),
-    };
     query
-        .order_by(order, page.dir.order())
+        .order_by(keyset::sort_expr(col, text), page.dir.order())
         .order_by(E::col(Col::Id), page.dir.order())
         .limit(page.limit)
 }
@@ -330,9 +340,16 @@ pub async fn list<E: Table, C: ConnectionTrait>(
     filter: &Expr,
     page: Page,
 ) -> Result<Vec<E::Model>> {
-    let sort_after = sort_after_filter(conn, backend, filter).await?;
-    let query = filtered::<E>(backend, visible, filter);
-    Ok(paged(backend, query, page, sort_after).all(conn).await?)
+    let index = sort_after_filter::<E, C>(conn, backend, filter).await?;
+    let query = paged(backend, filtered::<E>(backend, visible, filter), page);
+    let Some(index) = index else {
+        return Ok(query.all(conn).await?);
+    };
+    let mut statement = sea_orm::QueryTrait::build(&query, conn.get_database_backend());
+    let from = format!("FROM \"{}\"", E::NAME);
+    let indexed = format!("{from} INDEXED BY \"{index}\"");
+    statement.sql = statement.sql.replacen(&from, &indexed, 1);
+    Ok(E::find().from_raw_sql(statement).all(conn).await?)
 }
 
 pub async fn count<E: Table, C: ConnectionTrait>(
@@ -392,8 +409,12 @@ pub async fn list_public<E: Table, C: ConnectionTrait>(
 ) -> Result<Vec<PublicRow>> {
     use sea_orm::IdenStatic;
     let c = |col: Col| E::col(col).as_str();
+    let indexed = match sort_after_filter::<E, C>(conn, backend, filter).await? {
+        Some(index) => format!(" INDEXED BY \"{index}\""),
+        None => String::new(),
+    };
     let select = format!(
-        "{} WHERE {} = 'published'",
+        "{}{indexed} WHERE {} = 'published'",
         public_select::<E>(),
         c(Col::Status)
     );
@@ -409,11 +430,7 @@ pub async fn list_public<E: Table, C: ConnectionTrait>(
     if let Some(after) = page.after {
         q.after(&column, page.dir, after);
     }
-    let order = match sort_after_filter(conn, backend, filter).await? {
-        true => format!("+{column}"),
-        false => column,
-    };
-    q.order(&order, page.dir, page.limit);
+    q.order(&column, page.dir, page.limit);
     Ok(PublicRow::find_by_statement(q.statement())
         .all(conn)
         .await?)

@@ -220,18 +220,29 @@ impl Expr {
         }
     }
 
-    /// The relation conditions that every matching row must meet: the `Through`s of the
-    /// top-level `and`.
-    fn required_relations(&self) -> Vec<(&'static [Hop], &Expr)> {
+    /// The relation conditions that every matching row must meet, each a group of which
+    /// one must hold: a `Through` of the top-level `and`, or an `or` of `Through`s.
+    fn required_relations(&self) -> Vec<Vec<(&'static [Hop], &Expr)>> {
+        fn through(e: &Expr) -> Option<(&'static [Hop], &Expr)> {
+            match e {
+                Expr::Through(hops, inner) if !hops.is_empty() => Some((*hops, &**inner)),
+                _ => None,
+            }
+        }
         match self {
-            Expr::Through(hops, inner) if !hops.is_empty() => vec![(*hops, &**inner)],
             Expr::All(items) => items.iter().flat_map(Expr::required_relations).collect(),
-            _ => vec![],
+            Expr::Any(items) => items
+                .iter()
+                .map(through)
+                .collect::<Option<Vec<_>>>()
+                .into_iter()
+                .collect(),
+            e => through(e).map(|t| vec![vec![t]]).unwrap_or_default(),
         }
     }
 
-    /// Whether a relation condition of the filter leaves fewer than `few` rows, counted on
-    /// the link table's index. A list then reads those rows and sorts them rather than
+    /// Whether the relation conditions of the filter leave fewer than `few` rows, counted
+    /// on the link tables' indexes. A list then reads those rows and sorts them rather than
     /// walking its sort's index and testing each row, which on a large table takes as long
     /// as the table is big when few rows or none match.
     pub async fn matches_few<C: sea_orm::ConnectionTrait>(
@@ -245,16 +256,21 @@ impl Expr {
         struct N {
             n: i64,
         }
-        for (hops, inner) in self.required_relations() {
-            let mut q = Sql::new(backend, "SELECT COUNT(*) AS n FROM (");
-            q.text(hops[0].1).text(" WHERE ");
-            Expr::Through(&hops[1..], Box::new(inner.clone())).write(&mut q);
-            q.text(" LIMIT ");
-            q.bind(few as i64).text(") AS matching");
-            let n = N::find_by_statement(q.statement()).one(conn).await?;
-            if n.is_some_and(|n| (n.n as u64) < few) {
-                return Ok(true);
+        'groups: for group in self.required_relations() {
+            let mut total = 0;
+            for (hops, inner) in group {
+                let mut q = Sql::new(backend, "SELECT COUNT(*) AS n FROM (");
+                q.text(hops[0].1).text(" WHERE ");
+                Expr::Through(&hops[1..], Box::new(inner.clone())).write(&mut q);
+                q.text(" LIMIT ");
+                q.bind(few as i64).text(") AS matching");
+                let n = N::find_by_statement(q.statement()).one(conn).await?;
+                total += n.map_or(0, |n| n.n as u64);
+                if total >= few {
+                    continue 'groups;
+                }
             }
+            return Ok(true);
         }
         Ok(false)
     }
