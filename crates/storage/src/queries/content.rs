@@ -345,11 +345,23 @@ pub async fn list<E: Table, C: ConnectionTrait>(
     let Some(index) = index else {
         return Ok(query.all(conn).await?);
     };
-    let mut statement = sea_orm::QueryTrait::build(&query, conn.get_database_backend());
+    // The page's ids first, sorted on narrow rows; then their rows.
+    let ids = query.select_only().column(E::col(Col::Id));
+    let mut statement = sea_orm::QueryTrait::build(&ids, conn.get_database_backend());
     let from = format!("FROM \"{}\"", E::NAME);
     let indexed = format!("{from} INDEXED BY \"{index}\"");
     statement.sql = statement.sql.replacen(&from, &indexed, 1);
-    Ok(E::find().from_raw_sql(statement).all(conn).await?)
+    #[derive(FromQueryResult)]
+    struct Id {
+        id: Uuid,
+    }
+    let ids: Vec<Uuid> = (Id::find_by_statement(statement).all(conn).await?)
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let mut found = find_many::<E, C>(conn, &ids).await?;
+    found.sort_by_key(|m| ids.iter().position(|id| *id == m.id()));
+    Ok(found)
 }
 
 pub async fn count<E: Table, C: ConnectionTrait>(
@@ -409,28 +421,34 @@ pub async fn list_public<E: Table, C: ConnectionTrait>(
 ) -> Result<Vec<PublicRow>> {
     use sea_orm::IdenStatic;
     let c = |col: Col| E::col(col).as_str();
-    let indexed = match sort_after_filter::<E, C>(conn, backend, filter).await? {
-        Some(index) => format!(" INDEXED BY \"{index}\""),
-        None => String::new(),
-    };
-    let select = format!(
-        "{}{indexed} WHERE {} = 'published'",
-        public_select::<E>(),
-        c(Col::Status)
-    );
-    let mut q = super::public_sql::Sql::new(backend, &select);
-    if !filter.is_none() {
-        q.text(" AND ");
-        filter.write(&mut q);
-    }
+    let index = sort_after_filter::<E, C>(conn, backend, filter).await?;
     let column = match page.sort.is_text() {
         true => format!("LOWER({})", c(Col::Label)),
         false => c(page.sort.col()).to_owned(),
     };
+    let (id, status) = (c(Col::Id), c(Col::Status));
+    // With few matches: the page's ids sorted on narrow rows, looked up by primary key,
+    // then their rows.
+    let mut q = super::public_sql::Sql::new(backend, &public_select::<E>());
+    if let Some(index) = &index {
+        q.text(&format!(
+            " INDEXED BY \"{index}\" WHERE {id} IN (SELECT {id} FROM {} INDEXED BY \"{index}\"",
+            E::NAME
+        ));
+    }
+    q.text(&format!(" WHERE {status} = 'published'"));
+    if !filter.is_none() {
+        q.text(" AND ");
+        filter.write(&mut q);
+    }
     if let Some(after) = page.after {
         q.after(&column, page.dir, after);
     }
     q.order(&column, page.dir, page.limit);
+    if index.is_some() {
+        q.text(")");
+        q.order(&column, page.dir, page.limit);
+    }
     Ok(PublicRow::find_by_statement(q.statement())
         .all(conn)
         .await?)

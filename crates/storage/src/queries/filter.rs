@@ -225,7 +225,10 @@ impl Expr {
     fn required_relations(&self) -> Vec<Vec<(&'static [Hop], &Expr)>> {
         fn through(e: &Expr) -> Option<(&'static [Hop], &Expr)> {
             match e {
-                Expr::Through(hops, inner) if !hops.is_empty() => Some((*hops, &**inner)),
+                // Only links keyed by the row's id: its primary key finds the rows.
+                Expr::Through(hops, inner) if hops.first().is_some_and(|h| h.0 == "id") => {
+                    Some((*hops, &**inner))
+                }
                 _ => None,
             }
         }
