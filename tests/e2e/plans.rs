@@ -112,7 +112,7 @@ async fn every_relation_filter_is_served_by_an_index() {
                 _ => test,
             };
             let mut q = Sql::new(ours, &format!("SELECT id FROM {table} WHERE "));
-            Expr::Through(hops, Box::new(test)).write(&mut q);
+            Expr::Through(hops, Box::new(test)).write_for(&mut q, Some(table));
             // Inline the values: EXPLAIN takes no parameters.
             let mut sql = q.sql.clone();
             for (n, _) in q.values.iter().enumerate().rev() {

@@ -274,7 +274,7 @@ fn filtered<E: Table>(backend: Backend, visible: Visibility, filter: &Expr) -> s
     let query = E::find().filter(visibility::<E>(visible));
     match filter.is_none() {
         true => query,
-        false => query.filter(filter.to_builder(backend)),
+        false => query.filter(filter.to_builder(backend, Some(E::NAME))),
     }
 }
 
@@ -290,14 +290,17 @@ async fn sort_after_filter<E: Table, C: ConnectionTrait>(
     conn: &C,
     backend: Backend,
     filter: &Expr,
-) -> Result<Option<String>> {
+) -> Result<Option<(String, Expr)>> {
     #[derive(FromQueryResult)]
     struct Name {
         name: String,
     }
-    if backend != Backend::Sqlite || !filter.matches_few(conn, backend, FEW).await? {
+    if backend != Backend::Sqlite {
         return Ok(None);
     }
+    let Some(driver) = filter.few_matching(conn, backend, FEW).await? else {
+        return Ok(None);
+    };
     let sql = format!(
         "SELECT name FROM pragma_index_list('{}') WHERE origin = 'pk'",
         E::NAME
@@ -306,7 +309,7 @@ async fn sort_after_filter<E: Table, C: ConnectionTrait>(
         conn.get_database_backend(),
         sql,
     ));
-    Ok(found.one(conn).await?.map(|n| n.name))
+    Ok(found.one(conn).await?.map(|n| (n.name, driver)))
 }
 
 fn paged<E: Table>(
@@ -342,9 +345,10 @@ pub async fn list<E: Table, C: ConnectionTrait>(
 ) -> Result<Vec<E::Model>> {
     let index = sort_after_filter::<E, C>(conn, backend, filter).await?;
     let query = paged(backend, filtered::<E>(backend, visible, filter), page);
-    let Some(index) = index else {
+    let Some((index, driver)) = index else {
         return Ok(query.all(conn).await?);
     };
+    let query = query.filter(driver.to_builder(backend, None));
     // The page's ids first, sorted on narrow rows; then their rows.
     let ids = query.select_only().column(E::col(Col::Id));
     let mut statement = sea_orm::QueryTrait::build(&ids, conn.get_database_backend());
@@ -430,16 +434,20 @@ pub async fn list_public<E: Table, C: ConnectionTrait>(
     // With few matches: the page's ids sorted on narrow rows, looked up by primary key,
     // then their rows.
     let mut q = super::public_sql::Sql::new(backend, &public_select::<E>());
-    if let Some(index) = &index {
+    if let Some((index, _)) = &index {
         q.text(&format!(
             " INDEXED BY \"{index}\" WHERE {id} IN (SELECT {id} FROM {} INDEXED BY \"{index}\"",
             E::NAME
         ));
     }
     q.text(&format!(" WHERE {status} = 'published'"));
+    if let Some((_, driver)) = &index {
+        q.text(" AND ");
+        driver.write(&mut q);
+    }
     if !filter.is_none() {
         q.text(" AND ");
-        filter.write(&mut q);
+        filter.write_for(&mut q, Some(E::NAME));
     }
     if let Some(after) = page.after {
         q.after(&column, page.dir, after);

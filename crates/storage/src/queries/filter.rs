@@ -170,8 +170,15 @@ impl Expr {
         }
     }
 
-    /// Writes the condition, with its values bound.
+    /// Writes the condition, with its values bound, as `column IN (subquery)` for relations.
     pub fn write(&self, q: &mut Sql) {
+        self.write_for(q, None)
+    }
+
+    /// Writes the condition on rows of table `outer`: its relations become correlated
+    /// `EXISTS` probes of the link table's key, which cost the same whatever the number of
+    /// matches, where `IN` would first collect every matching id.
+    pub fn write_for(&self, q: &mut Sql, outer: Option<&str>) {
         match self {
             Expr::All(items) | Expr::Any(items) if items.is_empty() => {
                 q.text(if matches!(self, Expr::All(_)) {
@@ -191,13 +198,13 @@ impl Expr {
                     if n > 0 {
                         q.text(join);
                     }
-                    item.write(q);
+                    item.write_for(q, outer);
                 }
                 q.text(")");
             }
             Expr::Not(inner) => {
                 q.text("NOT (");
-                inner.write(q);
+                inner.write_for(q, outer);
                 q.text(")");
             }
             Expr::Test(column, op, values) => test(q, column, *op, values),
@@ -206,6 +213,18 @@ impl Expr {
             }
             Expr::Null(column, false) => {
                 q.text(column).text(" IS NOT NULL");
+            }
+            Expr::Through(hops, inner) if outer.is_some() && !hops.is_empty() => {
+                let (column, select) = hops[0];
+                let (pick, table) = (select
+                    .strip_prefix("SELECT ")
+                    .and_then(|s| s.split_once(" FROM ")))
+                .unwrap_or_default();
+                let outer = outer.unwrap_or_default();
+                q.text("EXISTS (SELECT 1 FROM ").text(table).text(" WHERE ");
+                q.text(&format!("{table}.{pick} = {outer}.{column} AND "));
+                Expr::Through(&hops[1..], inner.clone()).write(q);
+                q.text(")");
             }
             Expr::Through(hops, inner) => {
                 for (column, select) in hops.iter() {
@@ -225,6 +244,7 @@ impl Expr {
     fn required_relations(&self) -> Vec<Vec<(&'static [Hop], &Expr)>> {
         fn through(e: &Expr) -> Option<(&'static [Hop], &Expr)> {
             match e {
+                Expr::All(items) if items.len() == 1 => through(&items[0]),
                 // Only links keyed by the row's id: its primary key finds the rows.
                 Expr::Through(hops, inner) if hops.first().is_some_and(|h| h.0 == "id") => {
                     Some((*hops, &**inner))
@@ -244,16 +264,16 @@ impl Expr {
         }
     }
 
-    /// Whether the relation conditions of the filter leave fewer than `few` rows, counted
-    /// on the link tables' indexes. A list then reads those rows and sorts them rather than
-    /// walking its sort's index and testing each row, which on a large table takes as long
-    /// as the table is big when few rows or none match.
-    pub async fn matches_few<C: sea_orm::ConnectionTrait>(
+    /// A relation condition of the filter that leaves fewer than `few` rows, counted on the
+    /// link tables' indexes. A list then looks those rows up (by `IN`) and sorts them rather
+    /// than walking its sort's index and testing each row, which on a large table takes as
+    /// long as the table is big when few rows or none match.
+    pub async fn few_matching<C: sea_orm::ConnectionTrait>(
         &self,
         conn: &C,
         backend: crate::Backend,
         few: u64,
-    ) -> crate::Result<bool> {
+    ) -> crate::Result<Option<Expr>> {
         use sea_orm::FromQueryResult;
         #[derive(FromQueryResult)]
         struct N {
@@ -261,10 +281,10 @@ impl Expr {
         }
         'groups: for group in self.required_relations() {
             let mut total = 0;
-            for (hops, inner) in group {
+            for (hops, inner) in &group {
                 let mut q = Sql::new(backend, "SELECT COUNT(*) AS n FROM (");
                 q.text(hops[0].1).text(" WHERE ");
-                Expr::Through(&hops[1..], Box::new(inner.clone())).write(&mut q);
+                Expr::Through(&hops[1..], Box::new((*inner).clone())).write(&mut q);
                 q.text(" LIMIT ");
                 q.bind(few as i64).text(") AS matching");
                 let n = N::find_by_statement(q.statement()).one(conn).await?;
@@ -273,15 +293,22 @@ impl Expr {
                     continue 'groups;
                 }
             }
-            return Ok(true);
+            let through = |(hops, inner): &(&'static [Hop], &Expr)| {
+                Expr::Through(hops, Box::new((*inner).clone()))
+            };
+            return Ok(Some(Expr::Any(group.iter().map(through).collect())));
         }
-        Ok(false)
+        Ok(None)
     }
 
     /// The condition as a query-builder expression, for statements built that way.
-    pub fn to_builder(&self, backend: crate::Backend) -> sea_orm::sea_query::SimpleExpr {
+    pub fn to_builder(
+        &self,
+        backend: crate::Backend,
+        outer: Option<&str>,
+    ) -> sea_orm::sea_query::SimpleExpr {
         let mut q = Sql::new(backend, "");
-        self.write(&mut q);
+        self.write_for(&mut q, outer);
         sea_orm::sea_query::Expr::cust_with_values(q.sql, q.values)
     }
 }
