@@ -100,7 +100,7 @@ for backend in $BACKENDS; do
     echo "## $backend"
     echo
     printf '| filter | sort |'; for s in $SIZES; do printf ' req/s at %s | p50 ms at %s |' "$s" "$s"; done; echo ' p50 ratio |'
-    printf '|---|---|'; for _ in $SIZES; do printf -- '---:|---:|'; done; echo -- '---:|'
+    printf '|---|---|'; for _ in $SIZES; do printf -- '---:|---:|'; done; echo '---:|'
   } >> "$REPORT"
   declare -A CELLS=()
   seeded=3
@@ -130,7 +130,7 @@ for backend in $BACKENDS; do
       [ -z "$first" ] && first="$p50"
       last="$p50"
     done
-    awk -v a="$last" -v b="$first" 'BEGIN {printf " %.1f |\n", (b > 0 ? a / b : 0)}' >> "$REPORT"
+    awk -v a="$last" -v b="$first" 'BEGIN {if (a > 0 && b > 0) printf " %.1f |\n", a / b; else print " timed out |"}' >> "$REPORT"
   done
   echo >> "$REPORT"
 done

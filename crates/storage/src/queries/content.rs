@@ -278,8 +278,8 @@ fn filtered<E: Table>(backend: Backend, visible: Visibility, filter: &Expr) -> s
     }
 }
 
-/// Rows a filter leaves fewer of than this are read first and then sorted (SQLite; the
-/// PostgreSQL planner chooses from its statistics).
+/// Rows a relation condition leaves fewer of than this are looked up by id and sorted,
+/// rather than found by walking the sort's index.
 const FEW: u64 = 2000;
 
 /// When a page should read the filter's rows and then sort them (see `Expr::matches_few`):
@@ -295,12 +295,13 @@ async fn sort_after_filter<E: Table, C: ConnectionTrait>(
     struct Name {
         name: String,
     }
-    if backend != Backend::Sqlite {
-        return Ok(None);
-    }
     let Some(driver) = filter.few_matching(conn, backend, FEW).await? else {
         return Ok(None);
     };
+    // PostgreSQL plans a list of ids well; SQLite is told to use the primary key.
+    if backend == Backend::Postgres {
+        return Ok(Some((String::new(), driver)));
+    }
     let sql = format!(
         "SELECT name FROM pragma_index_list('{}') WHERE origin = 'pk'",
         E::NAME
@@ -352,9 +353,11 @@ pub async fn list<E: Table, C: ConnectionTrait>(
     // The page's ids first, sorted on narrow rows; then their rows.
     let ids = query.select_only().column(E::col(Col::Id));
     let mut statement = sea_orm::QueryTrait::build(&ids, conn.get_database_backend());
-    let from = format!("FROM \"{}\"", E::NAME);
-    let indexed = format!("{from} INDEXED BY \"{index}\"");
-    statement.sql = statement.sql.replacen(&from, &indexed, 1);
+    if !index.is_empty() {
+        let from = format!("FROM \"{}\"", E::NAME);
+        let indexed = format!("{from} INDEXED BY \"{index}\"");
+        statement.sql = statement.sql.replacen(&from, &indexed, 1);
+    }
     #[derive(FromQueryResult)]
     struct Id {
         id: Uuid,
@@ -435,8 +438,12 @@ pub async fn list_public<E: Table, C: ConnectionTrait>(
     // then their rows.
     let mut q = super::public_sql::Sql::new(backend, &public_select::<E>());
     if let Some((index, _)) = &index {
+        let by = match index.is_empty() {
+            true => String::new(),
+            false => format!(" INDEXED BY \"{index}\""),
+        };
         q.text(&format!(
-            " INDEXED BY \"{index}\" WHERE {id} IN (SELECT {id} FROM {} INDEXED BY \"{index}\"",
+            "{by} WHERE {id} IN (SELECT {id} FROM {}{by}",
             E::NAME
         ));
     }

@@ -276,27 +276,27 @@ impl Expr {
     ) -> crate::Result<Option<Expr>> {
         use sea_orm::FromQueryResult;
         #[derive(FromQueryResult)]
-        struct N {
-            n: i64,
+        struct Id {
+            id: Uuid,
         }
         'groups: for group in self.required_relations() {
-            let mut total = 0;
+            let mut ids = Vec::new();
             for (hops, inner) in &group {
-                let mut q = Sql::new(backend, "SELECT COUNT(*) AS n FROM (");
-                q.text(hops[0].1).text(" WHERE ");
+                let (pick, table) = (hops[0].1.strip_prefix("SELECT "))
+                    .and_then(|s| s.split_once(" FROM "))
+                    .unwrap_or_default();
+                let mut q = Sql::new(backend, &format!("SELECT {pick} AS id FROM {table} WHERE "));
                 Expr::Through(&hops[1..], Box::new((*inner).clone())).write(&mut q);
                 q.text(" LIMIT ");
-                q.bind(few as i64).text(") AS matching");
-                let n = N::find_by_statement(q.statement()).one(conn).await?;
-                total += n.map_or(0, |n| n.n as u64);
-                if total >= few {
+                q.bind(few as i64);
+                let found = Id::find_by_statement(q.statement()).all(conn).await?;
+                ids.extend(found.into_iter().map(|r| Val::Uuid(r.id)));
+                if ids.len() as u64 >= few {
                     continue 'groups;
                 }
             }
-            let through = |(hops, inner): &(&'static [Hop], &Expr)| {
-                Expr::Through(hops, Box::new((*inner).clone()))
-            };
-            return Ok(Some(Expr::Any(group.iter().map(through).collect())));
+            // The matching rows, by id: a list the planner sees whole.
+            return Ok(Some(Expr::Test("id", Op::In, ids)));
         }
         Ok(None)
     }
