@@ -73,18 +73,6 @@ impl<T> Gql<T> for Result<T, Error> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn camel_case_fields() {
-        assert_eq!(camel("cover_image_url"), "coverImageUrl");
-        assert_eq!(camel("trend_signals[0].metric"), "trendSignals[0].metric");
-        assert_eq!(camel("title"), "title");
-    }
-}
-
 /// A request-level error with its stable code in `extensions.code`.
 pub fn coded(
     message: impl Into<String>,
@@ -95,4 +83,16 @@ pub fn coded(
     ext.set("code", code.as_str());
     e.extensions = Some(ext);
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_fields() {
+        assert_eq!(camel("cover_image_url"), "coverImageUrl");
+        assert_eq!(camel("trend_signals[0].metric"), "trendSignals[0].metric");
+        assert_eq!(camel("title"), "title");
+    }
 }
