@@ -302,6 +302,16 @@ async fn sort_after_filter<E: Table, C: ConnectionTrait>(
     if backend == Backend::Postgres {
         return Ok(Some((String::new(), driver)));
     }
+    // The name never changes while the process runs: read once per table.
+    static NAMES: std::sync::Mutex<Vec<(&str, String)>> = std::sync::Mutex::new(Vec::new());
+    let known = NAMES.lock().ok().and_then(|n| {
+        n.iter()
+            .find(|(t, _)| *t == E::NAME)
+            .map(|(_, i)| i.clone())
+    });
+    if let Some(index) = known {
+        return Ok(Some((index, driver)));
+    }
     let sql = format!(
         "SELECT name FROM pragma_index_list('{}') WHERE origin = 'pk'",
         E::NAME
@@ -310,7 +320,13 @@ async fn sort_after_filter<E: Table, C: ConnectionTrait>(
         conn.get_database_backend(),
         sql,
     ));
-    Ok(found.one(conn).await?.map(|n| (n.name, driver)))
+    let Some(Name { name }) = found.one(conn).await? else {
+        return Ok(None);
+    };
+    if let Ok(mut names) = NAMES.lock() {
+        names.push((E::NAME, name.clone()));
+    }
+    Ok(Some((name, driver)))
 }
 
 fn paged<E: Table>(
