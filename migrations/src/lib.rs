@@ -16,6 +16,7 @@ mod m20261201_000010_sort_case;
 mod m20261202_000011_sources;
 mod m20261203_000012_feed_before;
 mod m20261203_000013_unfiltered_sorts;
+mod m20261204_000014_assets;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_sources::Migration),
             Box::new(m20261203_000012_feed_before::Migration),
             Box::new(m20261203_000013_unfiltered_sorts::Migration),
+            Box::new(m20261204_000014_assets::Migration),
         ]
     }
 }

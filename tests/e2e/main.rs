@@ -5,6 +5,7 @@
 
 mod support;
 
+mod assets;
 mod auth;
 mod cache;
 mod cli;

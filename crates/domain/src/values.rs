@@ -82,7 +82,7 @@ closed_set!(
 
 closed_set!(
     /// The content types: what the change feed, revisions, search, sync and webhooks speak of.
-    Kind, "type", { Article => "article", Technology => "technology", Source => "source" }
+    Kind, "type", { Article => "article", Technology => "technology", Source => "source", Asset => "asset" }
 );
 
 /// An absolute http or https URL of at most 2,048 characters.

@@ -12,6 +12,7 @@ pub enum NodeType {
     Article,
     Technology,
     Source,
+    Asset,
     User,
 }
 
@@ -21,6 +22,7 @@ impl NodeType {
             NodeType::Article => "Article",
             NodeType::Technology => "Technology",
             NodeType::Source => "Source",
+            NodeType::Asset => "Asset",
             NodeType::User => "User",
         }
     }
@@ -32,6 +34,7 @@ impl From<lectern_domain::Kind> for NodeType {
             lectern_domain::Kind::Article => NodeType::Article,
             lectern_domain::Kind::Technology => NodeType::Technology,
             lectern_domain::Kind::Source => NodeType::Source,
+            lectern_domain::Kind::Asset => NodeType::Asset,
         }
     }
 }
@@ -59,6 +62,7 @@ pub fn decode(raw: &str) -> Option<(NodeType, Uuid)> {
         NodeType::Article,
         NodeType::Technology,
         NodeType::Source,
+        NodeType::Asset,
         NodeType::User,
     ]
     .into_iter()

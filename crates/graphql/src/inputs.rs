@@ -34,6 +34,9 @@ raw! {
     Timestamp => chrono::DateTime<chrono::Utc>, |v| v.0;
     TechnologyKind => String, |v| v.service_name();
     SourceKind => String, |v| v.service_name();
+    crate::assets::AssetPick => uuid::Uuid, |v| key_for(NodeType::Asset, &v.id)?.parse().map_err(|_| {
+        crate::error::bad_input(lectern_service::Code::InvalidId, "not an asset id")
+    })?;
     ID => uuid::Uuid, |v| key_for(NodeType::User, &v)?.parse().map_err(|_| {
         crate::error::bad_input(lectern_service::Code::InvalidId, "not a user id")
     })?;
@@ -44,7 +47,7 @@ raw! {
     }).collect();
 }
 
-fn patch<T: Raw>(value: MaybeUndefined<T>) -> async_graphql::Result<Patch<T::Out>> {
+pub(crate) fn patch<T: Raw>(value: MaybeUndefined<T>) -> async_graphql::Result<Patch<T::Out>> {
     Ok(match value {
         MaybeUndefined::Undefined => None,
         MaybeUndefined::Null => Some(None),
@@ -97,6 +100,7 @@ macro_rules! content_inputs {
         }
     };
 }
+pub(crate) use content_inputs;
 
 content_inputs! {
     ArticleInput: CreateArticleInput "A new article. Authors' articles are always drafts.",
@@ -109,6 +113,8 @@ content_inputs! {
         /// Markdown.
         body: String,
         cover_image_url: String,
+        /// An asset to show as the cover.
+        cover: crate::assets::AssetPick,
         tags: Vec<String>,
         /// Slugs of the technologies the article covers.
         technologies: Vec<String>,
@@ -132,6 +138,8 @@ content_inputs! {
         summary: String,
         description: String,
         homepage_url: String,
+        /// An asset to show as the logo.
+        logo: crate::assets::AssetPick,
         first_released: i32,
         steward: String,
         primary_language: String,

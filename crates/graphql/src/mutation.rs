@@ -158,6 +158,7 @@ pub struct Mutation(
     ArticleMutation,
     TechnologyMutation,
     SourceMutation,
+    crate::assets::AssetMutation,
 );
 
 /// What GraphQL adds to a content type: its node type and its object.
@@ -176,6 +177,11 @@ impl GqlType for lectern_service::Technology {
     type Object = Technology;
 }
 
+impl GqlType for lectern_service::Asset {
+    const NODE: NodeType = NodeType::Asset;
+    type Object = crate::assets::Asset;
+}
+
 impl GqlType for lectern_service::Source {
     const NODE: NodeType = NodeType::Source;
     type Object = Source;
@@ -189,7 +195,7 @@ async fn create<T: GqlType>(
     Ok(view.into())
 }
 
-async fn update<T: GqlType>(
+pub(crate) async fn update<T: GqlType>(
     ctx: &Context<'_>,
     id: ID,
     input: T::Input,
@@ -203,7 +209,11 @@ async fn update<T: GqlType>(
     Ok(view.into())
 }
 
-async fn delete<T: GqlType>(ctx: &Context<'_>, id: ID, expected: i64) -> async_graphql::Result<ID> {
+pub(crate) async fn delete<T: GqlType>(
+    ctx: &Context<'_>,
+    id: ID,
+    expected: i64,
+) -> async_graphql::Result<ID> {
     let key = key_for(T::NODE, &id)?;
     service(ctx)
         .delete::<T>(&caller(ctx), &key, Some(expected))
@@ -212,7 +222,7 @@ async fn delete<T: GqlType>(ctx: &Context<'_>, id: ID, expected: i64) -> async_g
     Ok(global_id(T::NODE, key.parse().unwrap_or_default()))
 }
 
-async fn publish<T: GqlType>(
+pub(crate) async fn publish<T: GqlType>(
     ctx: &Context<'_>,
     id: ID,
     expected: i64,

@@ -239,6 +239,36 @@ impl Query {
         SourceConnection::load(ctx, query, &paging).await
     }
 
+    /// One asset by id or slug; null when it does not exist or the caller may not read it.
+    async fn asset(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<crate::assets::Asset>> {
+        one::<lectern_service::Asset>(ctx, id, slug).await
+    }
+
+    /// Assets the caller may read, newest first, a page at a time.
+    #[graphql(
+        complexity = "2 + first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
+    async fn assets(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CommonFilter>,
+        content_type: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<crate::assets::AssetConnection> {
+        let paging = paging(first, after, last, before)?;
+        let extra = lectern_service::AssetParams { content_type };
+        let query = filter.unwrap_or_default().query(&paging, None, extra);
+        crate::assets::AssetConnection::load(ctx, query, &paging).await
+    }
+
     /// Any object by its global id; null when it does not exist or the caller may not read it.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         let Some((ty, uuid)) = ids::decode(&id) else {

@@ -18,6 +18,7 @@ pub enum ContentType {
     Article,
     Technology,
     Source,
+    Asset,
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -223,6 +224,7 @@ async fn deliver(service: &Service, caller: &Caller, event: FeedEvent) -> Option
         LiveItem::Article(a) => Node::Article(a.into()),
         LiveItem::Technology(t) => Node::Technology(t.into()),
         LiveItem::Source(s) => Node::Source(s.into()),
+        LiveItem::Asset(a) => Node::Asset(a.into()),
     });
     let operation = match item {
         Some(_) => ChangeOperation::Upsert,

@@ -62,6 +62,7 @@ pub enum Node {
     Article(Article),
     Technology(Technology),
     Source(crate::sources::Source),
+    Asset(crate::assets::Asset),
     User(User),
 }
 
@@ -267,6 +268,10 @@ view_object!(#[Object] Article as NodeType::Article,
     async fn author(&self) -> Option<User> {
         self.0.author.as_ref().map(User::from)
     }
+    /// The asset shown as the cover.
+    async fn cover(&self) -> Option<crate::assets::Image> {
+        self.0.cover.clone().map(crate::assets::Image)
+    }
     /// The technologies the article covers (only those the caller may read).
     #[graphql(complexity = "1 + 5 * child_complexity")]
     async fn technologies(&self) -> Vec<Technology> {
@@ -412,6 +417,8 @@ lazy_object!(#[Object] Technology as NodeType::Technology, "technology" Technolo
     /// The description rendered to sanitised HTML.
     description_html: String,
     homepage_url: Option<String>,
+    /// The asset shown as the logo.
+    logo: Option<crate::assets::Image> => |l: Option<lectern_service::views::AssetRef>| l.map(crate::assets::Image),
     /// The year of the first release.
     first_released: Option<i32>,
     /// Who makes it, e.g. Google for Go.
@@ -572,6 +579,7 @@ pub enum SearchType {
     Article,
     Technology,
     Source,
+    Asset,
 }
 
 /// One search match.

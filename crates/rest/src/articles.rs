@@ -26,6 +26,7 @@ const BODY: Body = Body {
         Field("summary", Text(1000), 0, ""),
         Field("body", Text(200_000), 0, "Markdown."),
         Field("cover_image_url", Url, NULLABLE, ""),
+        Field("cover", Uuid, NULLABLE, "The id of an asset to show as the cover."),
         Field("tags", Tags, 0, ""),
         Field("technologies", List(&Slug), 0, "Slugs of existing technology profiles."),
         Field("sources", List(&Slug), 0, "Slugs of the sources the article is based on."),
@@ -37,9 +38,9 @@ const BODY: Body = Body {
 
 crate::content_params!(
     q = "Case-insensitive text in the title (name) or summary.",
-    fields = "Comma-separated fields to return, e.g. `id,slug,title`." r"^[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$",
-    include = "Comma-separated relations to embed in full: `author`, `technologies`, `sources`."
-        "Comma-separated relations to embed in full." r"^[ \t]*(author|technologies|sources)?([ \t]*,[ \t]*(author|technologies|sources)?)*[ \t]*$",
+    fields = "Comma-separated fields to return, e.g. `id,slug,title`." r"^[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|cover|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|title|summary|body|body_html|cover_image_url|cover|tags|author|technologies|sources|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$",
+    include = "Comma-separated relations to embed in full: `author`, `cover`, `technologies`, `sources`."
+        "Comma-separated relations to embed in full." r"^[ \t]*(author|cover|technologies|sources)?([ \t]*,[ \t]*(author|cover|technologies|sources)?)*[ \t]*$",
     extra {
         /// Only articles with this tag.
         #[param(max_length = 200)]

@@ -191,6 +191,10 @@ pub trait RestType: ContentType<Input: DeserializeOwned> {
         caller: &Caller,
         params: Self::ListParams,
     ) -> impl Future<Output = ApiResult<ListRequest<Self::Params>>>;
+    /// The creation route: a JSON body unless the type says otherwise.
+    fn create() -> actix_web::Route {
+        web::post().to(create::<Self>)
+    }
 }
 
 /// Item routes accept only `fields` and `include`.
@@ -418,7 +422,7 @@ pub fn mount<T: RestType>(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource(at(""))
             .route(web::get().to(list::<T>))
-            .route(web::post().to(create::<T>)),
+            .route(T::create()),
     )
     .service(
         web::resource(at("/{key}"))

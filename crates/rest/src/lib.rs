@@ -3,6 +3,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod articles;
+mod assets;
 mod auth;
 mod bodies;
 mod body;
@@ -66,6 +67,7 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::Data::new(config.cache))
             .app_data(web::Data::new(config.trusted_proxies))
             .configure(health::routes)
+            .configure(assets::routes)
             .route(
                 "/openapi.json",
                 web::get().to(|| async {
@@ -94,6 +96,7 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
                     .configure(content::mount::<lectern_service::Article>)
                     .configure(content::mount::<lectern_service::Technology>)
                     .configure(content::mount::<lectern_service::Source>)
+                    .configure(content::mount::<lectern_service::Asset>)
                     .configure(users::routes)
                     .configure(tokens::routes)
                     .configure(sync::routes)

@@ -5,8 +5,8 @@
 #![allow(dead_code)]
 
 use lectern_service::views::{
-    ArticleView, AuthorRef, SourceRef, SourceView, TechnologyRef, TechnologyView, TrendSignalView,
-    UserView,
+    ArticleView, AssetRef, AssetView, AuthorRef, SourceRef, SourceView, TechnologyRef,
+    TechnologyView, TrendSignalView, UserView,
 };
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -60,6 +60,7 @@ lists!(
     ArticleList(ArticleView) + page,
     TechnologyList(TechnologyView) + page,
     SourceList(SourceView) + page,
+    AssetList(AssetView) + page,
     UserList(UserView) + page,
     RevisionList(lectern_service::RevisionView),
     WebhookList(lectern_service::webhooks::WebhookView),
@@ -139,6 +140,10 @@ impl Modify for BearerAuth {
         crate::sources::docs::list, crate::sources::docs::create, crate::sources::docs::get, crate::sources::docs::update, crate::sources::docs::delete,
         crate::sources::docs::publish, crate::sources::docs::unpublish, crate::sources::docs::archive,
         crate::sources::docs::revisions, crate::sources::docs::revision, crate::sources::docs::restore,
+        crate::assets::docs::list, crate::assets::docs::create, crate::assets::docs::get, crate::assets::docs::update, crate::assets::docs::delete,
+        crate::assets::docs::publish, crate::assets::docs::unpublish, crate::assets::docs::archive,
+        crate::assets::docs::revisions, crate::assets::docs::revision, crate::assets::docs::restore,
+        crate::assets::file,
         crate::users::me, crate::users::update_me, crate::users::list, crate::users::create, crate::users::get, crate::users::update, crate::users::delete,
         crate::tokens::list, crate::tokens::create, crate::tokens::revoke,
         crate::sync::sync, crate::export::export, crate::search::search,
@@ -149,12 +154,14 @@ impl Modify for BearerAuth {
         ArticleView, TechnologyView, AuthorRef, TechnologyRef, UserView, Problem, FieldProblem, PageInfo,
         ArticleList, TechnologyList, UserList, PublishRequest,
         SourceView, SourceRef, SourceList, TrendSignalView, TrendSignalInput,
+        AssetView, AssetRef, AssetList, lectern_service::inputs::FocalPoint,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "articles", description = "Articles, their editorial workflow and history"),
         (name = "technologies", description = "Technology profiles"),
         (name = "sources", description = "The publications that articles and trend figures draw on"),
+        (name = "assets", description = "Images and files, served and transformed at /assets/{id}/{filename}"),
         (name = "auth", description = "Logins and tokens"),
         (name = "users", description = "Accounts (admins) and one's own profile"),
         (name = "tokens", description = "API tokens for build tools (admins)"),
@@ -181,6 +188,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
     content_type::<lectern_service::Article>(&mut value);
     content_type::<lectern_service::Technology>(&mut value);
     content_type::<lectern_service::Source>(&mut value);
+    content_type::<lectern_service::Asset>(&mut value);
+    crate::assets::document(&mut value);
     for_tools(&mut value);
     // The roundtrip fails only if a schema is one utoipa cannot read back (an untyped JSON
     // value, say): the drift and route tests below then catch the unpatched document.
@@ -205,6 +214,7 @@ fn closed_sets(doc: &mut serde_json::Value) {
         ("TechnologyRef", "kind", "KindDoc"),
         ("SourceView", "status", "StatusDoc"),
         ("SourceView", "kind", "SourceKindDoc"),
+        ("AssetView", "status", "StatusDoc"),
     ] {
         let property = &mut schemas[schema]["properties"][field];
         if property.is_object() {
@@ -435,6 +445,7 @@ mod tests {
             ("/api/v1", include_str!("export.rs")),
             ("/api/v1", include_str!("search.rs")),
             ("/api/v1", include_str!("webhooks.rs")),
+            ("", include_str!("assets.rs")),
         ];
         let mut tables: Vec<(String, &str, &str)> = (sources.iter())
             .map(|(prefix, source)| (prefix.to_string(), *source, "pub fn routes"))
@@ -445,6 +456,7 @@ mod tests {
             lectern_service::Article::COLLECTION,
             lectern_service::Technology::COLLECTION,
             lectern_service::Source::COLLECTION,
+            lectern_service::Asset::COLLECTION,
         ] {
             tables.push((
                 collection.into(),
@@ -462,6 +474,10 @@ mod tests {
                     if part.starts_with(&format!("{method}()")) {
                         routes.insert((format!("{prefix}{current}"), method.to_owned()));
                     }
+                }
+                // A type's creation route (`RestType::create`) is a POST.
+                if part.contains("T::create()") {
+                    routes.insert((format!("{prefix}{current}"), "post".to_owned()));
                 }
                 // A path opens a resource (`resource("/x")`) or a single route (`route("/x", ...)`).
                 let opened = ["resource(\"", "route(\"", "at(\""]

@@ -19,6 +19,7 @@ impl Shape {
         fields: lectern_service::views::ArticleView::FIELDS,
         includes: &[
             ("author", "", Kind::Article),
+            ("cover", "", Kind::Asset),
             ("technologies", "technologies", Kind::Technology),
             ("sources", "sources", Kind::Source),
         ],
@@ -31,6 +32,11 @@ impl Shape {
             "related_technologies",
             Kind::Technology,
         )],
+    };
+
+    pub const ASSET: Shape = Shape {
+        fields: lectern_service::views::AssetView::FIELDS,
+        includes: &[],
     };
 
     pub const SOURCE: Shape = Shape {

@@ -23,6 +23,12 @@ const BODY: Body = Body {
         Field("summary", Text(1000), 0, ""),
         Field("description", Text(200_000), 0, "Markdown."),
         Field("homepage_url", Url, NULLABLE, ""),
+        Field(
+            "logo",
+            Uuid,
+            NULLABLE,
+            "The id of an asset to show as the logo.",
+        ),
         Field("first_released", Year, NULLABLE, ""),
         Field("steward", Line(200), NULLABLE, ""),
         Field("primary_language", Line(200), NULLABLE, ""),
@@ -40,7 +46,7 @@ const BODY: Body = Body {
 
 crate::content_params!(
     q = "Case-insensitive text in the title (name) or summary.",
-    fields = "Comma-separated fields to return, e.g. `id,slug,name`." r"^[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$",
+    fields = "Comma-separated fields to return, e.g. `id,slug,name`." r"^[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|logo|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?([ \t]*,[ \t]*(id|slug|name|kind|summary|description|description_html|homepage_url|logo|first_released|steward|primary_language|notable_users|trend_signals|related_technologies|status|published_at|publish_at|created_at|updated_at|version)?)*[ \t]*$",
     include = "Comma-separated relations to embed in full: `related_technologies`."
         "Comma-separated relations to embed in full." r"^[ \t]*(related_technologies)?([ \t]*,[ \t]*(related_technologies)?)*[ \t]*$",
     extra {

@@ -190,8 +190,36 @@ async fn open_database(config: &Config, open: Open) -> BoxResult<Db> {
     Ok(db)
 }
 
-fn service_config(config: &Config) -> ServiceConfig {
-    ServiceConfig {
+/// Where uploaded files live: an S3 bucket when one is configured, else a folder.
+fn blobs(config: &Config) -> BoxResult<lectern_service::assets::Blobs> {
+    use lectern_service::assets::{Blobs, S3Options};
+    if let Some(bucket) = &config.s3_bucket {
+        return Ok(Blobs::s3(&S3Options {
+            endpoint: config.s3_endpoint.clone(),
+            bucket: bucket.clone(),
+            region: config.s3_region.clone(),
+            access_key_id: config.s3_access_key_id.clone(),
+            secret_access_key: config.s3_secret_access_key.clone(),
+        })?);
+    }
+    let dir = match &config.assets_dir {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => sqlite_file(&config.database_url)
+            .and_then(|f| f.parent().map(|p| p.join("assets")))
+            .unwrap_or_else(|| "assets".into()),
+    };
+    Ok(Blobs::local(&dir)?)
+}
+
+fn service_config(config: &Config) -> BoxResult<ServiceConfig> {
+    Ok(ServiceConfig {
+        assets: lectern_service::assets::AssetConfig {
+            blobs: Some(blobs(config)?),
+            max_upload_bytes: config.max_upload_bytes,
+            max_pixels: config.asset_max_pixels,
+            widths: config.preset_widths()?,
+            transforms: std::sync::Arc::new(tokio::sync::Semaphore::new(config.asset_transforms)),
+        },
         password: PasswordParams {
             memory_kib: config.argon2_memory_kib,
             iterations: config.argon2_iterations,
@@ -211,7 +239,7 @@ fn service_config(config: &Config) -> ServiceConfig {
             refresh_ttl: chrono::Duration::seconds(config.refresh_token_ttl),
             ..Default::default()
         },
-    }
+    })
 }
 
 /// A database URL without its password, for messages.
@@ -247,7 +275,7 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
             init_tracing(&config);
             let format = crate::export::Format::parse(&format)?;
             let db = open_database(&config, Open::Existing).await?;
-            let service = Service::new(db, service_config(&config));
+            let service = Service::new(db, service_config(&config)?);
             service
                 .init_signing_key(config.jwt_secret.as_deref())
                 .await
@@ -288,7 +316,7 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
         Command::Seed { articles } => {
             init_tracing(&config);
             let db = open_database(&config, Open::Existing).await?;
-            let service = Service::new(db, service_config(&config));
+            let service = Service::new(db, service_config(&config)?);
             crate::seed::articles(&service, &config, articles).await
         }
         Command::User { command } => match command {
@@ -303,7 +331,7 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
                 std::io::stdin().read_to_string(&mut password)?;
                 let password = password.trim_end_matches(['\n', '\r']).to_owned();
                 let db = open_database(&config, Open::Existing).await?;
-                let service = Service::new(db, service_config(&config));
+                let service = Service::new(db, service_config(&config)?);
                 let user = service
                     .create_user(
                         None,
@@ -336,7 +364,7 @@ async fn serve(config: Config) -> BoxResult<()> {
     let lap = || started.elapsed().as_millis() as u64;
     let db = open_database(&config, Open::CreateOrMigrate).await?;
     tracing::debug!(elapsed_ms = lap(), "database open");
-    let service = Service::new(db.clone(), service_config(&config));
+    let service = Service::new(db.clone(), service_config(&config)?);
     let startup = db
         .startup_lock()
         .await

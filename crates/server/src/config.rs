@@ -128,6 +128,38 @@ settings! {
         "LECTERN_WEBHOOK_POLL_MS", "how often each instance looks for due deliveries, in ms (default 1000)";
     feed_retention_days: u64 = 90,
         "LECTERN_FEED_RETENTION_DAYS", "days of change history kept; older sync tokens get 410 (default 90)";
+    assets_dir: Option<String> = None,
+        "LECTERN_ASSETS_DIR", "folder for uploaded files (default: assets/ beside the SQLite file, or ./assets)";
+    s3_bucket: Option<String> = None,
+        "LECTERN_S3_BUCKET", "keep uploaded files in this S3 bucket instead, for several instances to share";
+    s3_endpoint: Option<String> = None,
+        "LECTERN_S3_ENDPOINT", "endpoint of an S3-compatible store, e.g. http://127.0.0.1:9000 (default: AWS)";
+    s3_region: String = "us-east-1".into(),
+        "LECTERN_S3_REGION", "the bucket's region (default us-east-1)";
+    s3_access_key_id: Option<String> = None,
+        "LECTERN_S3_ACCESS_KEY_ID", "access key of the S3 store";
+    s3_secret_access_key: Option<String> = None,
+        "LECTERN_S3_SECRET_ACCESS_KEY", "secret key of the S3 store";
+    max_upload_bytes: u64 = 25 * 1024 * 1024,
+        "LECTERN_MAX_UPLOAD_BYTES", "largest uploaded file in bytes (default 26214400, 25 MiB)";
+    asset_presets: String = "160,320,400,640,800,1024,1280,1600,1920,2560".into(),
+        "LECTERN_ASSET_PRESETS", "the image widths and heights a request may ask for, comma-separated (default 160,320,400,640,800,1024,1280,1600,1920,2560)";
+    asset_max_pixels: u64 = 50_000_000,
+        "LECTERN_ASSET_MAX_PIXELS", "images with more pixels are refused before decoding (default 50000000)";
+    asset_transforms: usize = 2,
+        "LECTERN_ASSET_TRANSFORMS", "how many image derivatives are made at once (default 2)";
+}
+
+impl Config {
+    /// The allowed image sizes of `asset_presets`.
+    pub fn preset_widths(&self) -> Result<Vec<u32>, String> {
+        list::split(&self.asset_presets)
+            .map(|w| match w.parse::<u32>() {
+                Ok(n) if (1..=8192).contains(&n) => Ok(n),
+                _ => Err(format!("{w} is not a width")),
+            })
+            .collect()
+    }
 }
 
 /// How a setting's type reads an environment variable's text.
@@ -363,6 +395,8 @@ impl Config {
                 "GraphQL limits too small: depth at least 3, complexity at least 10, selections at least 50, batch, subscriptions and connections at least 1".into()),
             (self.webhook_retry_base_ms < 10 || self.webhook_poll_ms < 10 || self.webhook_timeout_ms < 100, "webhook intervals too small: retry base and poll at least 10 ms, timeout at least 100 ms".into()),
             (self.feed_retention_days < 1, "LECTERN_FEED_RETENTION_DAYS must be at least 1".into()),
+            (self.preset_widths().is_err(), "LECTERN_ASSET_PRESETS must list widths from 1 to 8192, comma-separated".into()),
+            (self.asset_transforms < 1, "LECTERN_ASSET_TRANSFORMS must be at least 1".into()),
             (self.metrics_token.as_ref().is_some_and(|t| t.len() < 16), "LECTERN_METRICS_TOKEN must be at least 16 characters".into()),
             (self.max_body_bytes < 1024, "max body size must be at least 1024 bytes".into()),
         ];

@@ -115,7 +115,7 @@ pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded>
             trend_signals: Some(Some(t.trend_signals.clone())),
             related_technologies: Some(Some(related)),
             status: Some(Some("published".into())),
-            version: None,
+            ..Default::default()
         };
         service
             .create::<lectern_service::Technology>(owner, input)

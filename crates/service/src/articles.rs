@@ -49,6 +49,8 @@ view_meta!(ArticleView);
 
 impl ContentType for Article {
     const KIND: Kind = Kind::Article;
+    // 2: the cover.
+    const SHAPE: i32 = 2;
     const WRITERS: Writers = Writers::Authors;
     const DEFAULT_SORT: &'static str = "-published_at";
     const EMBEDS: &'static [Kind] = &[Kind::Technology, Kind::Source];
@@ -60,6 +62,7 @@ impl ContentType for Article {
         ("sources", "/sources/*/slug"),
         ("author", "/author/display_name"),
         ("cover_image", "/cover_image_url"),
+        ("cover", "/cover/url"),
     ];
     const MARKDOWN_BODY: &'static str = "body";
     type Table = row::Entity;
@@ -138,6 +141,9 @@ impl ContentType for Article {
         if let Some(author) = change.author_id {
             article.author_id = existing_user(tx, author).await?;
         }
+        if let Some(cover) = change.cover {
+            article.cover_id = crate::assets::usable(tx, "cover", cover).await?;
+        }
         if let (None, Some(at)) = (change.status, change.published_at) {
             article.published_at = Some(at);
         }
@@ -151,6 +157,7 @@ impl ContentType for Article {
         id: Uuid,
         change: &ArticleChange,
     ) -> Result<Vec<Uuid>> {
+        crate::assets::check_readable(tx, caller, "cover", change.cover).await?;
         if let Some(tags) = &change.tags {
             let tags: Vec<String> = tags.iter().map(|t| t.as_str().to_owned()).collect();
             q::set_tags(tx, id, &tags).await?;
@@ -168,7 +175,7 @@ impl ContentType for Article {
     }
 
     async fn views<C: Conn>(
-        _svc: &Service,
+        svc: &Service,
         conn: &C,
         caller: &Caller,
         rows: Vec<row::Model>,
@@ -209,14 +216,16 @@ impl ContentType for Article {
                     .push(SourceRef::from(&source));
             }
         }
+        let covers = crate::assets::shown(svc, conn, rows.iter().map(|r| r.cover_id)).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
+                let cover = r.cover_id.and_then(|id| covers.get(&id).cloned());
                 let author = authors.get(&r.author_id).cloned();
                 let t = tags.remove(&r.id).unwrap_or_default();
                 let tech = techs.remove(&r.id).unwrap_or_default();
                 let src = sources.remove(&r.id).unwrap_or_default();
-                ArticleView::new(r, t, author, tech, src)
+                ArticleView::new(r, t, author, tech, src, cover)
             })
             .collect())
     }
@@ -252,6 +261,7 @@ impl ContentType for Article {
             summary: text("summary"),
             body: text("body"),
             cover_image_url: Some(s["cover_image_url"].as_str().map(str::to_owned)),
+            cover: Some(s["cover"]["id"].as_str().and_then(|id| id.parse().ok())),
             tags: Some(Some(
                 s["tags"]
                     .as_array()

@@ -104,6 +104,7 @@ impl Service {
                 body_html: render_markdown(&body),
                 body,
                 cover_image_url: change.cover_image_url.flatten().map(String::from),
+                cover_id: None,
                 author_id,
                 status: status.as_str().to_owned(),
                 published_at: match status {
@@ -123,6 +124,7 @@ impl Service {
                 Some(author.clone()),
                 refs,
                 vec![],
+                None,
             );
             article.public_json = public_json(&public_view::<Article>(&view));
             rows.push(article);

@@ -76,6 +76,10 @@ codes! {
     CannotDeleteSelf => "cannot_delete_self", 409, "admins cannot delete their own account";
     UserHasContent => "user_has_content", 409, "the user still authors articles";
     SourceInUse => "source_in_use", 409, "articles or trend figures still cite the source";
+    AssetInUse => "asset_in_use", 409, "articles or technologies still show the asset";
+    ImageTooLarge => "image_too_large", 422, "an image with more pixels than the limit";
+    UnsupportedFileType => "unsupported_file_type", 415, "an upload whose bytes are not an allowed type";
+    InvalidTransform => "invalid_transform", 400, "image parameters that are not allowed (see the presets)";
     IdempotencyInProgress => "idempotency_in_progress", 409, "a request with this Idempotency-Key is still being processed";
     IdempotencyConflict => "idempotency_conflict", 409, "the request raced another with the same Idempotency-Key: retry";
     Gone => "gone", 410, "a sync token older than the history kept";

@@ -6,7 +6,7 @@ use lectern_domain::{
     Body, ContentStatus, FieldError, HttpUrl, Name, Slug, SourceKind, Summary, Tag, TechKind,
     Title, TrendSignal, ValidationErrors, Year,
 };
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 /// What the content core reads off a parsed change, whatever its type.
@@ -61,6 +61,7 @@ macro_rules! content_input {
 content_input!(ArticleInput => ArticleChange, label = title, published_at);
 content_input!(TechnologyInput => TechnologyChange, label = name);
 content_input!(SourceInput => SourceChange, label = title);
+content_input!(AssetInput => AssetChange, label = title);
 
 /// A field of a JSON merge patch: absent (None), null (Some(None)) or a value.
 pub type Patch<T> = Option<Option<T>>;
@@ -97,7 +98,8 @@ where
 /// A content input as a client writes it: every field a `Patch` (absent, null or a value),
 /// then the `version` the change is based on, for clients that cannot send If-Match.
 macro_rules! patch_input {
-    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* $field:ident: $ty:ty,)* }) => {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* $field:ident: $ty:ty,)*
+     $(@server { $($(#[$sm:meta])* $sfield:ident: $sty:ty,)* })? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Default, Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -105,6 +107,7 @@ macro_rules! patch_input {
             $($(#[$fm])* #[serde(default, deserialize_with = "present")] pub $field: Patch<$ty>,)*
             #[serde(default, deserialize_with = "integer")]
             pub version: Patch<i64>,
+            $($($(#[$sm])* #[serde(skip)] pub $sfield: $sty,)*)?
         }
     };
 }
@@ -118,6 +121,8 @@ pub struct ArticleInput {
     summary: String,
     body: String,
     cover_image_url: String,
+    /// The id of an asset to show as the cover.
+    cover: Uuid,
     tags: Vec<String>,
     /// Slugs of the technologies the article covers.
     technologies: Vec<String>,
@@ -137,6 +142,7 @@ pub struct ArticleChange {
     pub summary: Option<Summary>,
     pub body: Option<Body>,
     pub cover_image_url: Option<Option<HttpUrl>>,
+    pub cover: Patch<Uuid>,
     pub tags: Option<Vec<Tag>>,
     pub technologies: Option<Vec<Slug>>,
     pub sources: Option<Vec<Slug>>,
@@ -234,6 +240,7 @@ impl ArticleInput {
             summary: not_null(&mut e, "summary", self.summary)
                 .and_then(|s| e.check(Summary::parse(&s))),
             body: not_null(&mut e, "body", self.body).and_then(|s| e.check(Body::parse(&s))),
+            cover: self.cover,
             cover_image_url: nullable(&mut e, self.cover_image_url, |u, e| {
                 e.check(HttpUrl::parse("cover_image_url", &u))
             }),
@@ -258,6 +265,8 @@ pub struct TechnologyInput {
     summary: String,
     description: String,
     homepage_url: String,
+    /// The id of an asset to show as the logo.
+    logo: Uuid,
     first_released: i64,
     steward: String,
     primary_language: String,
@@ -276,6 +285,7 @@ pub struct TechnologyChange {
     pub summary: Option<Summary>,
     pub description: Option<Body>,
     pub homepage_url: Option<Option<HttpUrl>>,
+    pub logo: Patch<Uuid>,
     pub first_released: Option<Option<Year>>,
     pub steward: Option<Option<String>>,
     pub primary_language: Option<Option<String>>,
@@ -302,6 +312,7 @@ impl TechnologyInput {
                 .and_then(|s| e.check(Summary::parse(&s))),
             description: not_null(&mut e, "description", self.description)
                 .and_then(|s| e.check(Body::parse(&s).map_err(|x| x.at("description")))),
+            logo: self.logo,
             homepage_url: nullable(&mut e, self.homepage_url, |u, e| {
                 e.check(HttpUrl::parse("homepage_url", &u))
             }),
@@ -375,6 +386,79 @@ impl SourceInput {
                 .and_then(|n| e.check(Summary::parse(&n).map_err(|x| x.at("note")))),
             status: status(&mut e, self.status),
             version: not_null(&mut e, "version", self.version),
+        };
+        e.into_result().map(|_| change)
+    }
+}
+
+patch_input! {
+/// An asset's metadata as a client writes it; the file itself comes in the upload.
+pub struct AssetInput {
+    title: String,
+    slug: String,
+    /// What the image shows, for readers who cannot see it.
+    alt: String,
+    caption: String,
+    /// Where a `cover` crop centres.
+    focal_point: FocalPoint,
+    status: String,
+    @server {
+        /// The stored file, set by the upload; clients cannot send it.
+        file: Option<crate::assets::StoredFile>,
+    }
+}}
+
+/// A point of an image, 0 to 1 from the left and from the top.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FocalPoint {
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AssetChange {
+    pub title: Option<Title>,
+    pub slug: Option<Slug>,
+    pub alt: Option<Summary>,
+    pub caption: Option<Summary>,
+    pub focal_point: Patch<FocalPoint>,
+    pub status: Option<ContentStatus>,
+    pub version: Option<i64>,
+    pub file: Option<crate::assets::StoredFile>,
+}
+
+impl AssetInput {
+    pub fn parse(self, creating: bool) -> Result<AssetChange, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let text = |e: &mut ValidationErrors, field: &str, raw: Patch<String>| {
+            not_null(e, field, raw)
+                .and_then(|v| e.check(Summary::parse(&v).map_err(|x| x.at(field))))
+        };
+        if creating && self.file.is_none() {
+            e.push(FieldError::new(
+                "file",
+                "upload the file as multipart/form-data",
+            ));
+        }
+        let change = AssetChange {
+            title: not_null(&mut e, "title", self.title).and_then(|t| e.check(Title::parse(&t))),
+            slug: not_null(&mut e, "slug", self.slug).and_then(|s| e.check(Slug::parse(&s))),
+            alt: text(&mut e, "alt", self.alt),
+            caption: text(&mut e, "caption", self.caption),
+            focal_point: nullable(&mut e, self.focal_point, |p, e| {
+                let inside = (0.0..=1.0).contains(&p.x) && (0.0..=1.0).contains(&p.y);
+                if !inside {
+                    e.push(FieldError::new(
+                        "focal_point",
+                        "x and y must be between 0 and 1",
+                    ));
+                }
+                inside.then_some(p)
+            }),
+            status: status(&mut e, self.status),
+            version: not_null(&mut e, "version", self.version),
+            file: self.file,
         };
         e.into_result().map(|_| change)
     }

@@ -4,6 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod articles;
+pub mod assets;
 pub mod auth;
 mod bulk;
 pub mod cache;
@@ -28,6 +29,7 @@ pub mod views;
 pub mod webhooks;
 
 pub use articles::{Article, ArticleParams, ArticleQuery};
+pub use assets::{Asset, AssetParams, AssetQuery};
 pub use auth::{ApiTokenView, AuthConfig, CreatedApiToken, TokenPair};
 pub use caller::{Caller, TokenScope};
 pub use connections::Edges;
@@ -95,6 +97,7 @@ pub struct ServiceConfig {
     pub webhooks: webhooks::WebhookConfig,
     /// How long change history is kept for sync tokens.
     pub feed_retention: std::time::Duration,
+    pub assets: assets::AssetConfig,
 }
 
 impl Default for ServiceConfig {
@@ -105,6 +108,7 @@ impl Default for ServiceConfig {
             public_cache_bytes: 32 * 1024 * 1024,
             webhooks: webhooks::WebhookConfig::default(),
             feed_retention: std::time::Duration::from_secs(90 * 24 * 3600),
+            assets: assets::AssetConfig::default(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! before the change, and nothing at all about content they could never see.
 
 use crate::content::{ContentType, ViewMeta};
-use crate::views::{ArticleView, SourceView, TechnologyView};
+use crate::views::{ArticleView, AssetView, SourceView, TechnologyView};
 use crate::{with_type, Caller, Error, FeedEvent, Result, Service, Visibility};
 use lectern_domain::Kind;
 
@@ -13,6 +13,7 @@ pub enum LiveItem {
     Article(ArticleView),
     Technology(TechnologyView),
     Source(SourceView),
+    Asset(AssetView),
 }
 
 /// A change as one caller may see it: `item` is None when the item left their view
@@ -36,6 +37,12 @@ pub(crate) fn could_see(caller: &Caller, kind: &str, before: Option<bool>) -> bo
 impl From<ArticleView> for LiveItem {
     fn from(v: ArticleView) -> Self {
         LiveItem::Article(v)
+    }
+}
+
+impl From<AssetView> for LiveItem {
+    fn from(v: AssetView) -> Self {
+        LiveItem::Asset(v)
     }
 }
 

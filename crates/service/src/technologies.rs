@@ -26,6 +26,8 @@ view_meta!(TechnologyView);
 
 impl ContentType for Technology {
     const KIND: Kind = Kind::Technology;
+    // 2: the logo.
+    const SHAPE: i32 = 2;
     const WRITERS: Writers = Writers::Editors;
     const EMBEDS: &'static [Kind] = &[Kind::Technology, Kind::Source];
     const LABEL_FIELD: &'static str = "name";
@@ -34,6 +36,7 @@ impl ContentType for Technology {
         ("kind", "/kind"),
         ("summary", "/summary"),
         ("homepage", "/homepage_url"),
+        ("logo", "/logo/url"),
         ("first_released", "/first_released"),
         ("steward", "/steward"),
         ("primary_language", "/primary_language"),
@@ -63,6 +66,7 @@ impl ContentType for Technology {
         id: Uuid,
         change: &TechnologyChange,
     ) -> Result<Vec<Uuid>> {
+        crate::assets::check_readable(tx, caller, "logo", change.logo).await?;
         if let Some(signals) = &change.trend_signals {
             let (_, cited) = stored_signals(tx, signals).await?;
             sq::set_for_technology(tx, id, &cited).await?;
@@ -88,7 +92,7 @@ impl ContentType for Technology {
     }
 
     async fn views<C: Conn>(
-        _svc: &Service,
+        svc: &Service,
         conn: &C,
         caller: &Caller,
         rows: Vec<row::Model>,
@@ -113,9 +117,11 @@ impl ContentType for Technology {
             .filter(|s| all || s.status == ContentStatus::Published.as_str())
             .map(|s| (s.id, SourceRef::from(s)))
             .collect();
+        let logos = crate::assets::shown(svc, conn, rows.iter().map(|r| r.logo_id)).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
+                let logo = r.logo_id.and_then(|id| logos.get(&id).cloned());
                 let rel = related.remove(&r.id).unwrap_or_default();
                 let stored: Vec<StoredSignal> =
                     serde_json::from_value(r.trend_signals.clone()).unwrap_or_default();
@@ -129,7 +135,7 @@ impl ContentType for Technology {
                         period: s.period,
                     })
                     .collect();
-                TechnologyView::new(r, rel, signals)
+                TechnologyView::new(r, rel, signals, logo)
             })
             .collect())
     }
@@ -193,6 +199,7 @@ impl ContentType for Technology {
             summary: text("summary"),
             description: text("description"),
             homepage_url: nullable("homepage_url"),
+            logo: Some(s["logo"]["id"].as_str().and_then(|id| id.parse().ok())),
             first_released: Some(s["first_released"].as_i64()),
             steward: nullable("steward"),
             primary_language: nullable("primary_language"),
@@ -247,6 +254,9 @@ async fn set_fields(tx: &Tx, t: &mut row::Model, change: &TechnologyChange) -> R
     }
     if let Some(signals) = &change.trend_signals {
         t.trend_signals = stored_signals(tx, signals).await?.0;
+    }
+    if let Some(logo) = change.logo {
+        t.logo_id = crate::assets::usable(tx, "logo", logo).await?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! hold only what the caller may see.
 
 use chrono::{DateTime, Utc};
-use lectern_storage::entities::{articles, sources, technologies, users};
+use lectern_storage::entities::{articles, assets, sources, technologies, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -133,12 +133,12 @@ content_view! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "why-elixir-keeps-growing", "title": "Why Elixir keeps growing",
     "summary": "Fault tolerance without the pain.", "body": "## Why\n\nThe BEAM.", "body_html": "<h2>Why</h2>\n<p>The BEAM.</p>\n",
-    "cover_image_url": null, "tags": ["elixir"], "author": {"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"},
+    "cover_image_url": null, "cover": null, "tags": ["elixir"], "author": {"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"},
     "technologies": [{"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "elixir", "name": "Elixir", "kind": "language"}],
     "sources": [{"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023", "title": "Top Back-End Development Trends for 2023"}],
     "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 3})))]
 pub struct ArticleView from row: articles::Model,
-    (tags: Vec<String>, author: Option<AuthorRef>, technologies: Vec<TechnologyRef>, sources: Vec<SourceRef>) {
+    (tags: Vec<String>, author: Option<AuthorRef>, technologies: Vec<TechnologyRef>, sources: Vec<SourceRef>, cover: Option<AssetRef>) {
     id: Uuid,
     slug: String,
     title: String,
@@ -146,6 +146,8 @@ pub struct ArticleView from row: articles::Model,
     body: String,
     body_html: String,
     cover_image_url: Option<String>,
+    /// The asset shown as the cover.
+    cover: Option<AssetRef> = cover,
     tags: Vec<String> = tags,
     author: Option<AuthorRef> = author,
     technologies: Vec<TechnologyRef> = technologies,
@@ -164,7 +166,7 @@ content_view! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "django", "name": "Django", "kind": "framework",
     "summary": "A batteries-included Python web framework.", "description": "Django bundles most of what a web project needs.",
-    "description_html": "<p>Django bundles most of what a web project needs.</p>\n", "homepage_url": "https://www.djangoproject.com/",
+    "description_html": "<p>Django bundles most of what a web project needs.</p>\n", "homepage_url": "https://www.djangoproject.com/", "logo": null,
     "first_released": 2005, "steward": "Django Software Foundation", "primary_language": "Python",
     "notable_users": ["Instagram", "Mozilla", "Pinterest"],
     "trend_signals": [{"metric": "growth in employer skill assessments (HackerRank)", "value": 126.12, "unit": "percent", "period": "2021",
@@ -172,7 +174,7 @@ content_view! {
     "related_technologies": [{"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "python", "name": "Python", "kind": "language"}],
     "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1})))]
 pub struct TechnologyView from row: technologies::Model,
-    (related: Vec<TechnologyRef>, trend_signals: Vec<TrendSignalView>) {
+    (related: Vec<TechnologyRef>, trend_signals: Vec<TrendSignalView>, logo: Option<AssetRef>) {
     id: Uuid,
     slug: String,
     name: String,
@@ -181,6 +183,8 @@ pub struct TechnologyView from row: technologies::Model,
     description: String,
     description_html: String,
     homepage_url: Option<String>,
+    /// The asset shown as the logo.
+    logo: Option<AssetRef> = logo,
     first_released: Option<i32>,
     steward: Option<String>,
     primary_language: Option<String>,
@@ -257,3 +261,90 @@ pub struct SourceView from row: sources::Model, () {
     updated_at: DateTime<Utc>,
     version: i64,
 }}
+
+content_view! {
+/// An image or a file that content uses. `url` serves the bytes; images also take `width`,
+/// `height`, `fit`, `format` and `quality` there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-4b20-7c3d-8e4f-5a6b7c8d9e0f", "slug": "server-rack", "title": "server-rack",
+    "alt": "A rack of servers", "caption": "", "filename": "server-rack.jpg", "content_type": "image/jpeg",
+    "size_bytes": 482113, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "width": 1600, "height": 1067,
+    "placeholder": "data:image/png;base64,iVBORw0KGgo=", "focal_point": null, "url": "/assets/01a1fb47-4b20-7c3d-8e4f-5a6b7c8d9e0f/server-rack.jpg",
+    "status": "draft", "published_at": null, "publish_at": null, "created_at": "2026-11-20T09:00:00Z",
+    "updated_at": "2026-11-20T09:00:00Z", "version": 1})))]
+pub struct AssetView from row: assets::Model, () {
+    id: Uuid,
+    slug: String,
+    title: String,
+    alt: String,
+    caption: String,
+    filename: String = row.filename.clone(),
+    /// Read from the file's bytes.
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    width: Option<i32>,
+    height: Option<i32>,
+    /// A tiny preview to show while the image loads (a data URL).
+    placeholder: Option<String>,
+    focal_point: Option<crate::inputs::FocalPoint> = match (row.focal_x, row.focal_y) {
+        (Some(x), Some(y)) => Some(crate::inputs::FocalPoint { x, y }),
+        _ => None,
+    },
+    /// Where the file is served.
+    url: String = asset_url(row.id, &row.filename),
+    /// `published`: public to anyone; otherwise only once published content uses it.
+    status: String,
+    published_at: Option<DateTime<Utc>>,
+    publish_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}}
+
+/// Where an asset's file is served.
+pub fn asset_url(id: Uuid, filename: &str) -> String {
+    format!("/assets/{id}/{filename}")
+}
+
+/// An asset as the content that shows it embeds it (a cover, a logo).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(examples(json!({"id": "01a1fb47-4b20-7c3d-8e4f-5a6b7c8d9e0f", "url": "/assets/01a1fb47-4b20-7c3d-8e4f-5a6b7c8d9e0f/server-rack.jpg",
+    "alt": "A rack of servers", "content_type": "image/jpeg", "width": 1600, "height": 1067, "placeholder": null,
+    "srcset": "/assets/01a1fb47-4b20-7c3d-8e4f-5a6b7c8d9e0f/server-rack.jpg?width=400 400w"})))]
+pub struct AssetRef {
+    pub id: Uuid,
+    pub url: String,
+    pub alt: String,
+    pub content_type: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub placeholder: Option<String>,
+    /// The preset widths no wider than the original, for `<img srcset>`; empty for files.
+    pub srcset: String,
+}
+
+impl AssetRef {
+    pub fn new(a: &assets::Model, widths: &[u32]) -> Self {
+        let url = asset_url(a.id, &a.filename);
+        let srcset = match a.width {
+            Some(w) if a.content_type.starts_with("image/") => widths
+                .iter()
+                .filter(|p| **p as i64 <= w as i64)
+                .map(|p| format!("{url}?width={p} {p}w"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => String::new(),
+        };
+        Self {
+            id: a.id,
+            url,
+            alt: a.alt.clone(),
+            content_type: a.content_type.clone(),
+            width: a.width,
+            height: a.height,
+            placeholder: a.placeholder.clone(),
+            srcset,
+        }
+    }
+}

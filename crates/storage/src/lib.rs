@@ -1,5 +1,6 @@
 //! Storage: sea-orm entities and the queries Lectern runs. The only crate that speaks SQL.
 
+pub mod blobs;
 mod db;
 pub mod entities;
 mod error;

@@ -53,6 +53,7 @@ impl TestServer {
             .env("LECTERN_WORKERS", "2")
             .env("LECTERN_JWT_SECRET", JWT_SECRET)
             .env("LECTERN_DEMO", if self.demo { "true" } else { "false" })
+            .env("LECTERN_ASSETS_DIR", self.assets_dir())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (k, v) in &self.extra_env {
@@ -94,6 +95,15 @@ impl TestServer {
         self.stdout = lines;
         self.base = base;
         self.child = Some(child);
+    }
+
+    /// The folder this server keeps uploaded files in: one per database, so a restart (or a
+    /// second instance) finds the same files.
+    pub fn assets_dir(&self) -> std::path::PathBuf {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.db_url.hash(&mut h);
+        std::env::temp_dir().join(format!("lectern-test-assets-{:x}", h.finish()))
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -498,6 +498,10 @@ macro_rules! with_type {
                 type $T = $crate::Source;
                 $body
             }
+            $crate::Kind::Asset => {
+                type $T = $crate::Asset;
+                $body
+            }
         }
     };
 }

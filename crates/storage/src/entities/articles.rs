@@ -11,6 +11,8 @@ pub struct Model {
     pub body: String,
     pub body_html: String,
     pub cover_image_url: Option<String>,
+    /// The asset shown as the article's cover.
+    pub cover_id: Option<Uuid>,
     pub author_id: Uuid,
     pub status: String,
     pub published_at: Option<DateTimeUtc>,

@@ -13,6 +13,7 @@ macro_rules! no_relations {
 
 pub mod api_tokens;
 pub mod articles;
+pub mod assets;
 pub mod change_feed;
 pub mod idempotency_keys;
 pub mod login_throttle;

@@ -12,6 +12,8 @@ pub struct Model {
     pub description: String,
     pub description_html: String,
     pub homepage_url: Option<String>,
+    /// The asset shown as the technology's logo.
+    pub logo_id: Option<Uuid>,
     pub first_released: Option<i32>,
     pub steward: Option<String>,
     pub primary_language: Option<String>,

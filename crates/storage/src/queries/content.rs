@@ -149,6 +149,8 @@ macro_rules! content_table {
         }
     };
     (@owner $s:ident none) => { None };
+    (@owner $s:ident optional $field:ident $Field:ident) => { $s.$field };
+    (@owner_col $m:ident optional $field:ident $Field:ident) => { Some($crate::entities::$m::Column::$Field) };
     (@owner $s:ident $field:ident $Field:ident) => { Some($s.$field) };
     (@owner_col $m:ident none) => { None };
     (@owner_col $m:ident $field:ident $Field:ident) => { Some($crate::entities::$m::Column::$Field) };

@@ -1,6 +1,7 @@
 //! The queries Lectern runs, as functions over any connection or transaction.
 
 pub mod articles;
+pub mod assets;
 pub mod auth;
 pub mod content;
 pub mod editorial;
