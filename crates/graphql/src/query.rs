@@ -253,6 +253,7 @@ impl Query {
     #[graphql(
         complexity = "2 + first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
     )]
+    #[allow(clippy::too_many_arguments)]
     async fn assets(
         &self,
         ctx: &Context<'_>,

@@ -75,7 +75,11 @@ impl crate::content::RestType for Asset {
         p: ListParams,
     ) -> ApiResult<crate::content::ListRequest<lectern_service::AssetParams>> {
         let (request, x) = p.split();
-        let content_type = x.content_type;
+        let content_type = crate::content::present(x.content_type);
+        if content_type.as_ref().is_some_and(|c| c.len() > 100) {
+            let why = "content_type must be at most 100 characters";
+            return Err(Error::bad_request(Code::InvalidParameter, why).into());
+        }
         Ok(request.with(lectern_service::AssetParams { content_type }))
     }
 

@@ -80,7 +80,9 @@ pub fn schemas(body: &Body) -> [(&'static str, Value); 2] {
     let mut props = serde_json::Map::new();
     for Field(name, kind, flags, doc) in body.fields {
         let mut s = schema(*kind);
-        if flags & NULLABLE != 0 {
+        if flags & NULLABLE != 0 && s.get("$ref").is_some() {
+            s = json!({"anyOf": [s, {"type": "null"}]});
+        } else if flags & NULLABLE != 0 {
             s["type"] = json!([s["type"], "null"]);
         }
         if !doc.is_empty() {

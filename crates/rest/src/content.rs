@@ -101,7 +101,7 @@ macro_rules! content_params {
             /// A filter in the filter language, as JSON, e.g.
             /// `{"published_at": {"gte": "2024-01-01"}, "or": [{"tags": "rust"}, {"tags": "go"}]}`.
             #[serde(default, deserialize_with = "crate::extract::json_text")]
-            #[param(value_type = Option<String>, max_length = 4000)]
+            #[param(value_type = Option<String>, max_length = 2000)]
             pub filter: Option<serde_json::Value>,
         }
 

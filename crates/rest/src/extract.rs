@@ -145,6 +145,10 @@ where
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
         Some(raw) if raw.trim().is_empty() => Ok(None),
+        // Longer filters would not fit the request line of every HTTP stack once encoded.
+        Some(raw) if raw.chars().count() > 2000 => Err(serde::de::Error::custom(
+            "filter is longer than 2000 characters",
+        )),
         Some(raw) => serde_json::from_str(&raw)
             .map(Some)
             .map_err(|e| serde::de::Error::custom(format!("filter is not JSON: {e}"))),

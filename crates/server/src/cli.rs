@@ -290,6 +290,9 @@ pub async fn run(cli: Cli) -> BoxResult<()> {
                 out.display(),
                 done.written as f64 / secs.max(0.001)
             );
+            if done.files > 0 {
+                println!("copied {} asset files into the site", done.files);
+            }
             println!(
                 "next time: lectern export --out {} --format {} --since {}",
                 out.display(),

@@ -20,6 +20,21 @@ macro_rules! bodies {
         )),*]
     };
 }
+/// The article covers, by the `file` that names them.
+const COVERS: &[(&str, &[u8])] = &[
+    (
+        "covers/stack.png",
+        include_bytes!("../../../demo/covers/stack.png"),
+    ),
+    (
+        "covers/demand.png",
+        include_bytes!("../../../demo/covers/demand.png"),
+    ),
+    (
+        "covers/delivery.png",
+        include_bytes!("../../../demo/covers/delivery.png"),
+    ),
+];
 const BODIES: &[(&str, &str)] = bodies!(
     "backend-stack-2023-frameworks-content-static-sites",
     "backend-demand-and-tooling-2023",
@@ -50,10 +65,38 @@ struct DemoArticle {
     title: String,
     summary: String,
     body_file: String,
+    cover: DemoCover,
     tags: Vec<String>,
     technologies: Vec<String>,
     sources: Vec<String>,
     published_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoCover {
+    file: String,
+    alt: String,
+}
+
+/// Uploads a cover, public like the article it is for.
+async fn cover(service: &Service, owner: &Caller, c: &DemoCover) -> crate::BoxResult<uuid::Uuid> {
+    let bytes = COVERS
+        .iter()
+        .find(|(path, _)| *path == c.file)
+        .map(|(_, bytes)| *bytes)
+        .ok_or_else(|| format!("demo cover {}: no such file", c.file))?;
+    let name = c.file.rsplit('/').next().unwrap_or("cover.png");
+    let input = lectern_service::inputs::AssetInput {
+        alt: Some(Some(c.alt.clone())),
+        status: Some(Some("published".into())),
+        ..Default::default()
+    };
+    let created = service
+        .upload_asset_bytes(owner, name, bytes, input)
+        .await
+        .map_err(|e| format!("demo cover {}: {e:?}", c.file))?;
+    Ok(created.id)
 }
 
 /// What was loaded.
@@ -129,7 +172,9 @@ pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded>
             .find(|(path, _)| *path == a.body_file)
             .map(|(_, body)| *body)
             .ok_or_else(|| format!("demo article {}: no body file {}", a.slug, a.body_file))?;
+        let cover_id = cover(service, owner, &a.cover).await?;
         let input = ArticleInput {
+            cover: Some(Some(cover_id)),
             title: Some(Some(a.title.clone())),
             slug: Some(Some(a.slug.clone())),
             summary: Some(Some(a.summary.clone())),

@@ -7,7 +7,8 @@
 //! API, so memory stays flat whatever the size of the site. A full export is written beside
 //! the target and swapped in at the end, so a failed run never replaces a good export; an
 //! incremental one (`--since`) rewrites only what changed, each file atomically, and removes
-//! what was deleted or unpublished.
+//! what was deleted or unpublished. The asset files that items show are copied beside them
+//! (`export_assets`).
 
 use crate::BoxResult;
 use lectern_domain::Kind;
@@ -39,6 +40,8 @@ impl Format {
 pub struct Summary {
     pub written: u64,
     pub removed: u64,
+    /// Asset files copied into the site.
+    pub files: u64,
     pub next_token: String,
 }
 
@@ -115,11 +118,15 @@ pub async fn run(
     let mut index = IndexWriter::create(&work.join(format!("{}.new", index_file(format))))?;
     let mut changes: HashMap<String, Option<Value>> = HashMap::new();
     let mut token = since.map(str::to_owned);
+    let mut files = crate::export_assets::Files::new(files_dir(format, prefix, &work, out));
     loop {
-        let page = service
+        let mut page = service
             .sync(&Caller::Anonymous, token.as_deref(), Some(500))
             .await?;
-        for entry in &page.items {
+        for entry in &mut page.items {
+            if let Some(item) = entry.item.as_mut() {
+                files.take(service, item).await?;
+            }
             let indexed = apply(&work, format, prefix, entry, &mut summary)?;
             if full {
                 if let Some(line) = indexed {
@@ -148,11 +155,22 @@ pub async fn run(
     }
     index.finish(&index_path)?;
     summary.next_token = token.unwrap_or_default();
+    summary.files = files.copied;
     write_atomic(&work.join(TOKEN_FILE), summary.next_token.as_bytes())?;
     if full {
         swap_in(&work, out)?;
     }
     Ok(summary)
+}
+
+/// Where the files that items show go, so that their `/assets/...` URLs resolve on the built
+/// site: a Markdown site's `static/` (beside `content/`), or the JSON export itself.
+fn files_dir(format: Format, prefix: bool, work: &Path, out: &Path) -> PathBuf {
+    match format {
+        Format::Markdown if prefix => work.join("static"),
+        Format::Markdown => out.parent().unwrap_or(Path::new(".")).join("static"),
+        Format::Json => work.to_path_buf(),
+    }
 }
 
 /// JSON exports publish their index; Markdown ones keep it out of the site's way.

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod export;
+mod export_assets;
 pub mod metrics;
 pub mod seed;
 

@@ -63,6 +63,10 @@ impl ContentType for Article {
         ("author", "/author/display_name"),
         ("cover_image", "/cover_image_url"),
         ("cover", "/cover/url"),
+        ("cover_alt", "/cover/alt"),
+        ("cover_width", "/cover/width"),
+        ("cover_height", "/cover/height"),
+        ("cover_srcset", "/cover/srcset"),
     ];
     const MARKDOWN_BODY: &'static str = "body";
     type Table = row::Entity;

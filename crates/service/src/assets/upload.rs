@@ -131,6 +131,32 @@ impl Service {
     }
 }
 
+impl Service {
+    /// An upload of bytes already in memory (demo content, imports).
+    pub async fn upload_asset_bytes(
+        &self,
+        caller: &Caller,
+        filename: &str,
+        bytes: &[u8],
+        input: AssetInput,
+    ) -> Result<Created> {
+        use sha2::Digest;
+        let path = std::env::temp_dir().join(format!("lectern-upload-{}", uuid::Uuid::now_v7()));
+        tokio::fs::write(&path, bytes)
+            .await
+            .map_err(Error::internal)?;
+        let upload = Upload {
+            path: path.clone(),
+            filename: filename.to_owned(),
+            size: bytes.len() as u64,
+            sha256: hex::encode(sha2::Sha256::digest(bytes)),
+        };
+        let created = self.upload_asset(caller, upload, input, None).await;
+        let _ = tokio::fs::remove_file(&path).await;
+        created
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

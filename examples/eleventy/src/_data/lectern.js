@@ -34,5 +34,5 @@ export default async function () {
   articles.sort((a, b) => (b.published_at || "").localeCompare(a.published_at || ""));
   technologies.sort((a, b) => a.name.localeCompare(b.name));
   sources.sort((a, b) => a.title.localeCompare(b.title));
-  return { articles, technologies, sources, syncToken: token };
+  return { articles, technologies, sources, syncToken: token, base };
 }
