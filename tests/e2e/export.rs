@@ -12,6 +12,10 @@ fn export(db_url: &str, args: &[&str]) -> (bool, String) {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("DATABASE_URL", db_url)
+        .env(
+            "LECTERN_ASSETS_DIR",
+            crate::support::server::assets_dir_for(db_url),
+        )
         .env("LECTERN_LOG", "warn")
         .output()
         .unwrap();
@@ -250,6 +254,7 @@ async fn export_never_replaces_what_it_did_not_write() {
         .arg(site.path())
         .env_clear()
         .env("DATABASE_URL", ctx.db.url())
+        .env("LECTERN_ASSETS_DIR", ctx.server.assets_dir())
         .env("LECTERN_LOG", "warn")
         .output()
         .unwrap();

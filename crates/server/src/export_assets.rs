@@ -88,6 +88,9 @@ impl Files {
             Ok(got) => got,
             // Not public (or gone): the site simply does not get it.
             Err(lectern_service::Error::NotFound(_)) => return Ok(()),
+            Err(lectern_service::Error::Internal(why)) => {
+                return Err(format!("{url}: {why}").into())
+            }
             Err(e) => return Err(e.into()),
         };
         let bytes = match got.body {

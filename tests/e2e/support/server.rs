@@ -25,6 +25,15 @@ pub struct ServerOptions {
     pub env: Vec<(String, String)>,
 }
 
+/// The folder the servers (and commands) of one database keep uploaded files in: one per
+/// database, so a restart, a second instance or an export finds the same files.
+pub fn assets_dir_for(db_url: &str) -> std::path::PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    db_url.hash(&mut h);
+    std::env::temp_dir().join(format!("lectern-test-assets-{:x}", h.finish()))
+}
+
 impl TestServer {
     pub fn start(db_url: &str, options: ServerOptions) -> Self {
         let mut server = TestServer {
@@ -97,13 +106,9 @@ impl TestServer {
         self.child = Some(child);
     }
 
-    /// The folder this server keeps uploaded files in: one per database, so a restart (or a
-    /// second instance) finds the same files.
+    /// The folder this server keeps uploaded files in.
     pub fn assets_dir(&self) -> std::path::PathBuf {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.db_url.hash(&mut h);
-        std::env::temp_dir().join(format!("lectern-test-assets-{:x}", h.finish()))
+        assets_dir_for(&self.db_url)
     }
 
     pub fn url(&self, path: &str) -> String {

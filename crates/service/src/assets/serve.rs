@@ -85,6 +85,13 @@ pub enum Body {
     Whole(Vec<u8>),
 }
 
+/// A record whose file is not in this process's asset storage: a configuration mistake.
+fn missing() -> Error {
+    Error::internal(
+        "the file is missing from asset storage: do LECTERN_ASSETS_DIR or LECTERN_S3_BUCKET name the server's?",
+    )
+}
+
 fn not_found() -> Error {
     Error::not_found("asset")
 }
@@ -145,7 +152,7 @@ impl Service {
         let blobs = self.blobs()?;
         if t.is_none() {
             let blob = blobs.get(&original_key(&a.sha256), range).await?;
-            let blob = blob.ok_or_else(|| Error::internal("an asset's original is missing"))?;
+            let blob = blob.ok_or_else(missing)?;
             return Ok(AssetBytes {
                 content_type: a.content_type,
                 filename: a.filename,
@@ -195,8 +202,7 @@ impl Service {
                     Some(bytes) => bytes,
                     None => {
                         let original = blobs.read(&original_key(&a.sha256)).await?;
-                        let original = original
-                            .ok_or_else(|| Error::internal("an asset's original is missing"))?;
+                        let original = original.ok_or_else(missing)?;
                         let (t2, max) = (
                             Transform {
                                 fit: Some(t.fit()),
