@@ -1,6 +1,7 @@
 //! Assets: images and files that content uses, a content type whose items carry a file. The
 //! bytes live in object storage under their SHA-256; this table holds what is known of them.
-//! Articles gain a cover and technologies a logo, each an asset reference.
+//! Articles gain a cover and technologies a logo, each an asset reference; `asset_uses` records
+//! the assets that their Markdown shows.
 
 use crate::cols::*;
 use sea_orm_migration::prelude::*;
@@ -81,6 +82,8 @@ impl MigrationTrait for Migration {
             .await?;
         let conn = manager.get_connection();
         for sql in [
+            "CREATE TABLE asset_uses (owner_id UUID NOT NULL, asset_id UUID NOT NULL, PRIMARY KEY (owner_id, asset_id))",
+            "CREATE INDEX idx_asset_uses_asset ON asset_uses (asset_id)",
             "ALTER TABLE articles ADD COLUMN cover_id UUID NULL",
             "ALTER TABLE technologies ADD COLUMN logo_id UUID NULL",
             "CREATE INDEX idx_articles_cover ON articles (cover_id)",
@@ -105,6 +108,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let conn = manager.get_connection();
         for sql in [
+            "DROP TABLE IF EXISTS asset_uses",
             "DROP INDEX IF EXISTS idx_articles_cover",
             "DROP INDEX IF EXISTS idx_technologies_logo",
             "ALTER TABLE articles DROP COLUMN cover_id",

@@ -175,9 +175,10 @@ async fn an_image_is_uploaded_derived_and_public_only_while_published_content_sh
         .starts_with("data:image/png;base64,"));
     use sha2::Digest;
     assert_eq!(asset["sha256"], hex::encode(sha2::Sha256::digest(&photo)));
-    let r = upload(&editor, &[], "diagram.png", &png(300, 200)).await;
-    r.assert_status(201);
-    assert_eq!(r.body["content_type"], "image/png");
+    let r_png = upload(&editor, &[], "diagram.png", &png(300, 200)).await;
+    r_png.assert_status(201);
+    let r_png = r_png.body;
+    assert_eq!(r_png["content_type"], "image/png");
     // The same bytes again: a second record, one stored file.
     let again = upload(&editor, &[], "copy.jpg", &photo).await;
     again.assert_status(201);
@@ -196,6 +197,30 @@ async fn an_image_is_uploaded_derived_and_public_only_while_published_content_sh
     r.assert_status(201);
     let article = r.body["slug"].as_str().unwrap().to_owned();
     assert_eq!(r.body["cover"]["id"], id);
+    // Markdown may show an asset: the HTML gets its real URL, size and widths, and the PNG is
+    // public exactly while the article that shows it is.
+    let body = format!(
+        "A diagram:\n\n![The diagram](asset:{})",
+        r_png["id"].as_str().unwrap()
+    );
+    let r = editor
+        .post(
+            "/api/v1/articles",
+            &json!({"title": "Diagrams", "body": body}),
+        )
+        .await;
+    r.assert_status(201);
+    let diagrams = r.body["slug"].as_str().unwrap().to_owned();
+    let html = r.body["body_html"].as_str().unwrap();
+    let png_url = r_png["url"].as_str().unwrap();
+    let img = format!("<img src=\"{png_url}\" alt=\"The diagram\" width=\"300\" height=\"200\" srcset=\"{png_url}?width=160 160w\"");
+    assert!(html.contains(&img), "{html}");
+    assert_eq!(fetch(&anonymous, png_url, &[]).await.0, 404);
+    step(&editor, &format!("/api/v1/articles/{diagrams}"), "publish")
+        .await
+        .assert_status(200);
+    assert_eq!(fetch(&anonymous, png_url, &[]).await.0, 200);
+
     // A draft's cover: nobody outside the editors gets its bytes, original or derived.
     for path in [&url, &webp] {
         assert_eq!(fetch(&anonymous, path, &[]).await.0, 404, "{path}");
@@ -353,6 +378,11 @@ async fn authors_upload_and_edit_their_own_and_only_editors_make_a_file_public()
     // ...nor can put it on their own article, which would publish it with the article.
     let r = other
         .post("/api/v1/articles", &json!({"title": "Theft", "cover": id}))
+        .await;
+    r.assert_status(422);
+    let body = format!("![chart](asset:{id})");
+    let r = other
+        .post("/api/v1/articles", &json!({"title": "Theft", "body": body}))
         .await;
     r.assert_status(422);
     // An author cannot make a file public; an editor can.

@@ -12,7 +12,9 @@ mod values;
 
 pub use error::{FieldError, ValidationErrors};
 pub use ids::UserId;
-pub use markdown::{plain_text, render_markdown};
+pub use markdown::{
+    asset_id, asset_references, plain_text, render_markdown, render_markdown_with, KnownImage,
+};
 pub use text::{Body, DisplayName, Email, Name, Slug, Summary, Tag, Title};
 pub use values::{
     parse_instant, ContentStatus, HttpUrl, Kind, Role, SourceKind, TechKind, TrendSignal, Year,

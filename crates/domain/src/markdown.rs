@@ -7,22 +7,107 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 /// keep only http, https, mailto, relative and fragment URLs; anything else (`javascript:`,
 /// `data:`, `vbscript:` ...) becomes `#`.
 pub fn render_markdown(source: &str) -> String {
+    render_markdown_with(source, |_| None)
+}
+
+/// An image that Markdown names and that the caller knows more of (an asset): it is written
+/// with its real URL, its size and its `srcset`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownImage {
+    pub url: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub srcset: String,
+}
+
+/// The ids of the assets that Markdown images name: `asset:<id>` or `/assets/<id>/...`.
+pub fn asset_references(source: &str) -> Vec<uuid::Uuid> {
+    let mut ids = vec![];
+    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
+    for event in Parser::new_ext(source, options) {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event {
+            if let Some(id) = asset_id(&dest_url) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// The asset an image URL names, if it names one.
+pub fn asset_id(url: &str) -> Option<uuid::Uuid> {
+    let rest = url
+        .strip_prefix("asset:")
+        .or_else(|| url.strip_prefix("/assets/"))?;
+    uuid::Uuid::parse_str(rest.get(..36)?).ok()
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders Markdown as `render_markdown` does; images that `known` recognises are written
+/// with what it knows of them.
+pub fn render_markdown_with(source: &str, known: impl Fn(&str) -> Option<KnownImage>) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS;
-    let events = Parser::new_ext(source, options).map(|mut event| {
+    let mut events = vec![];
+    // An image being replaced: what it is, and its alt text so far.
+    let mut open: Option<(KnownImage, String)> = None;
+    for mut event in Parser::new_ext(source, options) {
+        if let Some((image, alt)) = &mut open {
+            match event {
+                Event::End(TagEnd::Image) => {
+                    let mut tag = format!(
+                        "<img src=\"{}\" alt=\"{}\"",
+                        escape(&image.url),
+                        escape(alt)
+                    );
+                    if let (Some(w), Some(h)) = (image.width, image.height) {
+                        tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+                    }
+                    if !image.srcset.is_empty() {
+                        tag.push_str(&format!(" srcset=\"{}\"", escape(&image.srcset)));
+                    }
+                    tag.push_str(" loading=\"lazy\">");
+                    events.push(Event::InlineHtml(tag.into()));
+                    open = None;
+                }
+                Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => alt.push_str(&t),
+                _ => {}
+            }
+            continue;
+        }
         match &mut event {
-            Event::Html(raw) | Event::InlineHtml(raw) => return Event::Text(raw.clone()),
+            Event::Html(raw) | Event::InlineHtml(raw) => event = Event::Text(raw.clone()),
+            Event::Start(Tag::Image { dest_url, .. }) if known(dest_url).is_some() => {
+                open = known(dest_url).map(|k| (k, String::new()));
+                continue;
+            }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 *dest_url = safe_url(std::mem::replace(dest_url, CowStr::Borrowed("")));
             }
             _ => {}
         }
-        event
-    });
+        events.push(event);
+    }
     let mut out = String::with_capacity(source.len() + source.len() / 4);
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, events.into_iter());
     out
 }
 
@@ -65,6 +150,27 @@ mod tests {
         assert!(html.contains("<h1>Hi</h1>"));
         assert!(html.contains("<em>text</em>"));
         assert!(html.contains(r#"<a href="https://example.com">a link</a>"#));
+    }
+
+    #[test]
+    fn known_images_get_their_url_size_and_srcset() {
+        let id = "01a1fb47-4b20-7c3d-8e4f-5a6b7c8d9e0f";
+        let md = format!("![A \"rack\" <of> servers](asset:{id}) and ![x](/assets/{id}/a.jpg) and ![y](asset:nope)");
+        assert_eq!(
+            asset_references(&md),
+            vec![uuid::Uuid::parse_str(id).unwrap()]
+        );
+        let html = render_markdown_with(&md, |url| {
+            asset_id(url).map(|_| KnownImage {
+                url: format!("/assets/{id}/a.jpg"),
+                width: Some(800),
+                height: Some(600),
+                srcset: "/assets/x?width=400 400w".into(),
+            })
+        });
+        assert!(html.contains(&format!(r#"<img src="/assets/{id}/a.jpg" alt="A &quot;rack&quot; &lt;of&gt; servers" width="800" height="600" srcset="/assets/x?width=400 400w" loading="lazy">"#)), "{html}");
+        assert!(!html.contains("asset:"), "{html}");
+        assert!(html.contains(r##"<img src="#" alt="y""##), "{html}");
     }
 
     #[test]

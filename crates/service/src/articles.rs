@@ -6,7 +6,7 @@ use crate::inputs::{ArticleChange, ArticleInput};
 use crate::search::SearchFields;
 use crate::views::{ArticleView, AuthorRef, SourceRef, TechnologyRef};
 use crate::{Caller, Error, Result, Service};
-use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, Slug};
+use lectern_domain::{ContentStatus, FieldError, Kind, Slug};
 use lectern_storage::entities::{articles as row, sources, technologies};
 use lectern_storage::queries::articles as q;
 use lectern_storage::queries::content::{find_by_slugs, Row as _, Table};
@@ -128,7 +128,7 @@ impl ContentType for Article {
     }
 
     async fn apply(
-        _svc: &Service,
+        svc: &Service,
         tx: &Tx,
         article: &mut row::Model,
         change: &ArticleChange,
@@ -139,7 +139,7 @@ impl ContentType for Article {
             cover_image_url: |v| v.clone().map(String::from),
         });
         if let Some(body) = &change.body {
-            article.body_html = render_markdown(body.as_str());
+            article.body_html = crate::assets::render(svc, tx, body.as_str()).await?;
             article.body = body.as_str().to_owned();
         }
         if let Some(author) = change.author_id {
@@ -162,6 +162,8 @@ impl ContentType for Article {
         change: &ArticleChange,
     ) -> Result<Vec<Uuid>> {
         crate::assets::check_readable(tx, caller, "cover", change.cover).await?;
+        let body = change.body.as_ref().map(|b| b.as_str());
+        crate::assets::record_uses(tx, caller, id, "body", body).await?;
         if let Some(tags) = &change.tags {
             let tags: Vec<String> = tags.iter().map(|t| t.as_str().to_owned()).collect();
             q::set_tags(tx, id, &tags).await?;

@@ -7,7 +7,7 @@ use crate::inputs::{TechnologyChange, TechnologyInput};
 use crate::search::SearchFields;
 use crate::views::{SourceRef, StoredSignal, TechnologyRef, TechnologyView, TrendSignalView};
 use crate::{Caller, Error, Result, Service};
-use lectern_domain::{render_markdown, ContentStatus, FieldError, Kind, TrendSignal};
+use lectern_domain::{ContentStatus, FieldError, Kind, TrendSignal};
 use lectern_storage::entities::{sources, technologies as row};
 use lectern_storage::queries::content::find_by_slugs;
 use lectern_storage::queries::sources as sq;
@@ -51,12 +51,12 @@ impl ContentType for Technology {
     type Params = TechnologyParams;
 
     async fn apply(
-        _svc: &Service,
+        svc: &Service,
         tx: &Tx,
         t: &mut row::Model,
         change: &TechnologyChange,
     ) -> Result<()> {
-        set_fields(tx, t, change).await
+        set_fields(svc, tx, t, change).await
     }
 
     async fn relate(
@@ -67,6 +67,8 @@ impl ContentType for Technology {
         change: &TechnologyChange,
     ) -> Result<Vec<Uuid>> {
         crate::assets::check_readable(tx, caller, "logo", change.logo).await?;
+        let description = change.description.as_ref().map(|d| d.as_str());
+        crate::assets::record_uses(tx, caller, id, "description", description).await?;
         if let Some(signals) = &change.trend_signals {
             let (_, cited) = stored_signals(tx, signals).await?;
             sq::set_for_technology(tx, id, &cited).await?;
@@ -237,7 +239,12 @@ fn shown_in_links(t: &row::Model) -> (&str, &str, &str, &str) {
     (&t.slug, &t.name, &t.kind, &t.status)
 }
 
-async fn set_fields(tx: &Tx, t: &mut row::Model, change: &TechnologyChange) -> Result<()> {
+async fn set_fields(
+    svc: &Service,
+    tx: &Tx,
+    t: &mut row::Model,
+    change: &TechnologyChange,
+) -> Result<()> {
     crate::content::assign!(t, change, {
         name: |v| v.as_str().to_owned(),
         kind: |v| v.as_str().to_owned(),
@@ -249,7 +256,7 @@ async fn set_fields(tx: &Tx, t: &mut row::Model, change: &TechnologyChange) -> R
         notable_users: |v| serde_json::json!(v),
     });
     if let Some(description) = &change.description {
-        t.description_html = render_markdown(description.as_str());
+        t.description_html = crate::assets::render(svc, tx, description.as_str()).await?;
         t.description = description.as_str().to_owned();
     }
     if let Some(signals) = &change.trend_signals {

@@ -125,6 +125,41 @@ pub(crate) async fn check_readable(
     }
 }
 
+/// Markdown rendered with the assets its images name (`asset:<id>`): their real URL, size
+/// and `srcset`.
+pub(crate) async fn render<C: Conn>(svc: &Service, conn: &C, source: &str) -> Result<String> {
+    let ids = lectern_domain::asset_references(source);
+    let found = shown(svc, conn, ids.into_iter().map(Some)).await?;
+    Ok(lectern_domain::render_markdown_with(source, |url| {
+        let a = found.get(&lectern_domain::asset_id(url)?)?;
+        Some(lectern_domain::KnownImage {
+            url: a.url.clone(),
+            width: a.width,
+            height: a.height,
+            srcset: a.srcset.clone(),
+        })
+    }))
+}
+
+/// Records the assets a new Markdown text shows; each must be one the writer may read, so
+/// that publishing the text cannot publish somebody else's draft file.
+pub(crate) async fn record_uses(
+    tx: &Tx,
+    caller: &Caller,
+    owner: uuid::Uuid,
+    field: &str,
+    markdown: Option<&str>,
+) -> Result<()> {
+    let Some(markdown) = markdown else {
+        return Ok(());
+    };
+    let ids = lectern_domain::asset_references(markdown);
+    for id in &ids {
+        check_readable(tx, caller, field, Some(Some(*id))).await?;
+    }
+    Ok(q::set_uses(tx, owner, &ids).await?)
+}
+
 impl Service {
     pub(crate) fn blobs(&self) -> Result<&Blobs> {
         self.config()

@@ -49,6 +49,7 @@ macro_rules! link_table {
 }
 
 link_table!(article_tags, "article_tags", article_id: Uuid, tag: String);
+link_table!(asset_uses, "asset_uses", owner_id: Uuid, asset_id: Uuid);
 link_table!(article_technologies, "article_technologies", article_id: Uuid, technology_id: Uuid);
 link_table!(article_sources, "article_sources", article_id: Uuid, source_id: Uuid);
 link_table!(technology_relations, "technology_relations", technology_id: Uuid, related_id: Uuid);

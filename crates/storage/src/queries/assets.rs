@@ -2,7 +2,7 @@
 
 use super::content::column_where;
 use super::filter::{Field, Ty::*};
-use crate::entities::{articles, assets, technologies};
+use crate::entities::{articles, asset_uses, assets, technologies};
 use crate::Result;
 use lectern_domain::ContentStatus;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -26,22 +26,68 @@ crate::content_table!(
     )
 );
 
-/// The articles and technologies that show an asset (as a cover, as a logo).
+/// The articles and technologies that show an asset: as a cover or a logo, or in their
+/// Markdown.
 pub async fn users_of<C: ConnectionTrait>(conn: &C, asset: Uuid) -> Result<(Vec<Uuid>, Vec<Uuid>)> {
     use {articles::Column as A, technologies::Column as T};
     let articles = column_where::<articles::Entity, _>(conn, A::Id, A::CoverId, asset);
     let technologies = column_where::<technologies::Entity, _>(conn, T::Id, T::LogoId, asset);
-    let (articles, technologies) = (articles.await?, technologies.await?);
+    let (mut articles, mut technologies) = (articles.await?, technologies.await?);
+    use asset_uses::Column as U;
+    let owners = column_where::<asset_uses::Entity, _>(conn, U::OwnerId, U::AssetId, asset).await?;
+    let (a, t) = owner_kinds(conn, &owners).await?;
+    for (list, found) in [(&mut articles, a), (&mut technologies, t)] {
+        for id in found {
+            if !list.contains(&id) {
+                list.push(id);
+            }
+        }
+    }
     Ok((articles, technologies))
+}
+
+/// Which of these ids are articles and which technologies.
+async fn owner_kinds<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> Result<(Vec<Uuid>, Vec<Uuid>)> {
+    if ids.is_empty() {
+        return Ok((vec![], vec![]));
+    }
+    let articles = articles::Entity::find()
+        .select_only()
+        .column(articles::Column::Id)
+        .filter(articles::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<Uuid>()
+        .all(conn)
+        .await?;
+    let technologies = ids
+        .iter()
+        .filter(|id| !articles.contains(id))
+        .copied()
+        .collect();
+    Ok((articles, technologies))
+}
+
+/// Records the assets an item's Markdown shows.
+pub async fn set_uses<C: ConnectionTrait>(conn: &C, owner: Uuid, assets: &[Uuid]) -> Result<()> {
+    let rows = assets.iter().map(|a| asset_uses::Model {
+        owner_id: owner,
+        asset_id: *a,
+    });
+    let column = asset_uses::Column::OwnerId;
+    super::content::replace_links::<asset_uses::Entity, _>(conn, column, owner, rows.collect())
+        .await
 }
 
 /// Whether published content shows the asset: then its bytes are public.
 pub async fn used_by_published<C: ConnectionTrait>(conn: &C, asset: Uuid) -> Result<bool> {
     let published = ContentStatus::Published.as_str();
+    let (articles, technologies) = users_of(conn, asset).await?;
+    if articles.is_empty() && technologies.is_empty() {
+        return Ok(false);
+    }
     let article = articles::Entity::find()
         .select_only()
         .column(articles::Column::Id)
-        .filter(articles::Column::CoverId.eq(asset))
+        .filter(articles::Column::Id.is_in(articles))
         .filter(articles::Column::Status.eq(published))
         .into_tuple::<Uuid>()
         .one(conn)
@@ -52,7 +98,7 @@ pub async fn used_by_published<C: ConnectionTrait>(conn: &C, asset: Uuid) -> Res
     let technology = technologies::Entity::find()
         .select_only()
         .column(technologies::Column::Id)
-        .filter(technologies::Column::LogoId.eq(asset))
+        .filter(technologies::Column::Id.is_in(technologies))
         .filter(technologies::Column::Status.eq(published))
         .into_tuple::<Uuid>()
         .one(conn)
