@@ -240,6 +240,14 @@ async fn an_image_is_uploaded_derived_and_public_only_while_published_content_sh
     assert_eq!((img.width(), img.height()), (400, 267));
     assert!(photo.windows(4).any(|w| w == b"Exif"));
     assert!(!bytes.windows(4).any(|w| w == b"Exif"));
+    // AVIF too.
+    let (status, avif_headers, avif) =
+        fetch(&editor, &format!("{url}?width=160&format=avif"), &[]).await;
+    assert_eq!(
+        (status, avif_headers["content-type"].to_str().unwrap()),
+        (200, "image/avif")
+    );
+    assert_eq!(&avif[4..12], b"ftypavif");
     // Made once: the second answer is the kept file.
     let (_, headers2, bytes2) = fetch(&editor, &webp, &[]).await;
     assert_eq!(

@@ -17,6 +17,7 @@ use std::sync::Arc;
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
     Webp,
+    Avif,
     Jpeg,
     Png,
 }

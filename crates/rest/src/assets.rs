@@ -238,10 +238,10 @@ pub struct FileParams {
     /// (pad) or `inside` (fit, no padding).
     #[param(pattern = "^(cover|contain|inside)$")]
     pub fit: Option<String>,
-    /// `webp`, `jpeg`, `png` or `auto` (WebP when `Accept` takes it).
-    #[param(pattern = "^(webp|jpeg|jpg|png|auto)$")]
+    /// `webp`, `avif`, `jpeg`, `png` or `auto` (WebP when `Accept` takes it).
+    #[param(pattern = "^(webp|avif|jpeg|jpg|png|auto)$")]
     pub format: Option<String>,
-    /// JPEG quality, a multiple of 5 from 30 to 100.
+    /// JPEG and AVIF quality, a multiple of 5 from 30 to 100.
     #[param(minimum = 30, maximum = 100)]
     pub quality: Option<u8>,
 }
@@ -264,10 +264,15 @@ fn transform(req: &HttpRequest, p: FileParams) -> ApiResult<Transform> {
     let format = match p.format.as_deref() {
         None => None,
         Some("webp") => Some(OutFormat::Webp),
+        Some("avif") => Some(OutFormat::Avif),
         Some("jpeg" | "jpg") => Some(OutFormat::Jpeg),
         Some("png") => Some(OutFormat::Png),
         Some("auto") => accepts_webp().then_some(OutFormat::Webp),
-        Some(other) => return Err(bad(format!("format={other}: use webp, jpeg, png or auto"))),
+        Some(other) => {
+            return Err(bad(format!(
+                "format={other}: use webp, avif, jpeg, png or auto"
+            )))
+        }
     };
     Ok(Transform {
         width: p.width,

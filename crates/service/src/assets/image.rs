@@ -148,6 +148,12 @@ pub(crate) fn derive(
             DynamicImage::ImageRgb8(image.to_rgb8()).write_with_encoder(encoder)
         }
         OutFormat::Png => image.write_to(&mut sink, ImageFormat::Png),
+        OutFormat::Avif => {
+            // Speed 8 of 10: AVIF is the slowest to encode; a derivative is made once.
+            let q = t.quality.unwrap_or(70);
+            let encoder = image::codecs::avif::AvifEncoder::new_with_speed_quality(&mut sink, 8, q);
+            DynamicImage::ImageRgba8(image.to_rgba8()).write_with_encoder(encoder)
+        }
         OutFormat::Webp => {
             let encoder = image::codecs::webp::WebPEncoder::new_lossless(&mut sink);
             DynamicImage::ImageRgba8(image.to_rgba8()).write_with_encoder(encoder)

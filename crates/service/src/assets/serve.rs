@@ -27,6 +27,7 @@ pub enum Fit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutFormat {
     Webp,
+    Avif,
     Jpeg,
     Png,
 }
@@ -35,6 +36,7 @@ impl OutFormat {
     pub fn mime(self) -> &'static str {
         match self {
             OutFormat::Webp => "image/webp",
+            OutFormat::Avif => "image/avif",
             OutFormat::Jpeg => "image/jpeg",
             OutFormat::Png => "image/png",
         }
@@ -42,6 +44,7 @@ impl OutFormat {
     fn ext(self) -> &'static str {
         match self {
             OutFormat::Webp => "webp",
+            OutFormat::Avif => "avif",
             OutFormat::Jpeg => "jpg",
             OutFormat::Png => "png",
         }
