@@ -8,6 +8,7 @@
 #
 # Needs wrk (apt-get install wrk). Load comes from this machine only (loopback).
 set -euo pipefail
+[ -n "${TRACE:-}" ] && set -x
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
@@ -64,11 +65,12 @@ bare_derived="$(bare "$derived_bytes")"
 first_ms="$(curl -sf -o /dev/null -w '%{time_total}' "$BASE$BIG?width=800&format=webp" | python3 -c 'import sys; print(round(float(sys.stdin.read()) * 1000))')"
 kib() { awk "/$1/ {print \$2}" "/proc/$PID/status"; }
 rss_before="$(kib VmRSS)"
-for w in 160 320 400 640 1024 1280 1600 1920; do
-  curl -sf -o /dev/null "$BASE$BIG?width=$w&format=webp" &
-done
 wait_start=$(date +%s%N)
-while [ "$(jobs -rp | wc -l)" -gt 0 ]; do sleep 0.05; done
+CURLS=()
+for w in 160 320 400 640 1024 1280 1600 1920; do
+  curl -sf -o /dev/null "$BASE$BIG?width=$w&format=webp" & CURLS+=($!)
+done
+wait "${CURLS[@]}"
 eight_ms=$(( ($(date +%s%N) - wait_start) / 1000000 ))
 peak="$(kib VmHWM)"
 

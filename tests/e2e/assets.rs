@@ -582,6 +582,7 @@ async fn two_instances_share_files_through_s3() {
         )
         .await;
     r.assert_status(201);
+    let article = format!("/api/v1/articles/{}", r.body["slug"].as_str().unwrap());
     let (status, _, bytes) = fetch(&other, &url, &[]).await;
     assert_eq!((status, bytes.len()), (200, photo.len()));
     assert_eq!(
@@ -593,5 +594,88 @@ async fn two_instances_share_files_through_s3() {
         .await
         .0,
         200
+    );
+    // Unpublished through the first instance: the second stops serving it at once.
+    step(&editor, &article, "unpublish")
+        .await
+        .assert_status(200);
+    assert_eq!(fetch(&other, &url, &[]).await.0, 404);
+    assert_eq!(
+        fetch(&other, &format!("{url}?width=400&format=webp"), &[])
+            .await
+            .0,
+        404
+    );
+}
+
+/// Assets travel like other content: webhooks for their changes, sync entries, and a logo on a
+/// technology profile in both APIs.
+#[tokio::test]
+async fn asset_changes_reach_webhooks_and_sync_and_logos_show_on_technologies() {
+    let ctx = Ctx::with(crate::webhooks::fast_webhooks()).await;
+    let editor = ctx.admin_client().await;
+    let receiver = crate::support::Receiver::start(&[], 200).await;
+    crate::webhooks::register(&editor, &receiver.url, json!(["asset.*"])).await;
+    let r = upload(&editor, &[("alt", "The logo")], "logo.png", &png(256, 256)).await;
+    r.assert_status(201);
+    let (id, url) = (
+        r.body["id"].as_str().unwrap().to_owned(),
+        r.body["url"].as_str().unwrap().to_owned(),
+    );
+    step(&editor, &format!("/api/v1/assets/{id}"), "publish")
+        .await
+        .assert_status(200);
+    let hits = receiver
+        .wait_for(10, |hits| {
+            hits.iter().any(|h| h.json()["event"] == "asset.published")
+        })
+        .await;
+    let hit = hits
+        .iter()
+        .find(|h| h.json()["event"] == "asset.published")
+        .unwrap();
+    assert_eq!(hit.json()["data"]["item"]["url"], url.as_str());
+    // A read token's sync carries the published asset record.
+    let read = ctx.api_token("read").await;
+    let (mut entries, mut path) = (vec![], "/api/v1/sync?limit=100".to_owned());
+    loop {
+        let r = read.get(&path).await;
+        r.assert_status(200);
+        entries.extend(r.body["items"].as_array().unwrap().iter().cloned());
+        if r.body["has_more"] != true {
+            break;
+        }
+        path = format!(
+            "/api/v1/sync?limit=100&token={}",
+            r.body["next_sync_token"].as_str().unwrap()
+        );
+    }
+    let entry = entries
+        .iter()
+        .find(|e| e["type"] == "asset")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(entry["item"]["alt"], "The logo", "{entries:?}");
+    // A technology shows it as its logo, in REST and GraphQL.
+    let r = editor
+        .post(
+            "/api/v1/technologies",
+            &json!({"name": "Logoed", "kind": "tool", "logo": id, "status": "published"}),
+        )
+        .await;
+    r.assert_status(201);
+    assert_eq!(r.body["logo"]["url"], url.as_str(), "{}", r.text);
+    let q = "query { technology(slug: \"logoed\") { logo { url(width: 160) alt width } } }";
+    let r = ctx.client.anonymous().gql(q, json!({})).await;
+    let logo = &r.body["data"]["technology"]["logo"];
+    assert_eq!(
+        logo["url"],
+        format!("{url}?width=160").as_str(),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        (logo["alt"].as_str(), logo["width"].as_i64()),
+        (Some("The logo"), Some(256))
     );
 }

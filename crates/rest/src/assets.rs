@@ -13,7 +13,7 @@ use lectern_service::assets::{AssetBytes, Body as Bytes, Fit, OutFormat, Transfo
 use lectern_service::inputs::{AssetInput, FocalPoint};
 use lectern_service::{Asset, Code, Error, Service};
 use sha2::{Digest, Sha256};
-use std::io::Write;
+use tokio::io::AsyncWriteExt;
 
 const BODY: Body = Body {
     create: "AssetCreate",
@@ -124,7 +124,9 @@ async fn receive(
         .content_disposition()
         .and_then(|d| d.get_filename().map(str::to_owned))
         .unwrap_or_default();
-    let mut tmp = tempfile::NamedTempFile::new().map_err(|e| ApiError(Error::internal(e)))?;
+    let tmp = tempfile::NamedTempFile::new().map_err(|e| ApiError(Error::internal(e)))?;
+    let file = tmp.reopen().map_err(|e| ApiError(Error::internal(e)))?;
+    let mut file = tokio::io::BufWriter::new(tokio::fs::File::from_std(file));
     let (mut hash, mut size) = (Sha256::new(), 0u64);
     while let Some(chunk) = field.try_next().await? {
         size += chunk.len() as u64;
@@ -135,22 +137,12 @@ async fn receive(
             ));
         }
         hash.update(&chunk);
-        let written = web::block({
-            let mut file = tmp.reopen().map_err(|e| ApiError(Error::internal(e)))?;
-            let at = size - chunk.len() as u64;
-            move || {
-                use std::io::{Seek, SeekFrom};
-                file.seek(SeekFrom::Start(at))?;
-                file.write_all(&chunk)
-            }
-        })
-        .await;
-        written
-            .map_err(|e| ApiError(Error::internal(e)))?
+        file.write_all(&chunk)
+            .await
             .map_err(|e| ApiError(Error::internal(e)))?;
     }
-    tmp.as_file_mut()
-        .flush()
+    file.flush()
+        .await
         .map_err(|e| ApiError(Error::internal(e)))?;
     let upload = Upload {
         path: tmp.path().to_owned(),

@@ -33,6 +33,20 @@ pub struct Blob {
     pub bytes: BoxStream<'static, Result<Bytes>>,
 }
 
+fn local_stream(
+    file: std::fs::File,
+    range: &Range<u64>,
+) -> Result<BoxStream<'static, Result<Bytes>>> {
+    use std::io::{Seek, SeekFrom};
+    use tokio::io::AsyncReadExt;
+    let mut file = file;
+    file.seek(SeekFrom::Start(range.start))
+        .map_err(StorageError::unavailable)?;
+    let reader = tokio::fs::File::from_std(file).take(range.end - range.start);
+    let stream = tokio_util::io::ReaderStream::with_capacity(reader, 256 * 1024);
+    Ok(stream.map(|r| r.map_err(StorageError::unavailable)).boxed())
+}
+
 fn failed(e: object_store::Error) -> StorageError {
     StorageError::unavailable(e)
 }
@@ -115,11 +129,24 @@ impl Blobs {
             ..Default::default()
         };
         match self.store.get_opts(&Key::from(key), options).await {
-            Ok(got) => Ok(Some(Blob {
-                size: got.meta.size,
-                range: got.range.clone(),
-                bytes: got.into_stream().map(|r| r.map_err(failed)).boxed(),
-            })),
+            Ok(got) => {
+                let (size, range) = (got.meta.size, got.range.clone());
+                let bytes = match got.payload {
+                    // A local file is read in large chunks: the store's own stream reads 8 KiB
+                    // at a time, each on the blocking pool.
+                    object_store::GetResultPayload::File(file, _) => local_stream(file, &range)?,
+                    payload => object_store::GetResult {
+                        payload,
+                        meta: got.meta,
+                        range: range.clone(),
+                        attributes: got.attributes,
+                    }
+                    .into_stream()
+                    .map(|r| r.map_err(failed))
+                    .boxed(),
+                };
+                Ok(Some(Blob { size, range, bytes }))
+            }
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(failed(e)),
         }
