@@ -233,7 +233,7 @@ pub struct FileParams {
     /// `webp`, `avif`, `jpeg`, `png` or `auto` (WebP when `Accept` takes it).
     #[param(pattern = "^(webp|avif|jpeg|jpg|png|auto)$")]
     pub format: Option<String>,
-    /// JPEG and AVIF quality, a multiple of 5 from 30 to 100.
+    /// JPEG, WebP and AVIF quality, a multiple of 5 from 30 to 100.
     #[param(minimum = 30, maximum = 100)]
     pub quality: Option<u8>,
 }
@@ -372,6 +372,11 @@ pub fn document(doc: &mut serde_json::Value) {
     props["file"] = json!({"type": "string", "format": "binary", "description": "the file: JPEG, PNG, WebP, AVIF, GIF or PDF"});
     props["focal_point"] = json!({"type": "string", "pattern": r"^\s*(0(\.\d+)?|1(\.0+)?)\s*,\s*(0(\.\d+)?|1(\.0+)?)\s*$", "description": "`x,y`, each 0 to 1"});
     props.as_object_mut().map(|p| p.remove("status"));
+    // The upload replaces the JSON create body, and no other type's filter reaches assets.
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        schemas.remove("AssetCreate");
+        schemas.remove("AssetFieldFilter");
+    }
     doc["components"]["schemas"]["AssetUpload"] = json!({"type": "object", "required": ["file"], "properties": props, "additionalProperties": false});
     let create = &mut doc["paths"]["/api/v1/assets"]["post"];
     create["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/AssetUpload"}}}});

@@ -172,8 +172,18 @@ pub(crate) fn derive(
             DynamicImage::ImageRgba8(image.to_rgba8()).write_with_encoder(encoder)
         }
         OutFormat::Webp => {
-            let encoder = image::codecs::webp::WebPEncoder::new_lossless(&mut sink);
-            DynamicImage::ImageRgba8(image.to_rgba8()).write_with_encoder(encoder)
+            let q = t.quality.unwrap_or(80) as f32;
+            let encoded = match &image {
+                DynamicImage::ImageRgb8(rgb) => {
+                    webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height()).encode(q)
+                }
+                other => {
+                    let rgba = other.to_rgba8();
+                    webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height()).encode(q)
+                }
+            };
+            sink.get_mut().extend_from_slice(&encoded);
+            Ok(())
         }
     };
     written.map_err(Error::internal)?;
