@@ -512,7 +512,11 @@ async fn a_subscriber_hears_a_departure_under_the_slug_it_saw() {
         )
         .await
         .assert_status(200);
-    let m = event(&mut ws).await;
+    let mut m = event(&mut ws).await;
+    // On a loaded machine the creation can reach a subscriber that joined just after it.
+    if m["operation"] == "UPSERT" && m["version"] == 1 {
+        m = event(&mut ws).await;
+    }
     let text = m.to_string();
     assert_eq!(m["operation"], "DELETE", "{text}");
     assert_eq!(m["slug"], "public-for-now", "{text}");
