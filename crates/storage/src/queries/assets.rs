@@ -77,18 +77,28 @@ pub async fn set_uses<C: ConnectionTrait>(conn: &C, owner: Uuid, assets: &[Uuid]
         .await
 }
 
-/// Whether published content shows the asset: then its bytes are public.
+/// Whether published content shows the asset: then its bytes are public. One query per
+/// table (as a cover or logo, or through `asset_uses`), since every file request asks.
 pub async fn used_by_published<C: ConnectionTrait>(conn: &C, asset: Uuid) -> Result<bool> {
+    use sea_orm::sea_query::Query;
+    use sea_orm::Condition;
     let published = ContentStatus::Published.as_str();
-    let (articles, technologies) = users_of(conn, asset).await?;
-    if articles.is_empty() && technologies.is_empty() {
-        return Ok(false);
-    }
+    let uses = || {
+        Query::select()
+            .column(asset_uses::Column::OwnerId)
+            .from(asset_uses::Entity)
+            .and_where(asset_uses::Column::AssetId.eq(asset))
+            .to_owned()
+    };
     let article = articles::Entity::find()
         .select_only()
         .column(articles::Column::Id)
-        .filter(articles::Column::Id.is_in(articles))
         .filter(articles::Column::Status.eq(published))
+        .filter(
+            Condition::any()
+                .add(articles::Column::CoverId.eq(asset))
+                .add(articles::Column::Id.in_subquery(uses())),
+        )
         .into_tuple::<Uuid>()
         .one(conn)
         .await?;
@@ -98,8 +108,12 @@ pub async fn used_by_published<C: ConnectionTrait>(conn: &C, asset: Uuid) -> Res
     let technology = technologies::Entity::find()
         .select_only()
         .column(technologies::Column::Id)
-        .filter(technologies::Column::Id.is_in(technologies))
         .filter(technologies::Column::Status.eq(published))
+        .filter(
+            Condition::any()
+                .add(technologies::Column::LogoId.eq(asset))
+                .add(technologies::Column::Id.in_subquery(uses())),
+        )
         .into_tuple::<Uuid>()
         .one(conn)
         .await?;
