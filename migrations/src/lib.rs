@@ -17,6 +17,7 @@ mod m20261202_000011_sources;
 mod m20261203_000012_feed_before;
 mod m20261203_000013_unfiltered_sorts;
 mod m20261204_000014_assets;
+mod m20261205_000015_locales;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_feed_before::Migration),
             Box::new(m20261203_000013_unfiltered_sorts::Migration),
             Box::new(m20261204_000014_assets::Migration),
+            Box::new(m20261205_000015_locales::Migration),
         ]
     }
 }

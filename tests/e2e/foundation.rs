@@ -254,7 +254,7 @@ async fn cacheable_reads_and_validators() {
         .header("cache-control")
         .unwrap()
         .starts_with("public, max-age="));
-    assert_eq!(r.header("vary"), Some("Authorization"));
+    assert_eq!(r.header("vary"), Some("Authorization, Accept-Language"));
     let again = c
         .get_with(
             &format!("/api/v1/articles/{}", a.slug),

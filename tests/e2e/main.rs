@@ -20,6 +20,7 @@ mod graphql_live;
 mod hardening;
 mod instances;
 mod leaks;
+mod locales;
 mod matrix;
 mod operations;
 mod outage;

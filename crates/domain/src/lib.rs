@@ -6,12 +6,14 @@
 
 mod error;
 mod ids;
+mod locale;
 mod markdown;
 mod text;
 mod values;
 
 pub use error::{FieldError, ValidationErrors};
 pub use ids::UserId;
+pub use locale::{Locale, Locales};
 pub use markdown::{
     asset_id, asset_references, plain_text, render_markdown, render_markdown_with, KnownImage,
 };

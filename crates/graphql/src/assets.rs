@@ -176,6 +176,7 @@ impl AssetMutation {
     ) -> async_graphql::Result<Asset> {
         crate::mutation::update::<lectern_service::Asset>(
             ctx,
+            service(ctx),
             id,
             input.try_into()?,
             expected_version,
@@ -190,7 +191,8 @@ impl AssetMutation {
         id: ID,
         expected_version: i64,
     ) -> async_graphql::Result<ID> {
-        crate::mutation::delete::<lectern_service::Asset>(ctx, id, expected_version).await
+        crate::mutation::delete::<lectern_service::Asset>(ctx, service(ctx), id, expected_version)
+            .await
     }
 
     /// Makes an asset's file public (editors).
@@ -200,6 +202,8 @@ impl AssetMutation {
         id: ID,
         expected_version: i64,
     ) -> async_graphql::Result<Asset> {
-        crate::mutation::publish::<lectern_service::Asset>(ctx, id, expected_version, None).await
+        let svc = service(ctx);
+        crate::mutation::publish::<lectern_service::Asset>(ctx, svc, id, expected_version, None)
+            .await
     }
 }

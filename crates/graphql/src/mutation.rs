@@ -76,8 +76,11 @@ macro_rules! content_mutations {
                 id: ID,
                 input: $update_in,
                 expected_version: i64,
+                #[graphql(desc = "the translation to change or create (a configured locale); default: the entry", validator(max_length = 35))]
+                locale: Option<String>,
             ) -> async_graphql::Result<$obj> {
-                update::<$ty>(ctx, id, input.try_into()?, expected_version).await
+                let svc = in_locale(ctx, locale.as_deref())?;
+                update::<$ty>(ctx, &svc, id, input.try_into()?, expected_version).await
             }
 
             #[doc = concat!("Deletes ", $a, "; returns its id (a conflict while anything cites it).")]
@@ -86,8 +89,10 @@ macro_rules! content_mutations {
                 ctx: &Context<'_>,
                 id: ID,
                 expected_version: i64,
+                #[graphql(desc = "the translation to act on (a configured locale); default: the entry", validator(max_length = 35))]
+                locale: Option<String>,
             ) -> async_graphql::Result<ID> {
-                delete::<$ty>(ctx, id, expected_version).await
+                delete::<$ty>(ctx, &in_locale(ctx, locale.as_deref())?, id, expected_version).await
             }
 
             /// Publishes now, or at `publishAt` when that is in the future.
@@ -97,8 +102,10 @@ macro_rules! content_mutations {
                 id: ID,
                 expected_version: i64,
                 publish_at: Option<Timestamp>,
+                #[graphql(desc = "the translation to act on (a configured locale); default: the entry", validator(max_length = 35))]
+                locale: Option<String>,
             ) -> async_graphql::Result<$obj> {
-                publish::<$ty>(ctx, id, expected_version, publish_at).await
+                publish::<$ty>(ctx, &in_locale(ctx, locale.as_deref())?, id, expected_version, publish_at).await
             }
 
             #[doc = concat!("Takes ", $a, " back to draft.")]
@@ -107,8 +114,10 @@ macro_rules! content_mutations {
                 ctx: &Context<'_>,
                 id: ID,
                 expected_version: i64,
+                #[graphql(desc = "the translation to act on (a configured locale); default: the entry", validator(max_length = 35))]
+                locale: Option<String>,
             ) -> async_graphql::Result<$obj> {
-                status::<$ty>(ctx, id, StatusAction::Unpublish, expected_version).await
+                status::<$ty>(ctx, &in_locale(ctx, locale.as_deref())?, id, StatusAction::Unpublish, expected_version).await
             }
 
             #[doc = concat!("Archives ", $a, ": it leaves public lists but keeps its history.")]
@@ -117,8 +126,10 @@ macro_rules! content_mutations {
                 ctx: &Context<'_>,
                 id: ID,
                 expected_version: i64,
+                #[graphql(desc = "the translation to act on (a configured locale); default: the entry", validator(max_length = 35))]
+                locale: Option<String>,
             ) -> async_graphql::Result<$obj> {
-                status::<$ty>(ctx, id, StatusAction::Archive, expected_version).await
+                status::<$ty>(ctx, &in_locale(ctx, locale.as_deref())?, id, StatusAction::Archive, expected_version).await
             }
 
             /// Makes an earlier version the current content, as a new version.
@@ -128,8 +139,10 @@ macro_rules! content_mutations {
                 id: ID,
                 version: i64,
                 expected_version: i64,
+                #[graphql(desc = "the translation to act on (a configured locale); default: the entry", validator(max_length = 35))]
+                locale: Option<String>,
             ) -> async_graphql::Result<$obj> {
-                restore::<$ty>(ctx, id, version, expected_version).await
+                restore::<$ty>(ctx, &in_locale(ctx, locale.as_deref())?, id, version, expected_version).await
             }
         }
     };
@@ -195,28 +208,43 @@ async fn create<T: GqlType>(
     Ok(view.into())
 }
 
+/// The service in the locale a mutation names (none: the entry's, the default).
+pub(crate) fn in_locale(
+    ctx: &Context<'_>,
+    locale: Option<&str>,
+) -> async_graphql::Result<lectern_service::Service> {
+    service(ctx).in_locale(locale, None, false).gql()
+}
+
 pub(crate) async fn update<T: GqlType>(
     ctx: &Context<'_>,
+    svc: &lectern_service::Service,
     id: ID,
     input: T::Input,
     expected: i64,
 ) -> async_graphql::Result<T::Object> {
     let key = key_for(T::NODE, &id)?;
-    let view = service(ctx)
-        .update::<T>(&caller(ctx), &key, input, Some(expected))
-        .await
-        .gql()?;
-    Ok(view.into())
+    let caller = caller(ctx);
+    let default = svc.locales().is_default(svc.current_locale());
+    let view = match default {
+        true => svc.update::<T>(&caller, &key, input, Some(expected)).await,
+        // A translation is created by its first change.
+        false => (svc
+            .put_translation::<T>(&caller, &key, input, Some(expected))
+            .await)
+            .map(|(view, _)| view),
+    };
+    Ok(view.gql()?.into())
 }
 
 pub(crate) async fn delete<T: GqlType>(
     ctx: &Context<'_>,
+    svc: &lectern_service::Service,
     id: ID,
     expected: i64,
 ) -> async_graphql::Result<ID> {
     let key = key_for(T::NODE, &id)?;
-    service(ctx)
-        .delete::<T>(&caller(ctx), &key, Some(expected))
+    svc.delete::<T>(&caller(ctx), &key, Some(expected))
         .await
         .gql()?;
     Ok(global_id(T::NODE, key.parse().unwrap_or_default()))
@@ -224,12 +252,13 @@ pub(crate) async fn delete<T: GqlType>(
 
 pub(crate) async fn publish<T: GqlType>(
     ctx: &Context<'_>,
+    svc: &lectern_service::Service,
     id: ID,
     expected: i64,
     at: Option<Timestamp>,
 ) -> async_graphql::Result<T::Object> {
     let key = key_for(T::NODE, &id)?;
-    let view = service(ctx)
+    let view = svc
         .publish::<T>(&caller(ctx), &key, at.map(|t| t.0), Some(expected))
         .await
         .gql()?;
@@ -238,12 +267,13 @@ pub(crate) async fn publish<T: GqlType>(
 
 async fn status<T: GqlType>(
     ctx: &Context<'_>,
+    svc: &lectern_service::Service,
     id: ID,
     action: StatusAction,
     expected: i64,
 ) -> async_graphql::Result<T::Object> {
     let key = key_for(T::NODE, &id)?;
-    let view = service(ctx)
+    let view = svc
         .set_status::<T>(&caller(ctx), &key, action, Some(expected))
         .await
         .gql()?;
@@ -252,12 +282,13 @@ async fn status<T: GqlType>(
 
 async fn restore<T: GqlType>(
     ctx: &Context<'_>,
+    svc: &lectern_service::Service,
     id: ID,
     version: i64,
     expected: i64,
 ) -> async_graphql::Result<T::Object> {
     let key = key_for(T::NODE, &id)?;
-    let view = service(ctx)
+    let view = svc
         .restore::<T>(&caller(ctx), &key, version, Some(expected))
         .await
         .gql()?;

@@ -93,14 +93,35 @@ async fn one<T: GqlType>(
     ctx: &Context<'_>,
     id: Option<ID>,
     slug: Option<String>,
+    locale: Locale,
 ) -> async_graphql::Result<Option<T::Object>> {
     let key = one_key(T::NODE, id, slug)?;
-    let (service, who) = (service(ctx), caller(ctx));
+    let (service, who) = (&locale.service(ctx)?, caller(ctx));
     let found = following_moves(key, |k| async move { service.get::<T>(&who, &k).await });
     Ok(found.await?.map(T::Object::from))
 }
 
 pub struct Query;
+
+/// The locale arguments of a read: `locale` (a configured BCP 47 tag; default: the default
+/// locale) and `fallback` (false: only what exists in that locale).
+#[derive(Default)]
+pub(crate) struct Locale {
+    pub locale: Option<String>,
+    pub fallback: Option<bool>,
+}
+
+impl Locale {
+    pub(crate) fn service(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<lectern_service::Service> {
+        let fallback = self.fallback.unwrap_or(true);
+        service(ctx)
+            .in_locale(self.locale.as_deref(), None, fallback)
+            .gql()
+    }
+}
 
 #[Object]
 impl Query {
@@ -111,8 +132,15 @@ impl Query {
         ctx: &Context<'_>,
         id: Option<ID>,
         slug: Option<String>,
+        #[graphql(
+            desc = "the locale to read in, a configured BCP 47 tag (default: the default locale); a missing translation falls back",
+            validator(max_length = 35)
+        )]
+        locale: Option<String>,
+        #[graphql(desc = "false: only what exists in `locale`, without falling back")]
+        fallback: Option<bool>,
     ) -> async_graphql::Result<Option<Article>> {
-        one::<lectern_service::Article>(ctx, id, slug).await
+        one::<lectern_service::Article>(ctx, id, slug, Locale { locale, fallback }).await
     }
 
     /// Articles the caller may read, a page at a time.
@@ -130,7 +158,15 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(
+            desc = "the locale to read in, a configured BCP 47 tag (default: the default locale); a missing translation falls back",
+            validator(max_length = 35)
+        )]
+        locale: Option<String>,
+        #[graphql(desc = "false: only what exists in `locale`, without falling back")]
+        fallback: Option<bool>,
     ) -> async_graphql::Result<ArticleConnection> {
+        let svc = Locale { locale, fallback }.service(ctx)?;
         let paging = paging(first, after, last, before)?;
         let f = filter.unwrap_or_default();
         let author = match &f.author {
@@ -152,7 +188,7 @@ impl Query {
         };
         let mut query = f.common.query(&paging, order_by.map(Order::sort), extra);
         query.filter = crate::filters::filter(where_)?;
-        let mut page = ArticleConnection::load(ctx, query, &paging).await?;
+        let mut page = ArticleConnection::load(ctx, &svc, query, &paging).await?;
         let look = ctx.look_ahead();
         if wants_full_technologies(look.field("edges").field("node").field("technologies"))
             || wants_full_technologies(look.field("nodes").field("technologies"))
@@ -173,8 +209,15 @@ impl Query {
         ctx: &Context<'_>,
         id: Option<ID>,
         slug: Option<String>,
+        #[graphql(
+            desc = "the locale to read in, a configured BCP 47 tag (default: the default locale); a missing translation falls back",
+            validator(max_length = 35)
+        )]
+        locale: Option<String>,
+        #[graphql(desc = "false: only what exists in `locale`, without falling back")]
+        fallback: Option<bool>,
     ) -> async_graphql::Result<Option<Technology>> {
-        one::<lectern_service::Technology>(ctx, id, slug).await
+        one::<lectern_service::Technology>(ctx, id, slug, Locale { locale, fallback }).await
     }
 
     /// Technology profiles the caller may read, a page at a time.
@@ -192,7 +235,15 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(
+            desc = "the locale to read in, a configured BCP 47 tag (default: the default locale); a missing translation falls back",
+            validator(max_length = 35)
+        )]
+        locale: Option<String>,
+        #[graphql(desc = "false: only what exists in `locale`, without falling back")]
+        fallback: Option<bool>,
     ) -> async_graphql::Result<TechnologyConnection> {
+        let svc = Locale { locale, fallback }.service(ctx)?;
         let paging = paging(first, after, last, before)?;
         let f = filter.unwrap_or_default();
         let extra = lectern_service::TechnologyParams {
@@ -200,7 +251,7 @@ impl Query {
         };
         let mut query = f.common.query(&paging, order_by.map(Order::sort), extra);
         query.filter = crate::filters::filter(where_)?;
-        TechnologyConnection::load(ctx, query, &paging).await
+        TechnologyConnection::load(ctx, &svc, query, &paging).await
     }
 
     /// One source by id or slug; null when it does not exist or the caller may not read it.
@@ -209,8 +260,15 @@ impl Query {
         ctx: &Context<'_>,
         id: Option<ID>,
         slug: Option<String>,
+        #[graphql(
+            desc = "the locale to read in, a configured BCP 47 tag (default: the default locale); a missing translation falls back",
+            validator(max_length = 35)
+        )]
+        locale: Option<String>,
+        #[graphql(desc = "false: only what exists in `locale`, without falling back")]
+        fallback: Option<bool>,
     ) -> async_graphql::Result<Option<Source>> {
-        one::<lectern_service::Source>(ctx, id, slug).await
+        one::<lectern_service::Source>(ctx, id, slug, Locale { locale, fallback }).await
     }
 
     /// Sources the caller may read, a page at a time.
@@ -228,7 +286,15 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(
+            desc = "the locale to read in, a configured BCP 47 tag (default: the default locale); a missing translation falls back",
+            validator(max_length = 35)
+        )]
+        locale: Option<String>,
+        #[graphql(desc = "false: only what exists in `locale`, without falling back")]
+        fallback: Option<bool>,
     ) -> async_graphql::Result<SourceConnection> {
+        let svc = Locale { locale, fallback }.service(ctx)?;
         let paging = paging(first, after, last, before)?;
         let f = filter.unwrap_or_default();
         let extra = lectern_service::SourceParams {
@@ -236,7 +302,7 @@ impl Query {
         };
         let mut query = f.common.query(&paging, order_by.map(Order::sort), extra);
         query.filter = crate::filters::filter(where_)?;
-        SourceConnection::load(ctx, query, &paging).await
+        SourceConnection::load(ctx, &svc, query, &paging).await
     }
 
     /// One asset by id or slug; null when it does not exist or the caller may not read it.
@@ -246,7 +312,7 @@ impl Query {
         id: Option<ID>,
         slug: Option<String>,
     ) -> async_graphql::Result<Option<crate::assets::Asset>> {
-        one::<lectern_service::Asset>(ctx, id, slug).await
+        one::<lectern_service::Asset>(ctx, id, slug, Locale::default()).await
     }
 
     /// Assets the caller may read, newest first, a page at a time.
@@ -267,7 +333,20 @@ impl Query {
         let paging = paging(first, after, last, before)?;
         let extra = lectern_service::AssetParams { content_type };
         let query = filter.unwrap_or_default().query(&paging, None, extra);
-        crate::assets::AssetConnection::load(ctx, query, &paging).await
+        crate::assets::AssetConnection::load(ctx, service(ctx), query, &paging).await
+    }
+
+    /// The configured locales, the default first.
+    async fn locales(&self, ctx: &Context<'_>) -> Vec<crate::types::LocaleInfo> {
+        let locales = service(ctx).locales();
+        locales
+            .all()
+            .map(|l| crate::types::LocaleInfo {
+                locale: l.to_string(),
+                default: locales.is_default(l),
+                fallbacks: locales.fallbacks(l).iter().map(|f| f.to_string()).collect(),
+            })
+            .collect()
     }
 
     /// Any object by its global id; null when it does not exist or the caller may not read it.

@@ -1,6 +1,6 @@
 //! The source type in GraphQL: its object, its page, and the inputs of its queries.
 
-use crate::context::{caller, service};
+use crate::context::caller;
 use crate::error::Gql;
 use crate::ids::{global_id, NodeType};
 use crate::scalars::Timestamp;
@@ -63,6 +63,10 @@ crate::types::lazy_object!(#[Object] Source as NodeType::Source, "source" Source
         &self.title
     }
 }
+    /// The locale this item is in: the requested one, or where it fell back to.
+    locale: String,
+    /// The locales the item exists in that the caller may read.
+    translations: Vec<crate::types::Translation> => |t: Vec<lectern_service::views::Translation>| t.into_iter().map(crate::types::Translation::from).collect(),
     authors: Vec<String>,
     publisher: Option<String>,
     url: Option<String>,

@@ -122,6 +122,36 @@ impl User {
     }
 }
 
+/// One locale an item exists in.
+#[derive(SimpleObject, Clone)]
+pub struct Translation {
+    pub locale: String,
+    pub status: ContentStatus,
+    /// Its slug in that locale.
+    pub slug: String,
+}
+
+impl From<lectern_service::views::Translation> for Translation {
+    fn from(t: lectern_service::views::Translation) -> Self {
+        Self {
+            locale: t.locale,
+            status: ContentStatus::from_service(&t.status),
+            slug: t.slug,
+        }
+    }
+}
+
+/// A configured locale.
+#[derive(SimpleObject, Clone)]
+pub struct LocaleInfo {
+    /// Its BCP 47 tag.
+    pub locale: String,
+    /// Whether it is the default, the language of every entry.
+    pub default: bool,
+    /// Where reads in it fall back to, in order.
+    pub fallbacks: Vec<String>,
+}
+
 /// A tag on an article.
 #[derive(SimpleObject, Clone)]
 pub struct Tag {
@@ -264,6 +294,10 @@ view_object!(#[Object] Article as NodeType::Article,
     updated_at: Timestamp => Timestamp,
     /// Goes up by one with every change; pass it back as `expectedVersion`.
     version: i64,
+    /// The locale this item is in: the requested one, or where it fell back to.
+    locale: String,
+    /// The locales the item exists in that the caller may read.
+    translations: Vec<Translation> => |t: Vec<lectern_service::views::Translation>| t.into_iter().map(Translation::from).collect(),
 {
     async fn author(&self) -> Option<User> {
         self.0.author.as_ref().map(User::from)
@@ -411,6 +445,10 @@ lazy_object!(#[Object] Technology as NodeType::Technology, "technology" Technolo
         TechnologyKind::from_service(&self.kind)
     }
 }
+    /// The locale this item is in: the requested one, or where it fell back to.
+    locale: String,
+    /// The locales the item exists in that the caller may read.
+    translations: Vec<Translation> => |t: Vec<lectern_service::views::Translation>| t.into_iter().map(Translation::from).collect(),
     summary: String,
     /// Markdown.
     description: String,
@@ -493,18 +531,22 @@ macro_rules! connection {
             #[graphql(skip)]
             pub query:
                 lectern_service::ListQuery<<$content as lectern_service::ContentType>::Params>,
+            /// In the locale the list was read in.
+            #[graphql(skip)]
+            pub service: lectern_service::Service,
         }
 
         impl $connection {
             /// A page of the caller's items for a query.
             pub(crate) async fn load(
                 ctx: &Context<'_>,
+                svc: &lectern_service::Service,
                 query: lectern_service::ListQuery<
                     <$content as lectern_service::ContentType>::Params,
                 >,
                 paging: &crate::query::Paging,
             ) -> async_graphql::Result<Self> {
-                let edges = service(ctx)
+                let edges = svc
                     .edges::<$content>(&caller(ctx), query.clone(), paging.backward)
                     .await
                     .gql()?;
@@ -519,6 +561,7 @@ macro_rules! connection {
                         })
                         .collect(),
                     query,
+                    service: svc.clone(),
                 })
             }
         }
@@ -532,7 +575,7 @@ macro_rules! connection {
             /// How many items match the filter, on every page together (only those the
             /// caller may read).
             async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-                service(ctx)
+                self.service
                     .count::<$content>(&caller(ctx), &self.query)
                     .await
                     .gql()

@@ -110,8 +110,22 @@ pub fn schemas(body: &Body) -> [(&'static str, Value); 2] {
 }
 
 /// Puts a type's bodies into the document, on its create and update operations.
-pub fn document(doc: &mut Value, collection: &str, body: &Body) {
+pub fn document(doc: &mut Value, collection: &str, body: &Body, translated: &[&str]) {
     let [(create, c), (update, u)] = schemas(body);
+    if !translated.is_empty() {
+        // A translation's body: the update's fields that are not shared.
+        let mut t = u.clone();
+        let own = |k: &str| translated.contains(&k) || ["slug", "status", "version"].contains(&k);
+        if let Some(props) = t["properties"].as_object_mut() {
+            props.retain(|k, _| own(k));
+        }
+        t["description"] = json!("A translation: its translated fields, slug and status; the others are the entry's, shared by every locale.");
+        t["examples"] = json!([]);
+        let name = format!("{}Translation", create.trim_end_matches("Create"));
+        doc["paths"][format!("{collection}/{{key}}/locales/{{locale}}")]["put"]["requestBody"] = json!({"required": true, "content":
+            {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
+        doc["components"]["schemas"][name] = t;
+    }
     doc["components"]["schemas"][create] = c;
     doc["components"]["schemas"][update] = u;
     for (path, method, name) in [

@@ -5,6 +5,7 @@
 use crate::body;
 use crate::caller::Auth;
 use crate::etag::{etag, if_match_version};
+use crate::locales::{content_language, InLocale};
 use crate::problem::{ApiError, ApiResult};
 use crate::respond::{self, ListBody, PageInfo};
 use crate::shape::{self, Shape};
@@ -103,6 +104,12 @@ macro_rules! content_params {
             #[serde(default, deserialize_with = "crate::extract::json_text")]
             #[param(value_type = Option<String>, max_length = 2000)]
             pub filter: Option<serde_json::Value>,
+            /// The locale to read in, a configured BCP 47 tag (default: the best match for
+            /// `Accept-Language`, else the default locale). Missing translations fall back.
+            #[param(max_length = 35)]
+            pub locale: Option<String>,
+            /// `false`: only what exists in that locale, without falling back (default true).
+            pub fallback: Option<bool>,
         }
 
         /// The parameters only this type's lists have.
@@ -146,6 +153,12 @@ macro_rules! content_params {
             #[doc = $item_include_doc]
             #[param(max_length = 200, pattern = $include)]
             pub include: Option<String>,
+            /// The locale to read in, a configured BCP 47 tag (default: the best match for
+            /// `Accept-Language`, else the default locale). Missing translations fall back.
+            #[param(max_length = 35)]
+            pub locale: Option<String>,
+            /// `false`: only what exists in that locale, without falling back (default true).
+            pub fallback: Option<bool>,
         }
     };
 }
@@ -203,6 +216,9 @@ pub trait RestType: ContentType<Input: DeserializeOwned> {
 pub struct ItemQuery {
     pub fields: Option<String>,
     pub include: Option<String>,
+    /// Read by `InLocale`.
+    pub locale: Option<String>,
+    pub fallback: Option<bool>,
 }
 
 /// The optional body of `publish`.
@@ -215,17 +231,24 @@ pub struct PublishInput {
 
 pub async fn list<T: RestType>(
     req: HttpRequest,
-    service: web::Data<Service>,
+    service: InLocale,
     Auth(caller): Auth,
     params: web::Query<T::ListParams>,
 ) -> ApiResult<HttpResponse> {
     let request = T::list_request(&service, &caller, params.into_inner()).await?;
     let shaping = T::FIELDS.parse(request.fields.as_deref(), request.include.as_deref())?;
     let query = request.query;
+    let language = service.current_locale().to_string();
+    let speaks = |mut r: HttpResponse| {
+        if let Ok(v) = header::HeaderValue::from_str(&language) {
+            r.headers_mut().insert(header::CONTENT_LANGUAGE, v);
+        }
+        r
+    };
     if caller.sees_only_published() && shaping.is_plain() {
         let page = service.public_list::<T>(query).await?;
         let body = respond::list_bytes(&page.items_json, page.next_cursor.as_deref());
-        return Ok(respond::read_bytes(&req, &caller, body, None));
+        return Ok(speaks(respond::read_bytes(&req, &caller, body, None)));
     }
     let shaped = || async {
         let page = service.list::<T>(&caller, query).await?;
@@ -240,12 +263,12 @@ pub async fn list<T: RestType>(
     } else {
         shaped().await?
     };
-    Ok(respond::read_bytes(&req, &caller, body, None))
+    Ok(speaks(respond::read_bytes(&req, &caller, body, None)))
 }
 
 pub async fn get<T: RestType>(
     req: HttpRequest,
-    service: web::Data<Service>,
+    service: InLocale,
     Auth(caller): Auth,
     key: web::Path<String>,
     params: web::Query<ItemQuery>,
@@ -258,13 +281,16 @@ pub async fn get<T: RestType>(
     if caller.sees_only_published() && shaping.is_plain() {
         let item = service.public_item::<T>(&key).await?;
         let bytes = item.json.as_bytes().to_vec();
-        return Ok(respond::read_bytes(&req, &caller, bytes, None));
+        let response = respond::read_bytes(&req, &caller, bytes, None);
+        return Ok(content_language(response, item.json.as_bytes()));
     }
     let item = service.get::<T>(&caller, &key).await?;
     let tag = etag(item.id(), item.version());
+    let language = serde_json::to_vec(&serde_json::json!({ "locale": item.locale() }));
     let mut items = shape::apply(&service, &caller, &shaping, std::slice::from_ref(&item)).await?;
     let item = items.pop().unwrap_or_default();
-    Ok(respond::read(&req, &caller, &item, Some(tag)))
+    let response = respond::read(&req, &caller, &item, Some(tag));
+    Ok(content_language(response, &language.unwrap_or_default()))
 }
 
 pub async fn create<T: RestType>(
@@ -309,7 +335,7 @@ fn written<V: ViewMeta + serde::Serialize>(view: &V) -> HttpResponse {
 
 pub async fn update<T: RestType>(
     req: HttpRequest,
-    service: web::Data<Service>,
+    service: InLocale,
     Auth(caller): Auth,
     key: web::Path<String>,
     input: crate::extract::Json<T::Input>,
@@ -323,7 +349,7 @@ pub async fn update<T: RestType>(
 
 pub async fn delete<T: RestType>(
     req: HttpRequest,
-    service: web::Data<Service>,
+    service: InLocale,
     Auth(caller): Auth,
     key: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -334,7 +360,7 @@ pub async fn delete<T: RestType>(
 
 pub async fn publish<T: RestType>(
     req: HttpRequest,
-    service: web::Data<Service>,
+    service: InLocale,
     Auth(caller): Auth,
     key: web::Path<String>,
     bytes: web::Bytes,
@@ -351,7 +377,7 @@ pub async fn publish<T: RestType>(
 
 pub async fn unpublish<T: RestType>(
     req: HttpRequest,
-    service: web::Data<Service>,
+    service: InLocale,
     auth: Auth,
     key: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -360,7 +386,7 @@ pub async fn unpublish<T: RestType>(
 
 pub async fn archive<T: RestType>(
     req: HttpRequest,
-    service: web::Data<Service>,
+    service: InLocale,
     auth: Auth,
     key: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -369,7 +395,7 @@ pub async fn archive<T: RestType>(
 
 async fn status_change<T: RestType>(
     req: HttpRequest,
-    service: web::Data<Service>,
+    service: InLocale,
     Auth(caller): Auth,
     key: web::Path<String>,
     action: StatusAction,
@@ -382,7 +408,7 @@ async fn status_change<T: RestType>(
 }
 
 pub async fn revisions<T: RestType>(
-    service: web::Data<Service>,
+    service: InLocale,
     Auth(caller): Auth,
     key: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -392,7 +418,7 @@ pub async fn revisions<T: RestType>(
 }
 
 pub async fn revision<T: RestType>(
-    service: web::Data<Service>,
+    service: InLocale,
     Auth(caller): Auth,
     path: web::Path<(String, i64)>,
 ) -> ApiResult<HttpResponse> {
@@ -403,7 +429,7 @@ pub async fn revision<T: RestType>(
 
 pub async fn restore<T: RestType>(
     req: HttpRequest,
-    service: web::Data<Service>,
+    service: InLocale,
     Auth(caller): Auth,
     path: web::Path<(String, i64)>,
 ) -> ApiResult<HttpResponse> {
@@ -438,6 +464,9 @@ pub fn mount<T: RestType>(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource(at("/{key}/revisions/{version}/restore")).route(web::post().to(restore::<T>)),
     );
+    if !T::TRANSLATED.is_empty() {
+        crate::locales::mount_translations::<T>(cfg);
+    }
 }
 
 /// The documented routes of a content type: one function per operation for the OpenAPI
@@ -505,7 +534,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("update_", $one),
         summary = concat!("Change ", $a, " (JSON merge patch)"),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         responses(
             (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Conflict, crate::responses::Body, crate::responses::Versioned,
@@ -519,7 +548,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("delete_", $one),
         summary = concat!("Delete ", $a),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         responses(
             (status = 204, description = "deleted"),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Versioned,
@@ -533,7 +562,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("publish_", $one),
         summary = concat!("Publish ", $a, " now or at publish_at"),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         request_body(content = Option<crate::openapi::PublishRequest>, content_type = "application/json"),
         responses(
             (status = 200, description = "published, or scheduled when publish_at is in the future", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
@@ -548,7 +577,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("unpublish_", $one),
         summary = concat!("Take ", $a, " back to draft"),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         responses(
             (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Versioned,
@@ -562,7 +591,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("archive_", $one),
         summary = concat!("Archive ", $a),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         responses(
             (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Versioned,
@@ -576,7 +605,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("list_", $one, "_revisions"),
         summary = concat!("List the revisions of ", $a),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation whose revisions to list (default: the entry's)")),
         responses(
             (status = 200, description = "newest first", body = crate::openapi::RevisionList),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
@@ -590,7 +619,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("get_", $one, "_revision"),
         summary = concat!("One revision of ", $a, ", with its content"),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation (default: the entry)")),
         responses(
             (status = 200, description = "the revision", body = lectern_service::RevisionSnapshot),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
@@ -604,7 +633,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("restore_", $one, "_revision"),
         summary = "Make an old revision current again, as a new version",
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation (default: the entry)")),
         responses(
             (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
             (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
@@ -613,6 +642,22 @@ macro_rules! content_docs {
         security(("bearer" = [])),
         )]
         pub fn restore() {}
+        #[utoipa::path(
+        put,
+        path = concat!("/api/v1/", $plural, "/{key}/locales/{locale}"),
+        tag = $plural,
+        operation_id = concat!("put_", $one, "_translation"),
+        summary = concat!("Create or change the translation of ", $a, " in a locale"),
+        description = "A new translation is a draft with its own slug, status and version; it takes only the translated fields (and slug and status), the others being the entry's. Publish it with `POST .../publish?locale=`.",
+        params(("key" = String, Path, description = "the entry's id (UUID) or a slug of it"), ("locale" = String, Path, max_length = 35, description = "a configured locale other than the default"), ("If-Match" = Option<String>, Header, description = "the ETag of the translation's version this change is based on (needed to change one)")),
+        responses(
+            (status = 200, description = "the translation's new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"), ("Content-Language" = String, description = "the locale"))),
+            (status = 201, description = "the translation, created", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"), ("Content-Language" = String, description = "the locale"))),
+            crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Conflict, crate::responses::Body, crate::responses::Versioned,
+        ),
+        security(("bearer" = [])),
+        )]
+        pub fn put_translation() {}
         }
     };
 }

@@ -16,6 +16,10 @@ pub struct ExportParams {
     /// The `next_sync_token` of an earlier export's last line: only what changed since.
     #[param(max_length = 512, pattern = r"^[A-Za-z0-9_-]*$")]
     pub since: Option<String>,
+    /// Only these locales, comma-separated (default: every locale). Each translation is an
+    /// entry of its own, with its `locale`; a token carries on with the same locales only.
+    #[param(max_length = 200)]
+    pub locales: Option<String>,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -67,10 +71,11 @@ async fn export(
 ) -> ApiResult<HttpResponse> {
     // The first page is read before answering, so a bad token or a missing login is a
     // proper error status rather than a broken stream.
+    let locales: Vec<&str> = params.locales.as_deref().unwrap_or("").split(',').collect();
+    let service = std::sync::Arc::new(service.for_locales(&locales)?);
     let first = service
         .export_page(&caller, params.since.as_deref())
         .await?;
-    let service = service.into_inner();
     let stream = futures_util::stream::unfold((Some(first), 0u64), move |(page, mut count)| {
         let service = service.clone();
         async move {

@@ -15,6 +15,7 @@ mod export;
 pub mod extract;
 mod filters;
 mod health;
+pub mod locales;
 pub mod openapi;
 pub mod problem;
 pub mod respond;
@@ -102,7 +103,8 @@ pub fn configure(config: RestConfig) -> impl FnOnce(&mut web::ServiceConfig) {
                     .configure(sync::routes)
                     .configure(export::routes)
                     .configure(search::routes)
-                    .configure(webhooks::routes),
+                    .configure(webhooks::routes)
+                    .configure(locales::routes),
             );
     }
 }

@@ -133,20 +133,20 @@ impl Modify for BearerAuth {
         crate::auth::login, crate::auth::refresh, crate::auth::logout,
         crate::articles::docs::list, crate::articles::docs::create, crate::articles::docs::get, crate::articles::docs::update, crate::articles::docs::delete,
         crate::articles::docs::publish, crate::articles::docs::unpublish, crate::articles::docs::archive,
-        crate::articles::docs::revisions, crate::articles::docs::revision, crate::articles::docs::restore,
+        crate::articles::docs::revisions, crate::articles::docs::revision, crate::articles::docs::restore, crate::articles::docs::put_translation,
         crate::technologies::docs::list, crate::technologies::docs::create, crate::technologies::docs::get, crate::technologies::docs::update, crate::technologies::docs::delete,
         crate::technologies::docs::publish, crate::technologies::docs::unpublish, crate::technologies::docs::archive,
-        crate::technologies::docs::revisions, crate::technologies::docs::revision, crate::technologies::docs::restore,
+        crate::technologies::docs::revisions, crate::technologies::docs::revision, crate::technologies::docs::restore, crate::technologies::docs::put_translation,
         crate::sources::docs::list, crate::sources::docs::create, crate::sources::docs::get, crate::sources::docs::update, crate::sources::docs::delete,
         crate::sources::docs::publish, crate::sources::docs::unpublish, crate::sources::docs::archive,
-        crate::sources::docs::revisions, crate::sources::docs::revision, crate::sources::docs::restore,
+        crate::sources::docs::revisions, crate::sources::docs::revision, crate::sources::docs::restore, crate::sources::docs::put_translation,
         crate::assets::docs::list, crate::assets::docs::create, crate::assets::docs::get, crate::assets::docs::update, crate::assets::docs::delete,
         crate::assets::docs::publish, crate::assets::docs::unpublish, crate::assets::docs::archive,
         crate::assets::docs::revisions, crate::assets::docs::revision, crate::assets::docs::restore,
         crate::assets::file,
         crate::users::me, crate::users::update_me, crate::users::list, crate::users::create, crate::users::get, crate::users::update, crate::users::delete,
         crate::tokens::list, crate::tokens::create, crate::tokens::revoke,
-        crate::sync::sync, crate::export::export, crate::search::search,
+        crate::sync::sync, crate::export::export, crate::search::search, crate::locales::list,
         crate::webhooks::list, crate::webhooks::create, crate::webhooks::get, crate::webhooks::update, crate::webhooks::delete,
         crate::webhooks::test, crate::webhooks::deliveries, crate::webhooks::redeliver,
     ),
@@ -155,6 +155,7 @@ impl Modify for BearerAuth {
         ArticleList, TechnologyList, UserList, PublishRequest,
         SourceView, SourceRef, SourceList, TrendSignalView, TrendSignalInput,
         AssetView, AssetRef, AssetList, lectern_service::inputs::FocalPoint,
+        lectern_service::views::Translation, crate::locales::LocaleInfo, crate::locales::LocaleList,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -167,6 +168,7 @@ impl Modify for BearerAuth {
         (name = "tokens", description = "API tokens for build tools (admins)"),
         (name = "sync", description = "Delta sync and export for static site generators and mirrors"),
         (name = "search", description = "Full-text search"),
+        (name = "locales", description = "The languages content is written in"),
         (name = "webhooks", description = "Signed event deliveries to other systems (admins)"),
         (name = "health", description = "Liveness and readiness"),
     ),
@@ -354,7 +356,7 @@ fn no_control_characters(doc: &mut serde_json::Value) {
 /// each item of a read is the full view or a `...Fields` schema with none required.
 fn content_type<T: crate::content::RestType>(doc: &mut serde_json::Value) {
     use serde_json::json;
-    crate::bodies::document(doc, T::COLLECTION, &T::BODY);
+    crate::bodies::document(doc, T::COLLECTION, &T::BODY, T::TRANSLATED);
     crate::filters::document::<T>(doc);
     let kind = T::KIND.as_str();
     let name = kind[..1].to_uppercase() + &kind[1..];
@@ -445,6 +447,7 @@ mod tests {
             ("/api/v1", include_str!("export.rs")),
             ("/api/v1", include_str!("search.rs")),
             ("/api/v1", include_str!("webhooks.rs")),
+            ("/api/v1", include_str!("locales.rs")),
             ("", include_str!("assets.rs")),
         ];
         let mut tables: Vec<(String, &str, &str)> = (sources.iter())
@@ -463,6 +466,18 @@ mod tests {
                 include_str!("content.rs"),
                 "pub fn mount",
             ));
+        }
+        for collection in [
+            lectern_service::Article::COLLECTION,
+            lectern_service::Technology::COLLECTION,
+            lectern_service::Source::COLLECTION,
+        ] {
+            let table = (
+                collection.into(),
+                include_str!("locales.rs"),
+                "pub fn mount_translations",
+            );
+            tables.push(table);
         }
         let mut routes = BTreeSet::new();
         for (prefix, source, start) in tables {

@@ -63,7 +63,7 @@ pub fn read_bytes(
     response
         .insert_header((header::ETAG, tag))
         .insert_header((header::CACHE_CONTROL, cache_control))
-        .insert_header((header::VARY, "Authorization"));
+        .insert_header((header::VARY, "Authorization, Accept-Language"));
     if status == StatusCode::NOT_MODIFIED {
         response.finish()
     } else {

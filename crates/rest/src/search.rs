@@ -25,6 +25,10 @@ pub struct SearchParams {
     /// `next_cursor` of the previous page.
     #[param(max_length = 64, pattern = r"^[A-Za-z0-9_-]*$")]
     pub cursor: Option<String>,
+    /// The locale to search, with its language's stemming (default: `Accept-Language`, else
+    /// the default locale). One locale at a time: no fallback.
+    #[param(max_length = 35)]
+    pub locale: Option<String>,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -49,10 +53,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     security((), ("bearer" = [])),
 )]
 async fn search(
+    req: actix_web::HttpRequest,
     service: web::Data<Service>,
     Auth(caller): Auth,
     params: web::Query<SearchParams>,
 ) -> ApiResult<HttpResponse> {
+    let accept =
+        (req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE)).and_then(|v| v.to_str().ok());
+    let service = service.in_locale(params.locale.as_deref(), accept, false)?;
     let page = service
         .search(
             &caller,

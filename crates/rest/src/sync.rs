@@ -17,6 +17,10 @@ pub struct SyncParams {
     /// Entries per page, 1 to 500 (default 100).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    /// Only these locales, comma-separated (default: every locale). Each translation is an
+    /// entry of its own, with its `locale`; a token carries on with the same locales only.
+    #[param(max_length = 200)]
+    pub locales: Option<String>,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -45,6 +49,8 @@ async fn sync(
     Auth(caller): Auth,
     params: web::Query<SyncParams>,
 ) -> ApiResult<HttpResponse> {
+    let locales: Vec<&str> = params.locales.as_deref().unwrap_or("").split(',').collect();
+    let service = service.for_locales(&locales)?;
     let page = service
         .sync(&caller, params.token.as_deref(), params.limit)
         .await?;

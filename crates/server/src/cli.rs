@@ -213,6 +213,7 @@ fn blobs(config: &Config) -> BoxResult<lectern_service::assets::Blobs> {
 
 fn service_config(config: &Config) -> BoxResult<ServiceConfig> {
     Ok(ServiceConfig {
+        locales: config.locale_set()?,
         assets: lectern_service::assets::AssetConfig {
             blobs: Some(blobs(config)?),
             max_upload_bytes: config.max_upload_bytes,
@@ -419,6 +420,10 @@ async fn serve(config: Config) -> BoxResult<()> {
     if let Some(d) = demo {
         let (s, t, a) = (d.sources, d.technologies, d.articles);
         banner += &format!("  demo      loaded {s} sources, {t} technologies and {a} articles\n");
+        if d.translations > 0 {
+            let n = d.translations;
+            banner += &format!("            and {n} French translations (?locale=fr)\n");
+        }
     }
     match admin.as_ref().map(|a| (&a.email, &a.generated_password)) {
         Some((email, Some(password))) => banner += &format!("  admin     {email} / {password}\n            (generated now and shown only once: keep it, then change it)\n"),

@@ -148,9 +148,15 @@ settings! {
         "LECTERN_ASSET_MAX_PIXELS", "images with more pixels are refused before decoding (default 50000000)";
     asset_transforms: usize = 2,
         "LECTERN_ASSET_TRANSFORMS", "how many image derivatives are made at once (default 2)";
+    locales: String = "en,fr".into(),
+        "LECTERN_LOCALES", "the locales content is written in, as BCP 47 tags, comma-separated; the first is the default and the language of every entry, `de-CH->de` gives a fallback before the default (default en,fr)";
 }
 
 impl Config {
+    pub fn locale_set(&self) -> Result<lectern_domain::Locales, String> {
+        lectern_domain::Locales::parse(&self.locales)
+    }
+
     /// The allowed image sizes of `asset_presets`.
     pub fn preset_widths(&self) -> Result<Vec<u32>, String> {
         list::split(&self.asset_presets)
@@ -397,6 +403,7 @@ impl Config {
             (self.feed_retention_days < 1, "LECTERN_FEED_RETENTION_DAYS must be at least 1".into()),
             (self.preset_widths().is_err(), "LECTERN_ASSET_PRESETS must list widths from 1 to 8192, comma-separated".into()),
             (self.asset_transforms < 1, "LECTERN_ASSET_TRANSFORMS must be at least 1".into()),
+            (self.locale_set().is_err(), format!("LECTERN_LOCALES: {}", self.locale_set().err().unwrap_or_default())),
             (self.metrics_token.as_ref().is_some_and(|t| t.len() < 16), "LECTERN_METRICS_TOKEN must be at least 16 characters".into()),
             (self.max_body_bytes < 1024, "max body size must be at least 1024 bytes".into()),
         ];

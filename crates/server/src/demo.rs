@@ -35,6 +35,24 @@ const COVERS: &[(&str, &[u8])] = &[
         include_bytes!("../../../demo/covers/delivery.png"),
     ),
 ];
+/// The French translations: entries keyed by `of`, the slug of what they translate.
+const FR_SOURCES: &str = include_str!("../../../demo/locales/fr/sources.json");
+const FR_TECHNOLOGIES: &str = include_str!("../../../demo/locales/fr/technologies.json");
+const FR_ARTICLES: &str = include_str!("../../../demo/locales/fr/articles.json");
+const FR_BODIES: &[(&str, &str)] = &[
+    (
+        "articles/choisir-sa-pile-back-end-en-2023-frameworks-cms-headless-et-sites-statiques.md",
+        include_str!("../../../demo/locales/fr/articles/choisir-sa-pile-back-end-en-2023-frameworks-cms-headless-et-sites-statiques.md"),
+    ),
+    (
+        "articles/demande-back-end-en-2023-recrutement-et-outils-des-developpeurs.md",
+        include_str!("../../../demo/locales/fr/articles/demande-back-end-en-2023-recrutement-et-outils-des-developpeurs.md"),
+    ),
+    (
+        "articles/six-evolutions-infrastructure-et-livraison-back-end.md",
+        include_str!("../../../demo/locales/fr/articles/six-evolutions-infrastructure-et-livraison-back-end.md"),
+    ),
+];
 const BODIES: &[(&str, &str)] = bodies!(
     "backend-stack-2023-frameworks-content-static-sites",
     "backend-demand-and-tooling-2023",
@@ -104,6 +122,68 @@ pub struct Loaded {
     pub sources: usize,
     pub technologies: usize,
     pub articles: usize,
+    /// Translations, when French is configured.
+    pub translations: usize,
+}
+
+/// Loads the French translations, published, as a request in French would write them.
+async fn load_french(service: &Service, owner: &Caller) -> crate::BoxResult<usize> {
+    use lectern_service::{Article, Source, Technology};
+    if service.locales().find("fr").is_none() {
+        return Ok(0);
+    }
+    let fr = service
+        .in_locale(Some("fr"), None, false)
+        .map_err(|e| format!("{e:?}"))?;
+    let published = || Some(Some("published".to_owned()));
+    let text = |v: &serde_json::Value, k: &str| v[k].as_str().map(|s| Some(s.to_owned()));
+    let mut count = 0;
+    for s in serde_json::from_str::<Vec<serde_json::Value>>(FR_SOURCES)? {
+        let input = SourceInput {
+            title: text(&s, "title"),
+            note: text(&s, "note"),
+            status: published(),
+            ..Default::default()
+        };
+        let of = s["of"].as_str().unwrap_or_default();
+        (fr.put_translation::<Source>(owner, of, input, None).await)
+            .map_err(|e| format!("demo source {of} in French: {e:?}"))?;
+        count += 1;
+    }
+    for t in serde_json::from_str::<Vec<serde_json::Value>>(FR_TECHNOLOGIES)? {
+        let input = TechnologyInput {
+            name: text(&t, "name"),
+            slug: text(&t, "slug"),
+            summary: text(&t, "summary"),
+            description: text(&t, "description"),
+            status: published(),
+            ..Default::default()
+        };
+        let of = t["of"].as_str().unwrap_or_default();
+        (fr.put_translation::<Technology>(owner, of, input, None)
+            .await)
+            .map_err(|e| format!("demo technology {of} in French: {e:?}"))?;
+        count += 1;
+    }
+    for a in serde_json::from_str::<Vec<serde_json::Value>>(FR_ARTICLES)? {
+        let file = a["body_file"].as_str().unwrap_or_default();
+        let body = (FR_BODIES.iter().find(|(path, _)| *path == file))
+            .map(|(_, body)| (*body).to_owned())
+            .ok_or_else(|| format!("demo translation: no body file {file}"))?;
+        let input = ArticleInput {
+            title: text(&a, "title"),
+            slug: text(&a, "slug"),
+            summary: text(&a, "summary"),
+            body: Some(Some(body)),
+            status: published(),
+            ..Default::default()
+        };
+        let of = a["of"].as_str().unwrap_or_default();
+        (fr.put_translation::<Article>(owner, of, input, None).await)
+            .map_err(|e| format!("demo article {of} in French: {e:?}"))?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Loads the demo content as `owner` (an admin), all published.
@@ -195,5 +275,6 @@ pub async fn load(service: &Service, owner: &Caller) -> crate::BoxResult<Loaded>
         sources: source_count,
         technologies: technologies.len(),
         articles: articles.len(),
+        translations: load_french(service, owner).await?,
     })
 }

@@ -119,6 +119,13 @@ pub async fn run(
     let mut changes: HashMap<String, Option<Value>> = HashMap::new();
     let mut token = since.map(str::to_owned);
     let mut files = crate::export_assets::Files::new(files_dir(format, prefix, &work, out));
+    let default = service.locales().default_locale().to_string();
+    if format == Format::Markdown {
+        write_atomic(
+            &work.join("languages.toml"),
+            languages_toml(service).as_bytes(),
+        )?;
+    }
     loop {
         let mut page = service
             .sync(&Caller::Anonymous, token.as_deref(), Some(500))
@@ -127,13 +134,13 @@ pub async fn run(
             if let Some(item) = entry.item.as_mut() {
                 files.take(service, item).await?;
             }
-            let indexed = apply(&work, format, prefix, entry, &mut summary)?;
+            let indexed = apply(&work, format, prefix, &default, entry, &mut summary)?;
             if full {
                 if let Some(line) = indexed {
                     index.push(&line)?;
                 }
             } else {
-                changes.insert(entry.id.to_string(), indexed);
+                changes.insert(format!("{}@{}", entry.id, entry.locale), indexed);
             }
         }
         if tty {
@@ -151,7 +158,14 @@ pub async fn run(
         eprintln!();
     }
     if !full {
-        merge_index(&work, &index_path, &mut changes, &mut index, &mut summary)?;
+        merge_index(
+            &work,
+            &index_path,
+            &mut changes,
+            &mut index,
+            &mut summary,
+            &default,
+        )?;
     }
     index.finish(&index_path)?;
     summary.next_token = token.unwrap_or_default();
@@ -249,12 +263,15 @@ fn merge_index(
     changes: &mut HashMap<String, Option<Value>>,
     index: &mut IndexWriter,
     summary: &mut Summary,
+    default: &str,
 ) -> BoxResult<()> {
     for entry in old_index(old)? {
         let Some(id) = entry["id"].as_str() else {
             continue;
         };
-        match changes.remove(id) {
+        // Indexes written before locales name none: the default's.
+        let locale = entry["locale"].as_str().unwrap_or(default);
+        match changes.remove(&format!("{id}@{locale}")) {
             None => index.push(&entry)?,
             Some(now) => {
                 let old_path = entry["path"].as_str().unwrap_or_default();
@@ -304,13 +321,39 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
-fn file_of(format: Format, prefix: bool, kind: Kind, slug: &str) -> PathBuf {
+/// An item's file: a translation is named for its language (`<slug>.fr.md`, Hugo's
+/// translation by file name; `fr/<slug>.json`), the default locale's as before.
+fn file_of(format: Format, prefix: bool, kind: Kind, slug: &str, lang: Option<&str>) -> PathBuf {
     let folder = with_type!(kind, |T| lectern_service::content::collection::<T>());
+    let md = match lang {
+        Some(lang) => format!("{slug}.{lang}.md"),
+        None => format!("{slug}.md"),
+    };
     match format {
-        Format::Markdown if prefix => Path::new("content").join(folder).join(format!("{slug}.md")),
-        Format::Markdown => Path::new(folder).join(format!("{slug}.md")),
-        Format::Json => Path::new(folder).join(format!("{slug}.json")),
+        Format::Markdown if prefix => Path::new("content").join(folder).join(md),
+        Format::Markdown => Path::new(folder).join(md),
+        Format::Json => match lang {
+            Some(lang) => Path::new(folder).join(lang).join(format!("{slug}.json")),
+            None => Path::new(folder).join(format!("{slug}.json")),
+        },
     }
+}
+
+/// The site configuration's languages, for Hugo (`--config hugo.toml,languages.toml`):
+/// the default first, each with its weight.
+fn languages_toml(service: &Service) -> String {
+    let locales = service.locales();
+    let mut out = format!(
+        "# Written by `lectern export`: the locales Lectern serves.\ndefaultContentLanguage = \"{}\"\n",
+        locales.default_locale()
+    );
+    for (n, l) in locales.all().enumerate() {
+        out += &format!(
+            "[languages.{l}]\nlanguageCode = \"{l}\"\nweight = {}\n",
+            n + 1
+        );
+    }
+    out
 }
 
 /// Writes or removes one item's file; returns its index entry when it is written.
@@ -318,11 +361,13 @@ fn apply(
     dir: &Path,
     format: Format,
     prefix: bool,
+    default: &str,
     entry: &SyncEntry,
     summary: &mut Summary,
 ) -> BoxResult<Option<Value>> {
     let kind = Kind::parse(entry.entity_type).map_err(|e| e.to_string())?;
-    let path = file_of(format, prefix, kind, &entry.slug);
+    let lang = Some(entry.locale.as_str()).filter(|l| *l != default);
+    let path = file_of(format, prefix, kind, &entry.slug, lang);
     match &entry.item {
         Some(item) if entry.op == "upsert" => {
             let bytes = match format {
@@ -332,7 +377,7 @@ fn apply(
             write_atomic(&dir.join(&path), &bytes)?;
             summary.written += 1;
             Ok(Some(serde_json::json!({
-                "type": kind.as_str(), "id": entry.id, "slug": entry.slug,
+                "type": kind.as_str(), "id": entry.id, "slug": entry.slug, "locale": entry.locale,
                 "title": item.get("title").or_else(|| item.get("name")),
                 "updated_at": item.get("updated_at"),
                 "path": path.to_string_lossy(),
@@ -360,10 +405,15 @@ fn remove(dir: &Path, path: &Path) -> std::io::Result<bool> {
 pub fn markdown<T: ContentType>(item: &Value) -> String {
     let mut out = String::from("---\n");
     let label = format!("/{}", T::LABEL_FIELD);
-    let head = [("title", label.as_str()), ("slug", "/slug")];
+    let head = [
+        ("title", label.as_str()),
+        ("slug", "/slug"),
+        ("lang", "/locale"),
+    ];
     let dates = [("date", "/published_at"), ("lastmod", "/updated_at")];
     let keys = head.iter().chain(&dates).chain(T::FRONT_MATTER);
-    for (key, pointer) in keys.chain(&[("lectern_id", "/id")]) {
+    // `translationKey` ties an item's translations together in Hugo.
+    for (key, pointer) in keys.chain(&[("lectern_id", "/id"), ("translationKey", "/id")]) {
         let value = match pointer.split_once("/*/") {
             // A field of each link in a list, e.g. the slugs of an article's technologies.
             Some((list, field)) => Value::Array(

@@ -45,16 +45,17 @@ impl crate::filter::Sugar for ArticleParams {
 
 pub type ArticleQuery = ListQuery<ArticleParams>;
 
-view_meta!(ArticleView);
+view_meta!(localized ArticleView);
 
 impl ContentType for Article {
     const KIND: Kind = Kind::Article;
-    // 2: the cover.
-    const SHAPE: i32 = 2;
+    // 2: the cover. 3: locales.
+    const SHAPE: i32 = 3;
     const WRITERS: Writers = Writers::Authors;
     const DEFAULT_SORT: &'static str = "-published_at";
     const EMBEDS: &'static [Kind] = &[Kind::Technology, Kind::Source];
     const LABEL_FIELD: &'static str = "title";
+    const TRANSLATED: &'static [&'static str] = &["title", "summary", "body"];
     const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
         ("summary", "/summary"),
         ("tags", "/tags"),

@@ -117,8 +117,10 @@ impl Service {
                 public_json: None,
                 publish_at: None,
                 public_shape: <Article as crate::ContentType>::SHAPE,
+                entry_id: None,
+                locale: String::new(),
             };
-            let view = ArticleView::new(
+            let mut view = ArticleView::new(
                 article.clone(),
                 article_tags,
                 Some(author.clone()),
@@ -126,6 +128,13 @@ impl Service {
                 vec![],
                 None,
             );
+            let default = self.shown_locale("");
+            let itself = crate::views::Translation {
+                locale: default.clone(),
+                status: view.status.clone(),
+                slug: view.slug.clone(),
+            };
+            crate::content::ViewMeta::set_locale(&mut view, default, vec![itself]);
             article.public_json = public_json(&public_view::<Article>(&view));
             rows.push(article);
             views.push(view);
@@ -158,6 +167,7 @@ impl Service {
                 .map(|v| feed::NewChange {
                     entity_type: "article",
                     entity_id: v.id,
+                    locale: "",
                     slug: &v.slug,
                     operation: "upsert",
                     version: 1,
@@ -173,7 +183,7 @@ impl Service {
             backend,
             views
                 .iter()
-                .map(|v| crate::search::document::<Article>(&public_view::<Article>(v)))
+                .map(|v| crate::search::document::<Article>(&public_view::<Article>(v), v.id, ""))
                 .collect(),
         )
         .await?;

@@ -2,7 +2,7 @@
 //! need them. REST pages forward only and uses `list_*`; both share the same plans, filters
 //! and visibility rules.
 
-use crate::content::{plan_list, ContentType, ListQuery};
+use crate::content::{ContentType, ListQuery};
 use crate::views::ArticleView;
 use crate::{Article, Caller, Result, Service};
 use lectern_storage::queries::content::{self as q, Row};
@@ -48,7 +48,7 @@ impl Service {
         query: ListQuery<T::Params>,
         backward: bool,
     ) -> Result<Edges<T::View>> {
-        let mut plan = plan_list::<T>(caller, &query)?;
+        let mut plan = self.plan_list::<T>(caller, &query)?;
         let db = self.db();
         if backward {
             plan.page.dir = plan.page.dir.reverse();

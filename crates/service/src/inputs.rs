@@ -26,6 +26,10 @@ pub trait ChangeMeta {
 pub trait ParseInput {
     type Change: ChangeMeta + Send + Sync;
     fn parse_input(self, creating: bool) -> Result<Self::Change, ValidationErrors>;
+    /// The fields the client sent.
+    fn present(&self) -> Vec<&'static str>;
+    /// Leaves out every field but `keep` (a revision restored into a translation).
+    fn keep(&mut self, keep: &[&str]);
 }
 
 /// Declares an input's change: `content_input!(ArticleInput => ArticleChange, label = title,
@@ -36,6 +40,12 @@ macro_rules! content_input {
             type Change = $change;
             fn parse_input(self, creating: bool) -> Result<$change, ValidationErrors> {
                 self.parse(creating)
+            }
+            fn present(&self) -> Vec<&'static str> {
+                self.present_fields()
+            }
+            fn keep(&mut self, keep: &[&str]) {
+                self.keep_only(keep)
             }
         }
         impl ChangeMeta for $change {
@@ -108,6 +118,20 @@ macro_rules! patch_input {
             #[serde(default, deserialize_with = "integer")]
             pub version: Patch<i64>,
             $($($(#[$sm])* #[serde(skip)] pub $sfield: $sty,)*)?
+        }
+
+        impl $name {
+            /// The fields the client sent.
+            pub fn present_fields(&self) -> Vec<&'static str> {
+                let mut present = Vec::new();
+                $(if self.$field.is_some() { present.push(stringify!($field)); })*
+                present
+            }
+
+            /// Leaves out every field but `keep`.
+            pub fn keep_only(&mut self, keep: &[&str]) {
+                $(if !keep.contains(&stringify!($field)) { self.$field = None; })*
+            }
         }
     };
 }

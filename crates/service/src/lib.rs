@@ -38,7 +38,7 @@ pub use content::{
     RevisionView, StatusAction,
 };
 pub use error::{Chain, Code, Error, Result};
-pub use lectern_domain::Kind;
+pub use lectern_domain::{Kind, Locale, Locales};
 pub use lectern_storage::queries::Visibility;
 pub use lectern_storage::{Backend, Db, DbOptions};
 pub use sources::{Source, SourceParams, SourceQuery};
@@ -75,6 +75,8 @@ pub struct FeedEvent {
     /// `article` or `technology`.
     pub entity_type: String,
     pub entity_id: uuid::Uuid,
+    /// The locale of the variant that changed, stored form (empty: the default).
+    pub locale: String,
     pub slug: String,
     /// `upsert` or `delete`.
     pub operation: String,
@@ -98,6 +100,8 @@ pub struct ServiceConfig {
     /// How long change history is kept for sync tokens.
     pub feed_retention: std::time::Duration,
     pub assets: assets::AssetConfig,
+    /// The locales content is written in; the first is the default.
+    pub locales: lectern_domain::Locales,
 }
 
 impl Default for ServiceConfig {
@@ -109,6 +113,7 @@ impl Default for ServiceConfig {
             webhooks: webhooks::WebhookConfig::default(),
             feed_retention: std::time::Duration::from_secs(90 * 24 * 3600),
             assets: assets::AssetConfig::default(),
+            locales: lectern_domain::Locales::default(),
         }
     }
 }
@@ -117,6 +122,8 @@ impl Default for ServiceConfig {
 #[derive(Clone)]
 pub struct Service {
     inner: Arc<Inner>,
+    /// The locale a request reads or writes in (`Service::in_locale`); none: the default.
+    scope: Option<Arc<content::LocaleScope>>,
 }
 
 struct Inner {
@@ -161,6 +168,7 @@ impl Service {
                 webhook_client: std::sync::OnceLock::new(),
                 webhook_counts: webhooks::Counts::default(),
             }),
+            scope: None,
         }
     }
 
@@ -297,13 +305,14 @@ impl Service {
                 // Only live listeners need to know; nobody listening costs no query.
                 let before = match self.inner.events.receiver_count() {
                     0 => None,
-                    _ => feed::state_at(conn, row.entity_id, row.seq - 1).await?,
+                    _ => feed::state_at(conn, row.entity_id, &row.locale, row.seq - 1).await?,
                 };
                 last = row.seq;
                 let _ = self.inner.events.send(FeedEvent {
                     seq: row.seq,
                     entity_type: row.entity_type,
                     entity_id: row.entity_id,
+                    locale: row.locale,
                     slug: row.slug,
                     operation: row.operation,
                     version: row.version,

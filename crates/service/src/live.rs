@@ -94,6 +94,7 @@ impl Service {
         if let Some((_, slug)) = lectern_storage::queries::feed::seen_at(
             self.db().conn(),
             event.entity_id,
+            &event.locale,
             event.seq - 1,
         )
         .await?

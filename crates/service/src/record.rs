@@ -9,7 +9,12 @@ use uuid::Uuid;
 
 pub(crate) struct Record<'a> {
     pub entity_type: &'static str,
+    /// The entry's id, which readers know it by.
     pub entity_id: Uuid,
+    /// The row's own id: a translation keeps its revisions and search document by it.
+    pub row_id: Uuid,
+    /// The locale of the variant, empty for the default.
+    pub locale: &'a str,
     pub slug: &'a str,
     pub operation: &'static str,
     pub version: i64,
@@ -29,14 +34,14 @@ impl Service {
         // The search document is written beside the public JSON (it leaves out what a
         // published-only reader may not see); a delete removes it here.
         if r.snapshot.is_none() {
-            search::remove(tx, self.db().backend(), r.entity_id).await?;
+            search::remove(tx, self.db().backend(), r.row_id).await?;
         }
         if let Some(snapshot) = r.snapshot {
             revisions::insert(
                 tx,
                 revisions::NewRevision {
                     entity_type: r.entity_type,
-                    entity_id: r.entity_id,
+                    entity_id: r.row_id,
                     version: r.version,
                     snapshot,
                     summary: r.summary,
@@ -50,6 +55,7 @@ impl Service {
         let change = feed::NewChange {
             entity_type: r.entity_type,
             entity_id: r.entity_id,
+            locale: r.locale,
             slug: r.slug,
             operation: r.operation,
             version: r.version,

@@ -26,7 +26,10 @@ pub struct SearchHit {
     #[serde(rename = "type")]
     pub entity_type: String,
     pub id: Uuid,
+    /// Its slug in the locale searched.
     pub slug: String,
+    /// The locale searched.
+    pub locale: String,
     /// The title (the name, for a technology).
     pub title: String,
     /// A passage around the matches, HTML-escaped, with matches in `<mark>`.
@@ -71,11 +74,14 @@ pub struct SearchFields {
 
 /// The search document of an item, from the view a published-only reader gets, so it never
 /// names a draft relation.
-pub(crate) fn document<T: ContentType>(public: &T::View) -> SearchDoc {
+pub(crate) fn document<T: ContentType>(public: &T::View, row_id: Uuid, locale: &str) -> SearchDoc {
     use crate::content::ViewMeta;
     let f = T::search_fields(public);
     SearchDoc {
-        entity_id: public.id(),
+        entity_id: row_id,
+        entry_id: (row_id != public.id()).then(|| public.id()),
+        locale: locale.to_owned(),
+        language: crate::content::text_search_config(public.locale()),
         entity_type: T::KIND.as_str().into(),
         slug: public.slug().to_owned(),
         published: public.status() == "published",
@@ -107,7 +113,14 @@ fn snippet_html(raw: &str) -> String {
 }
 
 impl Service {
-    /// Ranked matches for `query` that the caller may read.
+    /// The locale searched (stored form) and its text search configuration.
+    fn search_locale(&self) -> (String, &'static str) {
+        let locale = self.current_locale();
+        let language = crate::content::text_search_config(locale.as_str());
+        (self.stored_locale(locale), language)
+    }
+
+    /// Ranked matches for `query` that the caller may read, in this request's locale.
     pub async fn search(
         &self,
         caller: &Caller,
@@ -131,6 +144,7 @@ impl Service {
             None => 0,
             Some(raw) => decode_offset(raw)?,
         };
+        let (locale, language) = self.search_locale();
         let db = self.db();
         let mut hits = sq::search(
             db.conn(),
@@ -138,6 +152,8 @@ impl Service {
             SearchQuery {
                 terms: &terms,
                 entity_type,
+                locale: &locale,
+                language,
                 visibility,
                 limit: limit + 1,
                 offset,
@@ -157,7 +173,8 @@ impl Service {
                 .map(|(i, h)| SearchHit {
                     entity_type: h.entity_type,
                     id: h.entity_id,
-                    slug: h.slug,
+                    slug: lectern_storage::queries::content::shown_slug(&h.slug).to_owned(),
+                    locale: self.current_locale().to_string(),
                     title: h.title,
                     snippet: snippet_html(&h.snippet),
                     score: 1.0 / (offset + i as u64 + 1) as f64,
@@ -174,6 +191,7 @@ impl Service {
         entity_type: Option<&str>,
     ) -> Result<u64> {
         let (terms, entity_type, visibility) = plan(caller, query, entity_type)?;
+        let (locale, language) = self.search_locale();
         let db = self.db();
         Ok(sq::count_matches(
             db.conn(),
@@ -181,6 +199,8 @@ impl Service {
             SearchQuery {
                 terms: &terms,
                 entity_type,
+                locale: &locale,
+                language,
                 visibility,
                 limit: 0,
                 offset: 0,
@@ -224,8 +244,13 @@ impl Service {
             after = Some(last);
             let tx = self.db().begin().await?;
             let rows = q::find_many::<T::Table, _>(&tx, &ids).await?;
-            for view in T::views(self, &tx, &editor, rows).await? {
-                let doc = document::<T>(&crate::content::public_view::<T>(&view));
+            let keys: Vec<(Uuid, String)> = (rows.iter())
+                .map(|r| (q::Row::id(r), q::Row::locale(r).to_owned()))
+                .collect();
+            let views = self.build_views::<T, _>(&tx, &editor, rows).await?;
+            for (view, (id, locale)) in views.iter().zip(keys) {
+                let public = crate::content::public_view::<T>(view);
+                let doc = document::<T>(&public, id, &locale);
                 sq::upsert(&tx, self.db().backend(), doc).await?;
                 indexed += 1;
             }

@@ -18,12 +18,15 @@ pub struct Source;
 pub type SourceParams = crate::content::KindParams;
 pub type SourceQuery = ListQuery<SourceParams>;
 
-view_meta!(SourceView);
+view_meta!(localized SourceView);
 
 impl ContentType for Source {
     const KIND: Kind = Kind::Source;
+    // 2: locales.
+    const SHAPE: i32 = 2;
     const WRITERS: Writers = Writers::Editors;
     const LABEL_FIELD: &'static str = "title";
+    const TRANSLATED: &'static [&'static str] = &["title", "note"];
     const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
         ("kind", "/kind"),
         ("authors", "/authors"),

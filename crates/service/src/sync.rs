@@ -26,6 +26,9 @@ pub struct SyncEntry {
     /// `upsert` or `delete`.
     pub op: &'static str,
     pub id: Uuid,
+    /// The locale of this variant of the item: each translation is an entry of its own.
+    pub locale: String,
+    /// Its slug in that locale.
     pub slug: String,
     /// The whole item as the article or technology endpoints return it (upserts only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,12 +80,14 @@ impl Token {
 
 /// What a caller may see, bound into each token so that a token works only for callers
 /// who see the same content (a published-only mirror cannot replay an editor's token).
-fn audience(caller: &Caller) -> String {
-    match caller.article_visibility() {
+fn audience(caller: &Caller, locales: &[String]) -> String {
+    let who = match caller.article_visibility() {
         lectern_storage::queries::Visibility::PublishedOnly => "published".into(),
         lectern_storage::queries::Visibility::PublishedOrAuthoredBy(id) => format!("author:{id}"),
-        lectern_storage::queries::Visibility::All => "all".into(),
-    }
+        lectern_storage::queries::Visibility::All => "all".to_owned(),
+    };
+    // A token carries on the sync of the locales it began with, and only those.
+    format!("{who}|{}", locales.join(","))
 }
 
 fn mac(key: &[u8], payload: &[u8], audience: &str) -> Result<hmac::Hmac<sha2::Sha256>> {
@@ -98,9 +103,10 @@ fn mac(key: &[u8], payload: &[u8], audience: &str) -> Result<hmac::Hmac<sha2::Sh
 const SIGNATURE_BYTES: usize = 16;
 
 /// `payload.signature`, both base64url: tamper-evident, so a forged position is refused.
-fn encode(key: &[u8], caller: &Caller, token: &Token) -> Result<String> {
+fn encode(key: &[u8], caller: &Caller, locales: &[String], token: &Token) -> Result<String> {
     let payload = serde_json::to_vec(token).map_err(Error::internal)?;
-    let signature = hmac::Mac::finalize(mac(key, &payload, &audience(caller))?).into_bytes();
+    let signature =
+        hmac::Mac::finalize(mac(key, &payload, &audience(caller, locales))?).into_bytes();
     let signature = &signature[..SIGNATURE_BYTES];
     Ok(format!(
         "{}.{}",
@@ -116,7 +122,7 @@ fn invalid() -> Error {
     )
 }
 
-fn decode(key: &[u8], caller: &Caller, raw: &str) -> Result<Token> {
+fn decode(key: &[u8], caller: &Caller, locales: &[String], raw: &str) -> Result<Token> {
     if raw.len() > 512 {
         return Err(invalid());
     }
@@ -124,8 +130,11 @@ fn decode(key: &[u8], caller: &Caller, raw: &str) -> Result<Token> {
     let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid())?;
     let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| invalid())?;
     if signature.len() != SIGNATURE_BYTES
-        || hmac::Mac::verify_truncated_left(mac(key, &bytes, &audience(caller))?, &signature)
-            .is_err()
+        || hmac::Mac::verify_truncated_left(
+            mac(key, &bytes, &audience(caller, locales))?,
+            &signature,
+        )
+        .is_err()
     {
         return Err(invalid());
     }
@@ -167,7 +176,7 @@ impl Service {
         let head = feed::latest_seq(conn).await?;
         let token = match token {
             None => Token::at(head, Some(Kind::ALL[0].as_str())),
-            Some(raw) => decode(&self.keys()?.sync, caller, raw)?,
+            Some(raw) => decode(&self.keys()?.sync, caller, &self.sync_locales(), raw)?,
         };
         if token.s > head {
             return Err(invalid());
@@ -220,7 +229,7 @@ impl Service {
         Ok(SyncPage {
             items,
             has_more: next.t.is_some(),
-            next_sync_token: encode(&self.keys()?.sync, caller, &next)?,
+            next_sync_token: encode(&self.keys()?.sync, caller, &self.sync_locales(), &next)?,
         })
     }
 
@@ -240,7 +249,7 @@ impl Service {
             after,
             limit: limit + 1,
         };
-        let filter = lectern_storage::queries::filter::Expr::none();
+        let filter = self.sync_filter::<T>();
         let visible = T::visibility(caller);
         let mut rows =
             q::list::<T::Table, _>(db.conn(), db.backend(), visible, &filter, page).await?;
@@ -251,7 +260,14 @@ impl Service {
         for view in self.views_for::<T, _>(db.conn(), caller, rows).await? {
             use crate::content::ViewMeta;
             let slug = view.slug().to_owned();
-            items.push(upsert(T::KIND.as_str(), view.id(), slug, to_json(&view)?));
+            let locale = self.locale_of(view.locale());
+            items.push(upsert(
+                T::KIND.as_str(),
+                view.id(),
+                locale,
+                slug,
+                to_json(&view)?,
+            ));
         }
         Ok((items, more, last))
     }
@@ -271,28 +287,30 @@ impl Service {
         let has_more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
         let next = rows.last().map(|r| r.seq).unwrap_or(since);
-        // Several changes to one item in a page collapse into its latest.
-        let mut latest: HashMap<Uuid, usize> = HashMap::new();
+        // Several changes to one variant in a page collapse into its latest.
+        let mut latest: HashMap<(Uuid, String), usize> = HashMap::new();
         for (i, row) in rows.iter().enumerate() {
-            latest.insert(row.entity_id, i);
+            latest.insert((row.entity_id, row.locale.clone()), i);
         }
+        let wanted_locales = self.sync_locales();
         let rows: Vec<_> = rows
             .into_iter()
             .enumerate()
-            .filter(|(i, r)| latest.get(&r.entity_id) == Some(i))
+            .filter(|(i, r)| latest.get(&(r.entity_id, r.locale.clone())) == Some(i))
             .map(|(_, r)| r)
+            .filter(|r| wanted_locales.is_empty() || wanted_locales.contains(&r.locale))
             .collect();
-        let wanted = |kind: &str| -> Vec<Uuid> {
+        let wanted = |kind: &str| -> Vec<(Uuid, String)> {
             rows.iter()
                 .filter(|r| r.entity_type == kind && r.operation != "delete")
-                .map(|r| r.entity_id)
+                .map(|r| (r.entity_id, r.locale.clone()))
                 .collect()
         };
-        let mut found: HashMap<Uuid, (String, serde_json::Value)> = HashMap::new();
+        let mut found: HashMap<(Uuid, String), (String, serde_json::Value)> = HashMap::new();
         for kind in Kind::ALL {
-            let ids = wanted(kind.as_str());
+            let keys = wanted(kind.as_str());
             found.extend(with_type!(*kind, |T| self
-                .readable_json::<T, _>(conn, caller, &ids)
+                .readable_variants_json::<T, _>(conn, caller, &keys)
                 .await?));
         }
         let mut items = Vec::with_capacity(rows.len());
@@ -301,21 +319,23 @@ impl Service {
                 continue;
             };
             let kind = kind.as_str();
-            if let Some((slug, item)) = found.remove(&row.entity_id) {
-                items.push(upsert(kind, row.entity_id, slug, item));
+            let locale = self.shown_locale(&row.locale);
+            if let Some((slug, item)) = found.remove(&(row.entity_id, row.locale.clone())) {
+                items.push(upsert(kind, row.entity_id, locale, slug, item));
                 continue;
             }
             // Gone, or no longer readable: say so only to a caller who could see it at the
             // token's point, so a draft's existence never reaches a published-only mirror,
             // and name it by the slug that caller saw then (a later rename of a draft is not
             // theirs to know).
-            let seen = feed::seen_at(conn, row.entity_id, since).await?;
+            let seen = feed::seen_at(conn, row.entity_id, &row.locale, since).await?;
             if crate::live::could_see(caller, kind, seen.as_ref().map(|(p, _)| *p)) {
                 let slug = seen.map(|(_, slug)| slug).unwrap_or(row.slug);
                 items.push(SyncEntry {
                     entity_type: kind,
                     op: "delete",
                     id: row.entity_id,
+                    locale,
                     slug,
                     item: None,
                     deleted_at: Some(row.changed_at),
@@ -325,19 +345,86 @@ impl Service {
         Ok(SyncPage {
             items,
             has_more,
-            next_sync_token: encode(&self.keys()?.sync, caller, &Token::at(next, None))?,
+            next_sync_token: encode(
+                &self.keys()?.sync,
+                caller,
+                &self.sync_locales(),
+                &Token::at(next, None),
+            )?,
         })
     }
 }
 
-fn upsert(kind: &'static str, id: Uuid, slug: String, item: serde_json::Value) -> SyncEntry {
+fn upsert(
+    kind: &'static str,
+    id: Uuid,
+    locale: String,
+    slug: String,
+    item: serde_json::Value,
+) -> SyncEntry {
     SyncEntry {
         entity_type: kind,
         op: "upsert",
         id,
+        locale,
         slug,
         item: Some(item),
         deleted_at: None,
+    }
+}
+
+impl Service {
+    /// The locales a sync carries, stored form; empty: all of them. Set by
+    /// `Service::for_locales`.
+    fn sync_locales(&self) -> Vec<String> {
+        match &self.scope {
+            Some(scope) if scope.sync_only => scope.chain.clone(),
+            _ => vec![],
+        }
+    }
+
+    /// The shown locale of a view's (types without translations say none: the default's).
+    fn locale_of(&self, view_locale: &str) -> String {
+        match view_locale {
+            "" => self.shown_locale(""),
+            l => l.to_owned(),
+        }
+    }
+
+    /// What the first sync lists of a type: every variant, or those of the chosen locales.
+    fn sync_filter<T: crate::ContentType>(&self) -> lectern_storage::queries::filter::Expr {
+        use lectern_storage::queries::content::Table;
+        use lectern_storage::queries::filter::{Expr, Op, Val};
+        let locales = self.sync_locales();
+        if locales.is_empty() || !<T::Table as Table>::LOCALIZED {
+            return Expr::none();
+        }
+        Expr::Test(
+            "locale",
+            Op::In,
+            locales.into_iter().map(Val::Text).collect(),
+        )
+    }
+
+    /// A service whose syncs carry only these locales (none: all).
+    pub fn for_locales(&self, locales: &[&str]) -> Result<Service> {
+        let mut chain = Vec::new();
+        for raw in locales.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+            let scoped = self.in_locale(Some(raw), None, false)?;
+            chain.push(scoped.read_chain()[0].clone());
+        }
+        if chain.is_empty() {
+            return Ok(self.clone());
+        }
+        chain.sort();
+        chain.dedup();
+        let mut scoped = self.clone();
+        scoped.scope = Some(std::sync::Arc::new(crate::content::LocaleScope {
+            locale: self.locales().default_locale().clone(),
+            chain,
+            sync_only: true,
+        }));
+        Ok(scoped)
     }
 }
 
@@ -402,8 +489,8 @@ mod tests {
         };
         let key = b"a key of some length for the tests";
         let anonymous = Caller::Anonymous;
-        let signed = encode(key, &anonymous, &t).unwrap();
-        assert_eq!(decode(key, &anonymous, &signed).unwrap(), t);
+        let signed = encode(key, &anonymous, &[], &t).unwrap();
+        assert_eq!(decode(key, &anonymous, &[], &signed).unwrap(), t);
         // Unsigned, forged, re-signed with another key, or replayed by another audience.
         let (payload, _) = signed.split_once('.').unwrap();
         let forged = URL_SAFE_NO_PAD.encode(br#"{"v":1,"s":41}"#);
@@ -413,15 +500,16 @@ mod tests {
             "!!".to_owned(),
             payload.to_owned(),
             format!("{forged}.{}", signed.split_once('.').unwrap().1),
-            encode(b"another key entirely, also long", &anonymous, &t).unwrap(),
+            encode(b"another key entirely, also long", &anonymous, &[], &t).unwrap(),
             "a".repeat(600),
         ] {
             assert_eq!(
-                decode(key, &anonymous, &bad).unwrap_err().code(),
+                decode(key, &anonymous, &[], &bad).unwrap_err().code(),
                 crate::Code::InvalidSyncToken,
                 "{bad}"
             );
         }
-        assert!(decode(key, &editor, &signed).is_err());
+        assert!(decode(key, &editor, &[], &signed).is_err());
+        assert!(decode(key, &anonymous, &["fr".into()], &signed).is_err());
     }
 }

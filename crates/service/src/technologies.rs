@@ -22,15 +22,16 @@ pub struct Technology;
 pub type TechnologyParams = crate::content::KindParams;
 pub type TechnologyQuery = ListQuery<TechnologyParams>;
 
-view_meta!(TechnologyView);
+view_meta!(localized TechnologyView);
 
 impl ContentType for Technology {
     const KIND: Kind = Kind::Technology;
-    // 2: the logo.
-    const SHAPE: i32 = 2;
+    // 2: the logo. 3: locales.
+    const SHAPE: i32 = 3;
     const WRITERS: Writers = Writers::Editors;
     const EMBEDS: &'static [Kind] = &[Kind::Technology, Kind::Source];
     const LABEL_FIELD: &'static str = "name";
+    const TRANSLATED: &'static [&'static str] = &["name", "summary", "description"];
     const PEER_FIELD: &'static str = "related_technologies";
     const FRONT_MATTER: &'static [(&'static str, &'static str)] = &[
         ("kind", "/kind"),

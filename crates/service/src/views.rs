@@ -35,6 +35,16 @@ fn published() -> bool {
     true
 }
 
+/// One locale an item exists in, as the caller may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(examples(json!({"locale": "fr", "status": "published", "slug": "pourquoi-elixir-progresse"})))]
+pub struct Translation {
+    pub locale: String,
+    pub status: String,
+    /// Its slug in that locale.
+    pub slug: String,
+}
+
 /// The public face of a user: never an email or a hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(examples(json!({"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"})))]
@@ -136,7 +146,7 @@ content_view! {
     "cover_image_url": null, "cover": null, "tags": ["elixir"], "author": {"id": "01a1fb47-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "display_name": "Ada Editor"},
     "technologies": [{"id": "01a1fb47-2c36-775d-bb3d-393847530a37", "slug": "elixir", "name": "Elixir", "kind": "language"}],
     "sources": [{"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023", "title": "Top Back-End Development Trends for 2023"}],
-    "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 3})))]
+    "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 3, "locale": "en", "translations": [{"locale": "en", "status": "published", "slug": "why-elixir-keeps-growing"}]})))]
 pub struct ArticleView from row: articles::Model,
     (tags: Vec<String>, author: Option<AuthorRef>, technologies: Vec<TechnologyRef>, sources: Vec<SourceRef>, cover: Option<AssetRef>) {
     id: Uuid,
@@ -160,6 +170,10 @@ pub struct ArticleView from row: articles::Model,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    /// The locale this view is in (a fallback's when the requested one has no translation).
+    locale: String = String::new(),
+    /// The locales the item exists in that the caller may read.
+    translations: Vec<Translation> = Vec::new(),
 }}
 
 content_view! {
@@ -172,7 +186,8 @@ content_view! {
     "trend_signals": [{"metric": "growth in employer skill assessments (HackerRank)", "value": 126.12, "unit": "percent", "period": "2021",
         "source": {"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023", "title": "Top Back-End Development Trends for 2023"}}],
     "related_technologies": [{"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "python", "name": "Python", "kind": "language"}],
-    "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1})))]
+    "status": "published", "published_at": "2026-11-20T09:00:00Z", "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1,
+    "locale": "en", "translations": [{"locale": "en", "status": "published", "slug": "django"}]})))]
 pub struct TechnologyView from row: technologies::Model,
     (related: Vec<TechnologyRef>, trend_signals: Vec<TrendSignalView>, logo: Option<AssetRef>) {
     id: Uuid,
@@ -198,6 +213,10 @@ pub struct TechnologyView from row: technologies::Model,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    /// The locale this view is in (a fallback's when the requested one has no translation).
+    locale: String = String::new(),
+    /// The locales the item exists in that the caller may read.
+    translations: Vec<Translation> = Vec::new(),
 }}
 
 /// A user as admins and the user themself see it.
@@ -241,7 +260,8 @@ content_view! {
 #[schema(examples(json!({"id": "01a1fb47-3a10-7b2c-9d4e-5f6a7b8c9d0e", "slug": "top-back-end-development-trends-for-2023",
     "title": "Top Back-End Development Trends for 2023", "authors": ["Daichi Toyoda"], "publisher": null, "url": null,
     "published_on": "2023-07-11", "kind": "article", "note": "", "status": "published", "published_at": "2026-11-20T09:00:00Z",
-    "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1})))]
+    "publish_at": null, "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z", "version": 1,
+    "locale": "en", "translations": [{"locale": "en", "status": "published", "slug": "top-back-end-development-trends-for-2023"}]})))]
 pub struct SourceView from row: sources::Model, () {
     id: Uuid,
     slug: String,
@@ -260,6 +280,10 @@ pub struct SourceView from row: sources::Model, () {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    /// The locale this view is in (a fallback's when the requested one has no translation).
+    locale: String = String::new(),
+    /// The locales the item exists in that the caller may read.
+    translations: Vec<Translation> = Vec::new(),
 }}
 
 content_view! {

@@ -3,12 +3,14 @@
 //! revisions, the stored public JSON and idempotent creation.
 
 mod history;
+mod locale;
 mod once;
 mod public;
 mod read;
 mod write;
 
 pub use history::{RevisionSnapshot, RevisionView};
+pub use locale::{text_search_config, LocaleScope};
 pub use once::{request_digest, Created};
 pub(crate) use public::{public_json, public_view};
 pub use public::{PublicItem, PublicPage};
@@ -47,18 +49,66 @@ pub trait ViewMeta {
     fn slug(&self) -> &str;
     fn status(&self) -> &str;
     fn version(&self) -> i64;
+    /// The locale the view is in; empty for types without translations.
+    fn locale(&self) -> &str {
+        ""
+    }
+    /// Says which locale the view is in and which others the item exists in.
+    fn set_locale(&mut self, _locale: String, _translations: Vec<crate::views::Translation>) {}
+    fn translations_mut(&mut self) -> Option<&mut Vec<crate::views::Translation>> {
+        None
+    }
 }
 
-/// Implements `ViewMeta` for views with the usual field names.
+/// Implements `ViewMeta` for views with the usual field names (`localized`: with `locale`
+/// and `translations`).
 macro_rules! view_meta {
-    ($($view:ty),+) => {$(
+    (localized $view:ty) => {
         impl $crate::content::ViewMeta for $view {
-            fn id(&self) -> uuid::Uuid { self.id }
-            fn slug(&self) -> &str { &self.slug }
-            fn status(&self) -> &str { &self.status }
-            fn version(&self) -> i64 { self.version }
+            fn id(&self) -> uuid::Uuid {
+                self.id
+            }
+            fn slug(&self) -> &str {
+                &self.slug
+            }
+            fn status(&self) -> &str {
+                &self.status
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+            fn locale(&self) -> &str {
+                &self.locale
+            }
+            fn set_locale(
+                &mut self,
+                locale: String,
+                translations: Vec<$crate::views::Translation>,
+            ) {
+                self.locale = locale;
+                self.translations = translations;
+            }
+            fn translations_mut(&mut self) -> Option<&mut Vec<$crate::views::Translation>> {
+                Some(&mut self.translations)
+            }
         }
-    )+};
+    };
+    ($view:ty) => {
+        impl $crate::content::ViewMeta for $view {
+            fn id(&self) -> uuid::Uuid {
+                self.id
+            }
+            fn slug(&self) -> &str {
+                &self.slug
+            }
+            fn status(&self) -> &str {
+                &self.status
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+        }
+    };
 }
 pub(crate) use view_meta;
 
@@ -141,6 +191,9 @@ pub trait ContentType: Sized + Send + Sync + 'static {
     const DEFAULT_SORT: &'static str = Self::LABEL_FIELD;
     /// The input field the slug is derived from (`title`, `name`).
     const LABEL_FIELD: &'static str;
+    /// The input fields a translation has its own of (with its slug and status); every
+    /// other field is the entry's, shared by all its locales. Empty: no translations.
+    const TRANSLATED: &'static [&'static str] = &[];
     /// The kinds whose items this type's views show parts of (its links), so that their
     /// changes evict its cached answers too.
     const EMBEDS: &'static [Kind] = &[];
@@ -384,9 +437,28 @@ pub(crate) struct ListPlan {
     pub filter: lectern_storage::queries::filter::Expr,
 }
 
-pub(crate) fn plan_list<T: ContentType>(
+impl Service {
+    /// A list request checked and compiled, in this request's locale.
+    pub(crate) fn plan_list<T: ContentType>(
+        &self,
+        caller: &Caller,
+        query: &ListQuery<T::Params>,
+    ) -> Result<ListPlan> {
+        let locale = match <T::Table as Table>::LOCALIZED {
+            true => self.read_chain().join(">"),
+            false => String::new(),
+        };
+        let mut plan = plan_list::<T>(caller, query, &locale)?;
+        plan.filter = self.localize_filter::<T>(caller, std::mem::take(&mut plan.filter));
+        Ok(plan)
+    }
+}
+
+/// `locale` binds cursors to the locale chain they were made for.
+fn plan_list<T: ContentType>(
     caller: &Caller,
     query: &ListQuery<T::Params>,
+    locale: &str,
 ) -> Result<ListPlan> {
     use crate::paging::{self, CursorKind};
     let limit = paging::parse_limit(query.limit)?;
@@ -397,7 +469,10 @@ pub(crate) fn plan_list<T: ContentType>(
         .find(|(_, s)| *s == sort)
         .map(|(n, _)| *n)
         .unwrap_or_default();
-    let sort_key = paging::sort_key(name, dir);
+    let sort_key = match locale {
+        "" => paging::sort_key(name, dir),
+        l => format!("{}@{l}", paging::sort_key(name, dir)),
+    };
     let kind = if sort.is_text() {
         CursorKind::Text
     } else {
@@ -454,13 +529,21 @@ impl Caller {
 /// A free slug: the requested one (409 when taken) or one derived from the label.
 pub(crate) async fn free_slug<T: ContentType, C: Conn>(
     conn: &C,
+    locale: &str,
     requested: Option<&Slug>,
     label: &str,
     except: Option<Uuid>,
 ) -> Result<Slug> {
-    use lectern_storage::queries::content::slug_taken;
+    use lectern_storage::queries::content::stored_slug;
+    let slug_taken = |slug: &str| {
+        let stored = stored_slug(locale, slug);
+        async move {
+            lectern_storage::queries::content::slug_taken::<T::Table, C>(conn, &stored, except)
+                .await
+        }
+    };
     if let Some(slug) = requested {
-        if slug_taken::<T::Table, C>(conn, slug.as_str(), except).await? {
+        if slug_taken(slug.as_str()).await? {
             return Err(Error::conflict(
                 crate::Code::SlugTaken,
                 format!("another {} already uses the slug '{slug}'", T::KIND),
@@ -471,7 +554,7 @@ pub(crate) async fn free_slug<T: ContentType, C: Conn>(
     let base = Slug::from_text(label);
     let mut candidate = base.clone();
     for n in 2..1000 {
-        if !slug_taken::<T::Table, C>(conn, candidate.as_str(), except).await? {
+        if !slug_taken(candidate.as_str()).await? {
             return Ok(candidate);
         }
         candidate = base.with_suffix(n);

@@ -3,7 +3,7 @@
 //! item it links, its author's name). A public read is then one indexed statement, and no
 //! instance can serve a stale answer, since there is no second copy.
 
-use super::{plan_list, ContentType, Dependents, ListQuery, ViewMeta};
+use super::{ContentType, Dependents, ListQuery, ViewMeta};
 use crate::cache::{Cached, Scope};
 use crate::paging;
 use crate::{Caller, Error, Result, Service};
@@ -34,6 +34,9 @@ pub struct PublicPage {
 pub(crate) fn public_view<T: ContentType>(view: &T::View) -> T::View {
     let mut public = view.clone();
     T::trim(&mut public);
+    if let Some(translations) = public.translations_mut() {
+        translations.retain(|t| t.status == ContentStatus::Published.as_str());
+    }
     public
 }
 
@@ -62,12 +65,14 @@ impl Service {
     pub(crate) async fn store_public<T: ContentType, C: Conn>(
         &self,
         conn: &C,
+        row_id: Uuid,
+        locale: &str,
         view: &T::View,
     ) -> Result<()> {
         let public = public_view::<T>(view);
         let json = public_json(&public);
-        q::set_public_json::<T::Table, _>(conn, view.id(), json, T::SHAPE).await?;
-        let doc = crate::search::document::<T>(&public);
+        q::set_public_json::<T::Table, _>(conn, row_id, json, T::SHAPE).await?;
+        let doc = crate::search::document::<T>(&public, row_id, locale);
         Ok(lectern_storage::queries::search::upsert(conn, self.db().backend(), doc).await?)
     }
 
@@ -77,10 +82,18 @@ impl Service {
         conn: &C,
         ids: &[Uuid],
     ) -> Result<()> {
+        let backend = self.db().backend();
         for chunk in ids.chunks(500) {
-            let rows = q::find_many::<T::Table, _>(conn, chunk).await?;
-            for view in T::views(self, conn, &Caller::editor_view(), rows).await? {
-                self.store_public::<T, _>(conn, &view).await?;
+            // The items and their translations, which show the same links.
+            let rows = q::variants::<T::Table, _>(conn, backend, chunk).await?;
+            let keys: Vec<(Uuid, String)> = (rows.iter())
+                .map(|r| (q::Row::id(r), q::Row::locale(r).to_owned()))
+                .collect();
+            let views = self
+                .build_views::<T, _>(conn, &Caller::editor_view(), rows)
+                .await?;
+            for (view, (id, locale)) in views.iter().zip(keys) {
+                self.store_public::<T, _>(conn, id, &locale, view).await?;
             }
         }
         Ok(())
@@ -95,7 +108,10 @@ impl Service {
 
     /// One published item by id or slug, as stored JSON.
     pub async fn public_item<T: ContentType>(&self, key: &str) -> Result<PublicItem> {
-        let cache_key = format!("{}:{key}", T::KIND);
+        let cache_key = match &self.scope {
+            Some(scope) => format!("{}:{key}@{}", T::KIND, scope.chain.join(">")),
+            None => format!("{}:{key}", T::KIND),
+        };
         if let Some(hit) = self.cache().get(&cache_key) {
             return Ok(PublicItem {
                 id: hit.id.unwrap_or_default(),
@@ -117,10 +133,24 @@ impl Service {
     async fn public_item_uncached<T: ContentType>(&self, key: &str) -> Result<PublicItem> {
         let (id, slug) = split_key(key).ok_or_else(|| Error::not_found(T::KIND.as_str()))?;
         let conn = self.db().conn();
-        let Some(row) = q::public_one::<T::Table, _>(conn, id, slug.as_deref()).await? else {
+        let chain = self.read_chain();
+        let row = match <T::Table as q::Table>::LOCALIZED && chain != [""] {
+            false => q::public_one::<T::Table, _>(conn, id, slug.as_deref()).await?,
+            true => {
+                let mut slugs: Vec<String> = (chain.iter())
+                    .map(|l| q::stored_slug(l, slug.as_deref().unwrap_or_default()))
+                    .collect();
+                if !chain.iter().any(String::is_empty) {
+                    slugs.push(slug.clone().unwrap_or_default());
+                }
+                let backend = self.db().backend();
+                q::public_variant::<T::Table, _>(conn, backend, id, &slugs, &chain).await?
+            }
+        };
+        let Some(row) = row else {
             return Err(self.moved_or_not_found::<T>(&Caller::Anonymous, key).await);
         };
-        let id = row.id;
+        let id = row.entry;
         let json = match row.current(T::SHAPE) {
             Some(json) => json,
             None => to_json(&self.get::<T>(&Caller::Anonymous, key).await?)?,
@@ -136,7 +166,10 @@ impl Service {
         &self,
         query: ListQuery<T::Params>,
     ) -> Result<PublicPage> {
-        let cache_key = format!("{}s:{query:?}", T::KIND);
+        let cache_key = match &self.scope {
+            Some(scope) => format!("{}s:{query:?}@{}", T::KIND, scope.chain.join(">")),
+            None => format!("{}s:{query:?}", T::KIND),
+        };
         if let Some(hit) = self.cache().get(&cache_key) {
             return Ok(PublicPage {
                 items_json: hit.body,
@@ -162,7 +195,7 @@ impl Service {
         &self,
         query: ListQuery<T::Params>,
     ) -> Result<PublicPage> {
-        let plan = plan_list::<T>(&Caller::Anonymous, &query)?;
+        let plan = self.plan_list::<T>(&Caller::Anonymous, &query)?;
         let db = self.db();
         let sort = plan.page.sort;
         let limit = plan.page.limit - 1;

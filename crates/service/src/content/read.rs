@@ -1,6 +1,6 @@
 //! Reading content as a caller may: one item, a page, a count.
 
-use super::{can_read, plan_list, ContentType, ListQuery, RowOf};
+use super::{can_read, ContentType, ListQuery, RowOf};
 use crate::paging;
 use crate::views::Page;
 use crate::{Caller, Error, Result, Service};
@@ -18,6 +18,10 @@ impl Service {
         caller: &Caller,
         key: &str,
     ) -> Result<RowOf<T>> {
+        use lectern_storage::queries::content::Table;
+        if <T::Table as Table>::LOCALIZED {
+            return self.find_localized::<T, C>(conn, caller, key).await;
+        }
         let found = match Uuid::parse_str(key) {
             Ok(id) => q::find_by_id::<T::Table, C>(conn, id).await?,
             Err(_) => match Slug::parse(key) {
@@ -65,12 +69,21 @@ impl Service {
             return not_found;
         }
         let conn = self.db().conn();
-        let Ok(Some(id)) = eq::slug_owner(conn, T::KIND.as_str(), key).await else {
+        // An old slug of the locale asked for, else of the entry.
+        let mut owner = None;
+        for locale in [self.read_chain()[0].as_str(), ""] {
+            let old = q::stored_slug(locale, key);
+            if let Ok(Some(id)) = eq::slug_owner(conn, T::KIND.as_str(), &old).await {
+                owner = Some(id);
+                break;
+            }
+        }
+        let Some(id) = owner else {
             return not_found;
         };
         match self.find::<T, _>(conn, caller, &id.to_string()).await {
-            Ok(row) if row.slug() != key => Error::Moved {
-                slug: row.slug().to_owned(),
+            Ok(row) if q::shown_slug(row.slug()) != key => Error::Moved {
+                slug: q::shown_slug(row.slug()).to_owned(),
             },
             _ => not_found,
         }
@@ -82,7 +95,7 @@ impl Service {
         caller: &Caller,
         query: ListQuery<T::Params>,
     ) -> Result<Page<T::View>> {
-        let plan = plan_list::<T>(caller, &query)?;
+        let plan = self.plan_list::<T>(caller, &query)?;
         let db = self.db();
         let sort = plan.page.sort;
         let limit = plan.page.limit - 1;
@@ -108,7 +121,7 @@ impl Service {
         caller: &Caller,
         query: &ListQuery<T::Params>,
     ) -> Result<u64> {
-        let plan = plan_list::<T>(caller, query)?;
+        let plan = self.plan_list::<T>(caller, query)?;
         let db = self.db();
         let visible = T::visibility(caller);
         Ok(q::count::<T::Table, _>(db.conn(), db.backend(), visible, &plan.filter).await?)
@@ -142,24 +155,35 @@ impl Service {
                 return Ok(views);
             }
         }
-        T::views(self, conn, caller, rows).await
+        self.build_views::<T, C>(conn, caller, rows).await
     }
 }
 
 impl Service {
-    /// The views, as JSON, of those of these items that the caller may read, with their slugs.
-    pub(crate) async fn readable_json<T: ContentType, C: Conn>(
+    /// The views, as JSON, of the variants (entry and stored locale) the caller may read,
+    /// with their slugs.
+    pub(crate) async fn readable_variants_json<T: ContentType, C: Conn>(
         &self,
         conn: &C,
         caller: &Caller,
-        ids: &[Uuid],
-    ) -> Result<std::collections::HashMap<Uuid, (String, serde_json::Value)>> {
+        keys: &[(Uuid, String)],
+    ) -> Result<std::collections::HashMap<(Uuid, String), (String, serde_json::Value)>> {
         use super::ViewMeta;
-        let rows = readable::<T, _>(conn, caller, ids).await?;
+        let mut entries: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        entries.sort_unstable();
+        entries.dedup();
+        let backend = self.db().backend();
+        let rows: Vec<RowOf<T>> = (q::variants::<T::Table, _>(conn, backend, &entries).await?)
+            .into_iter()
+            .filter(|r| keys.iter().any(|k| k.0 == r.entry() && k.1 == r.locale()))
+            .filter(|r| can_read::<T>(caller, r))
+            .collect();
+        let locales: Vec<String> = rows.iter().map(|r| r.locale().to_owned()).collect();
         let mut found = std::collections::HashMap::new();
-        for view in self.views_for::<T, _>(conn, caller, rows).await? {
+        let views = self.views_for::<T, _>(conn, caller, rows).await?;
+        for (view, locale) in views.into_iter().zip(locales) {
             let json = serde_json::to_value(&view).map_err(Error::internal)?;
-            found.insert(view.id(), (view.slug().to_owned(), json));
+            found.insert((view.id(), locale), (view.slug().to_owned(), json));
         }
         Ok(found)
     }

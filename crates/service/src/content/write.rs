@@ -23,7 +23,7 @@ pub(crate) struct Written<V> {
 }
 
 /// What an item was before a write, for its revision's summary.
-enum Before {
+pub(crate) enum Before {
     Created,
     Was(serde_json::Value),
     /// Only this relation changed, from the other side.
@@ -70,7 +70,7 @@ impl Service {
             .label()
             .ok_or_else(|| Error::field(T::LABEL_FIELD, "is required"))?
             .to_owned();
-        let slug = free_slug::<T, _>(tx, change.slug(), &label, None).await?;
+        let slug = free_slug::<T, _>(tx, "", change.slug(), &label, None).await?;
         let status = change.status().unwrap_or(ContentStatus::Draft);
         let at = now();
         let chosen = change.published_at();
@@ -117,6 +117,7 @@ impl Service {
         note: Option<&str>,
     ) -> Result<T::View> {
         require_writer::<T>(caller)?;
+        let input_fields = input.clone();
         let change = input.parse_input(false)?;
         let expected = expected_version(if_match, change.version())?;
         let tx = self.db().begin().await?;
@@ -124,16 +125,22 @@ impl Service {
         if !can_edit(caller, &existing) {
             return Err(Error::forbidden("you may edit only your own drafts"));
         }
+        let translation = !existing.locale().is_empty();
+        if translation {
+            super::locale::check_translated::<T>(&input_fields)?;
+        }
         T::check_fields(caller, &change, Some(&existing))?;
         if existing.version() != expected {
             return Err(Error::PreconditionFailed);
         }
         let mut row = existing.clone();
         if let Some(slug) = change.slug() {
-            if slug.as_str() != existing.slug() {
+            if slug.as_str() != q::shown_slug(existing.slug()) {
                 let label = change.label().unwrap_or(existing.label()).to_owned();
-                let free = free_slug::<T, _>(&tx, Some(slug), &label, Some(existing.id())).await?;
-                *row.meta_mut().slug = free.into_inner();
+                let locale = existing.locale();
+                let free =
+                    free_slug::<T, _>(&tx, locale, Some(slug), &label, Some(existing.id())).await?;
+                *row.meta_mut().slug = q::stored_slug(locale, free.as_str());
                 eq::remember_slug(&tx, T::KIND.as_str(), existing.slug(), existing.id(), now())
                     .await?;
             }
@@ -144,7 +151,10 @@ impl Service {
             let published_at = change.published_at().or(existing.published_at());
             apply_status(&mut row, status, published_at, at);
         }
-        let peers = T::relate(self, &tx, caller, row.id(), &change).await?;
+        let peers = match translation {
+            true => vec![],
+            false => T::relate(self, &tx, caller, row.id(), &change).await?,
+        };
         let written = self.save::<T>(&tx, caller, existing, row, at, note).await?;
         let mut written = written;
         written
@@ -178,12 +188,16 @@ impl Service {
         let dependents = T::dependents(tx, &existing, Some(&row)).await?;
         self.refresh_dependents(tx, &dependents).await?;
         let before = Before::Was(snapshot(&before));
-        self.write_tail::<T>(tx, caller, row, before, at, note)
-            .await
+        let followers = self.follow_entry::<T>(tx, caller, &row, at).await?;
+        let mut written = self
+            .write_tail::<T>(tx, caller, row, before, at, note)
+            .await?;
+        written.changes.extend(followers);
+        Ok(written)
     }
 
     /// The stored public JSON, search document, revision and feed row of a written row.
-    async fn write_tail<T: ContentType>(
+    pub(crate) async fn write_tail<T: ContentType>(
         &self,
         tx: &Tx,
         caller: &Caller,
@@ -193,10 +207,13 @@ impl Service {
         note: Option<&str>,
     ) -> Result<Written<T::View>> {
         use super::ViewMeta;
+        let (row_id, entry, locale) = (row.id(), row.entry(), row.locale().to_owned());
         let view = self
             .one_view::<T, _>(tx, &Caller::editor_view(), row)
             .await?;
-        self.store_public::<T, _>(tx, &view).await?;
+        self.store_public::<T, _>(tx, row_id, &locale, &view)
+            .await?;
+        self.refresh_variants::<T>(tx, entry, row_id).await?;
         let after = snapshot(&view);
         let summary = match &before {
             Before::Was(b) => match changed_fields(b, &after) {
@@ -223,6 +240,8 @@ impl Service {
                 Record {
                     entity_type: T::KIND.as_str(),
                     entity_id: view.id(),
+                    row_id,
+                    locale: &locale,
                     slug: view.slug(),
                     operation: "upsert",
                     version: view.version(),
@@ -375,33 +394,56 @@ impl Service {
             return Err(Error::forbidden("you may delete only your own drafts"));
         }
         let expected = expected_version(if_match, None)?;
-        let dependents = T::dependents(&tx, &existing, None).await?;
+        let entry = existing.locale().is_empty();
+        let dependents = match entry {
+            true => T::dependents(&tx, &existing, None).await?,
+            false => Default::default(),
+        };
+        // Deleting the entry deletes every translation; a translation goes alone.
+        let backend = self.db().backend();
+        let gone: Vec<RowOf<T>> = match entry {
+            true => q::variants::<T::Table, _>(&tx, backend, &[existing.id()]).await?,
+            false => vec![existing.clone()],
+        };
         if existing.version() != expected
             || !q::delete::<T::Table, _>(&tx, existing.id(), expected).await?
         {
             return Err(Error::PreconditionFailed);
         }
+        if entry {
+            q::delete_translations::<T::Table, _>(&tx, backend, existing.id()).await?;
+        }
         self.refresh_dependents(&tx, &dependents).await?;
-        let change = self
-            .record(
-                &tx,
-                Record {
-                    entity_type: T::KIND.as_str(),
-                    entity_id: existing.id(),
-                    slug: existing.slug(),
-                    operation: "delete",
-                    version: existing.version() + 1,
-                    published: false,
-                    was_published: existing.status() == ContentStatus::Published.as_str(),
-                    snapshot: None,
-                    summary: "deleted".into(),
-                    actor: caller.acting_user().map(|u| u.0),
-                    at: now(),
-                },
-            )
-            .await?;
+        let mut changes = Vec::new();
+        for row in gone.iter().filter(|r| entry || r.id() == existing.id()) {
+            let change = self
+                .record(
+                    &tx,
+                    Record {
+                        entity_type: T::KIND.as_str(),
+                        entity_id: row.entry(),
+                        row_id: row.id(),
+                        locale: row.locale(),
+                        slug: q::shown_slug(row.slug()),
+                        operation: "delete",
+                        version: row.version() + 1,
+                        published: false,
+                        was_published: row.status() == ContentStatus::Published.as_str(),
+                        snapshot: None,
+                        summary: "deleted".into(),
+                        actor: caller.acting_user().map(|u| u.0),
+                        at: now(),
+                    },
+                )
+                .await?;
+            changes.push(change);
+        }
+        if !entry {
+            self.refresh_variants::<T>(&tx, existing.entry(), existing.id())
+                .await?;
+        }
         lectern_storage::commit(tx).await?;
-        self.announce(change);
+        changes.into_iter().for_each(|c| self.announce(c));
         Ok(())
     }
 

@@ -195,7 +195,7 @@ impl Service {
         if hooks.is_empty() {
             return Ok(false);
         }
-        let was_published = feed::state_at(tx, o.entity_id, seq - 1).await? == Some(true);
+        let was_published = feed::state_at(tx, o.entity_id, o.locale, seq - 1).await? == Some(true);
         let Some(action) = public_event(was_published, o.published, deleted) else {
             return Ok(false);
         };
@@ -214,7 +214,16 @@ impl Service {
         let item: Option<serde_json::Value> = if o.published && !deleted {
             let kind = Kind::parse(o.entity_type).map_err(Error::internal)?;
             let row = with_type!(kind, |T| {
-                q::public_one::<<T as ContentType>::Table, _>(tx, Some(o.entity_id), None).await?
+                let chain = [o.locale.to_owned()];
+                let backend = self.db().backend();
+                type Tb = <T as ContentType>::Table;
+                match o.locale {
+                    "" => q::public_one::<Tb, _>(tx, Some(o.entity_id), None).await?,
+                    _ => {
+                        q::public_variant::<Tb, _>(tx, backend, Some(o.entity_id), &[], &chain)
+                            .await?
+                    }
+                }
             });
             let json = row.and_then(|r| r.public_json);
             json.and_then(|j| serde_json::from_str(&j).ok())
@@ -229,6 +238,7 @@ impl Service {
             "data": {
                 "type": o.entity_type,
                 "id": o.entity_id,
+                "locale": self.shown_locale(o.locale),
                 "slug": o.slug,
                 "version": o.version,
                 "item": item,

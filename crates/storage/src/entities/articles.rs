@@ -25,6 +25,10 @@ pub struct Model {
     pub publish_at: Option<DateTimeUtc>,
     /// The view shape `public_json` was written in; an older one is rebuilt, never served.
     pub public_shape: i32,
+    /// The entry a translation belongs to; null on the entry itself.
+    pub entry_id: Option<Uuid>,
+    /// A translation's locale; empty on the entry, which is in the default locale.
+    pub locale: String,
 }
 
 no_relations!();

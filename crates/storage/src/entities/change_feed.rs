@@ -7,6 +7,8 @@ pub struct Model {
     pub seq: i64,
     pub entity_type: String,
     pub entity_id: Uuid,
+    /// The locale of the variant that changed; empty for the default.
+    pub locale: String,
     pub slug: String,
     pub operation: String,
     pub version: i64,

@@ -17,6 +17,7 @@ crate::content_table!(
     label = title Title,
     summary = Summary,
     owner = author_id AuthorId,
+    translated = [title, summary, body, body_html],
     fields = crate::filter_fields!(
         "title",
         Field::col("summary", Text),

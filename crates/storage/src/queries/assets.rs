@@ -13,6 +13,7 @@ crate::content_table!(
     label = title Title,
     summary = Alt,
     owner = optional uploaded_by UploadedBy,
+    translated = [],
     fields = crate::filter_fields!(
         "title",
         Field::col("alt", Text),

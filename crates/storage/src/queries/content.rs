@@ -35,7 +35,7 @@ pub enum Col {
 }
 
 /// A content row's common fields.
-pub trait Row: Clone + Send + Sync + 'static {
+pub trait Row: Clone + PartialEq + Send + Sync + 'static {
     /// A new row at version 1 with the type's other columns empty.
     fn new(
         id: Uuid,
@@ -58,6 +58,33 @@ pub trait Row: Clone + Send + Sync + 'static {
     /// The stored public view, if it was written in view shape `shape`.
     fn public_json(&self, shape: i32) -> Option<&str>;
     fn meta_mut(&mut self) -> MetaMut<'_>;
+    /// A translation's locale; empty for the entry itself (the default locale).
+    fn locale(&self) -> &str;
+    /// The entry this row is a variant of: its own id, or the entry a translation belongs to.
+    fn entry(&self) -> Uuid;
+    /// This translation brought in step with its entry: the entry's shared fields, this
+    /// row's own (its id, slug, status, version, dates and translated fields).
+    fn translation_of(&self, entry: &Self) -> Self;
+    /// A new draft translation of this entry in `locale`, its translated fields the entry's
+    /// until they are set.
+    fn new_translation(&self, id: Uuid, locale: &str, slug: String, at: DateTime<Utc>) -> Self;
+    /// The row as its entry: a translation keeps its content but answers to the entry's id
+    /// (views load relations by it) and shows its slug without the locale.
+    fn as_entry(&self) -> Self;
+}
+
+/// How a translation's slug is stored: `<locale>/<slug>`, so that the slug column's unique
+/// index holds within each locale (a slug never contains `/`).
+pub fn stored_slug(locale: &str, slug: &str) -> String {
+    match locale {
+        "" => slug.to_owned(),
+        l => format!("{l}/{slug}"),
+    }
+}
+
+/// The slug a reader sees, without the locale.
+pub fn shown_slug(stored: &str) -> &str {
+    stored.rsplit('/').next().unwrap_or(stored)
 }
 
 /// The common fields a write changes.
@@ -82,6 +109,8 @@ pub trait Table: EntityTrait<Model: Row> + Default {
     fn col(c: Col) -> Self::Column;
     /// The owner column, for types whose drafts their owner may read.
     fn owner_col() -> Option<Self::Column>;
+    /// Whether its items may have translations (the table has `entry_id` and `locale`).
+    const LOCALIZED: bool;
     fn active(m: Self::Model) -> Self::ActiveModel;
 }
 
@@ -90,7 +119,7 @@ pub trait Table: EntityTrait<Model: Row> + Default {
 /// types without an owner.
 #[macro_export]
 macro_rules! content_table {
-    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, fields = $fields:expr) => {
+    ($m:ident, label = $label:ident $Label:ident, summary = $Summary:ident, owner = $($owner:ident)+, translated = [$($tr:ident),*], fields = $fields:expr) => {
         impl $crate::queries::content::Row for $crate::entities::$m::Model {
             fn new(id: uuid::Uuid, slug: String, status: &str, published_at: Option<chrono::DateTime<chrono::Utc>>, at: chrono::DateTime<chrono::Utc>) -> Self {
                 Self { id, slug, status: status.to_owned(), published_at, created_at: at, updated_at: at, version: 1, ..Default::default() }
@@ -108,6 +137,7 @@ macro_rules! content_table {
             fn public_json(&self, shape: i32) -> Option<&str> {
                 self.public_json.as_deref().filter(|_| self.public_shape == shape)
             }
+            $crate::content_table!(@locale [$($tr),*]);
             fn meta_mut(&mut self) -> $crate::queries::content::MetaMut<'_> {
                 $crate::queries::content::MetaMut {
                     slug: &mut self.slug,
@@ -122,6 +152,7 @@ macro_rules! content_table {
         impl $crate::queries::content::Table for $crate::entities::$m::Entity {
             const NAME: &'static str = stringify!($m);
             const FIELDS: &'static [$crate::queries::filter::Field] = $fields;
+            const LOCALIZED: bool = $crate::content_table!(@localized [$($tr),*]);
             fn col(c: $crate::queries::content::Col) -> Self::Column {
                 use $crate::entities::$m::Column;
                 use $crate::queries::content::Col;
@@ -145,6 +176,61 @@ macro_rules! content_table {
             }
             fn active(m: Self::Model) -> Self::ActiveModel {
                 sea_orm::IntoActiveModel::into_active_model(m)
+            }
+        }
+    };
+    (@localized []) => { false };
+    (@localized [$($tr:ident),+]) => { true };
+    (@locale []) => {
+        fn locale(&self) -> &str { "" }
+        fn entry(&self) -> uuid::Uuid { self.id }
+        fn translation_of(&self, _entry: &Self) -> Self { self.clone() }
+        fn new_translation(&self, _id: uuid::Uuid, _locale: &str, _slug: String, _at: chrono::DateTime<chrono::Utc>) -> Self { self.clone() }
+        fn as_entry(&self) -> Self { self.clone() }
+    };
+    (@locale [$($tr:ident),+]) => {
+        fn locale(&self) -> &str { &self.locale }
+        fn entry(&self) -> uuid::Uuid { self.entry_id.unwrap_or(self.id) }
+        fn translation_of(&self, entry: &Self) -> Self {
+            Self {
+                id: self.id,
+                slug: self.slug.clone(),
+                status: self.status.clone(),
+                version: self.version,
+                published_at: self.published_at,
+                publish_at: self.publish_at,
+                created_at: self.created_at,
+                updated_at: self.updated_at,
+                public_json: self.public_json.clone(),
+                public_shape: self.public_shape,
+                entry_id: self.entry_id,
+                locale: self.locale.clone(),
+                $($tr: self.$tr.clone(),)+
+                ..entry.clone()
+            }
+        }
+        fn new_translation(&self, id: uuid::Uuid, locale: &str, slug: String, at: chrono::DateTime<chrono::Utc>) -> Self {
+            Self {
+                id,
+                slug,
+                status: "draft".to_owned(),
+                version: 1,
+                published_at: None,
+                publish_at: None,
+                created_at: at,
+                updated_at: at,
+                public_json: None,
+                public_shape: 0,
+                entry_id: Some(self.id),
+                locale: locale.to_owned(),
+                ..self.clone()
+            }
+        }
+        fn as_entry(&self) -> Self {
+            Self {
+                id: self.entry_id.unwrap_or(self.id),
+                slug: $crate::queries::content::shown_slug(&self.slug).to_owned(),
+                ..self.clone()
             }
         }
     };
@@ -402,6 +488,8 @@ pub async fn count<E: Table, C: ConnectionTrait>(
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct PublicRow {
     pub id: Uuid,
+    /// The entry the row is a variant of (its own id unless it is a translation).
+    pub entry: Uuid,
     pub label: String,
     pub published_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -422,8 +510,12 @@ impl PublicRow {
 fn public_select<E: Table>() -> String {
     use sea_orm::IdenStatic;
     let c = |col: Col| E::col(col).as_str();
+    let entry = match E::LOCALIZED {
+        true => "COALESCE(entry_id, id)",
+        false => "id",
+    };
     format!(
-        "SELECT {}, {} AS label, {}, {}, {}, {}, {}, {} FROM {}",
+        "SELECT {}, {entry} AS entry, {} AS label, {}, {}, {}, {}, {}, {} FROM {}",
         c(Col::Id),
         c(Col::Label),
         c(Col::PublishedAt),
@@ -518,6 +610,160 @@ pub async fn public_one<E: Table, C: ConnectionTrait>(
     );
     let statement = Statement::from_sql_and_values(backend, sql, [value]);
     Ok(PublicRow::find_by_statement(statement).one(conn).await?)
+}
+
+/// The published variant of an entry (by its id, or by the slug of one of its variants, the
+/// first of `slugs` that a published row has) in the first locale of `chain` it has, as
+/// precomputed JSON. One statement, like `public_one`.
+pub async fn public_variant<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    id: Option<Uuid>,
+    slugs: &[String],
+    chain: &[String],
+) -> Result<Option<PublicRow>> {
+    let t = E::NAME;
+    let mut q = super::public_sql::Sql::new(
+        backend,
+        "WITH e AS (SELECT COALESCE(entry_id, id) AS entry_of FROM ",
+    );
+    q.text(t);
+    match id {
+        Some(id) => {
+            q.text(" WHERE id = ");
+            q.bind(id);
+        }
+        None => {
+            q.text(" WHERE status = 'published' AND slug IN (");
+            bind_all(&mut q, slugs);
+            q.text(") ORDER BY ");
+            case(&mut q, "slug", slugs);
+        }
+    }
+    q.text(" LIMIT 1) ");
+    q.text(&public_select::<E>());
+    q.text(&format!(
+        " JOIN e ON ({t}.id = e.entry_of OR {t}.entry_id = e.entry_of) WHERE {t}.status = 'published' AND {t}.locale IN ("
+    ));
+    bind_all(&mut q, chain);
+    q.text(") ORDER BY ");
+    case(&mut q, &format!("{t}.locale"), chain);
+    q.text(" LIMIT 1");
+    Ok(PublicRow::find_by_statement(q.statement())
+        .one(conn)
+        .await?)
+}
+
+fn bind_all(q: &mut super::public_sql::Sql, values: &[String]) {
+    for (n, v) in values.iter().enumerate() {
+        if n > 0 {
+            q.text(", ");
+        }
+        q.bind(v.clone());
+    }
+}
+
+/// `CASE column WHEN v0 THEN 0 WHEN v1 THEN 1 ... END`: the order of `values`.
+fn case(q: &mut super::public_sql::Sql, column: &str, values: &[String]) {
+    q.text("CASE ").text(column);
+    for (n, v) in values.iter().enumerate() {
+        q.text(" WHEN ");
+        q.bind(v.clone());
+        q.text(&format!(" THEN {n}"));
+    }
+    q.text(" END");
+}
+
+/// Every variant of these entries: the entries and their translations.
+pub async fn variants<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    entries: &[Uuid],
+) -> Result<Vec<E::Model>> {
+    if entries.is_empty() {
+        return Ok(vec![]);
+    }
+    if !E::LOCALIZED {
+        return find_many::<E, C>(conn, entries).await;
+    }
+    let ids = || {
+        entries
+            .iter()
+            .map(|id| super::filter::Val::Uuid(*id))
+            .collect()
+    };
+    let either = Expr::Any(vec![
+        Expr::Test("id", super::filter::Op::In, ids()),
+        Expr::Test("entry_id", super::filter::Op::In, ids()),
+    ]);
+    Ok(E::find()
+        .filter(either.to_builder(backend, None))
+        .all(conn)
+        .await?)
+}
+
+/// A variant's part in its entry's list of translations.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct VariantRef {
+    pub entry: Uuid,
+    pub locale: String,
+    pub status: String,
+    pub slug: String,
+    pub owner: Option<Uuid>,
+}
+
+/// The variants of these entries, narrowly: what a view's list of translations shows.
+pub async fn variant_refs<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    entries: &[Uuid],
+) -> Result<Vec<VariantRef>> {
+    use sea_orm::IdenStatic;
+    if entries.is_empty() || !E::LOCALIZED {
+        return Ok(vec![]);
+    }
+    let owner = E::owner_col().map_or("NULL", |c| c.as_str());
+    let mut q = super::public_sql::Sql::new(
+        backend,
+        &format!(
+            "SELECT COALESCE(entry_id, id) AS entry, locale, status, slug, {owner} AS owner FROM {} WHERE id IN (",
+            E::NAME
+        ),
+    );
+    for (n, id) in entries.iter().enumerate() {
+        q.text(if n > 0 { ", " } else { "" });
+        q.bind(*id);
+    }
+    q.text(") OR entry_id IN (");
+    for (n, id) in entries.iter().enumerate() {
+        q.text(if n > 0 { ", " } else { "" });
+        q.bind(*id);
+    }
+    q.text(") ORDER BY locale");
+    Ok(VariantRef::find_by_statement(q.statement())
+        .all(conn)
+        .await?)
+}
+
+/// Removes an entry's translations (the entry itself is deleted by `delete`).
+pub async fn delete_translations<E: Table, C: ConnectionTrait>(
+    conn: &C,
+    backend: Backend,
+    entry: Uuid,
+) -> Result<()> {
+    if !E::LOCALIZED {
+        return Ok(());
+    }
+    let only = Expr::Test(
+        "entry_id",
+        super::filter::Op::Eq,
+        vec![super::filter::Val::Uuid(entry)],
+    );
+    E::delete_many()
+        .filter(only.to_builder(backend, None))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Stores what published-only readers get of an item, in view shape `shape`.

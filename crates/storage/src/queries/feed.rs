@@ -12,6 +12,8 @@ use uuid::Uuid;
 pub struct NewChange<'a> {
     pub entity_type: &'a str,
     pub entity_id: Uuid,
+    /// The locale of the variant that changed; empty for the default.
+    pub locale: &'a str,
     pub slug: &'a str,
     /// `upsert` or `delete`.
     pub operation: &'a str,
@@ -39,6 +41,7 @@ fn row(change: NewChange<'_>) -> change_feed::ActiveModel {
         seq: NotSet,
         entity_type: Set(change.entity_type.to_owned()),
         entity_id: Set(change.entity_id),
+        locale: Set(change.locale.to_owned()),
         slug: Set(change.slug.to_owned()),
         operation: Set(change.operation.to_owned()),
         version: Set(change.version),
@@ -108,9 +111,10 @@ pub async fn since<C: ConnectionTrait>(
 pub async fn state_at<C: ConnectionTrait>(
     conn: &C,
     entity_id: Uuid,
+    locale: &str,
     seq: i64,
 ) -> Result<Option<bool>> {
-    Ok(seen_at(conn, entity_id, seq)
+    Ok(seen_at(conn, entity_id, locale, seq)
         .await?
         .map(|(published, _)| published))
 }
@@ -120,6 +124,7 @@ pub async fn state_at<C: ConnectionTrait>(
 pub async fn seen_at<C: ConnectionTrait>(
     conn: &C,
     entity_id: Uuid,
+    locale: &str,
     seq: i64,
 ) -> Result<Option<(bool, String)>> {
     let last: Option<(String, bool, String)> = change_feed::Entity::find()
@@ -128,6 +133,7 @@ pub async fn seen_at<C: ConnectionTrait>(
         .column(change_feed::Column::Published)
         .column(change_feed::Column::Slug)
         .filter(change_feed::Column::EntityId.eq(entity_id))
+        .filter(change_feed::Column::Locale.eq(locale))
         .filter(change_feed::Column::Seq.lte(seq))
         .order_by_desc(change_feed::Column::Seq)
         .limit(1)

@@ -140,6 +140,12 @@ pub enum Expr {
     Through(&'static [Hop], Box<Expr>),
     /// The row is published.
     Published,
+    /// The variant of each entry that a reader of the locales `chain` (stored values, the
+    /// default as empty) gets: the first that exists and that `visible` lets them read.
+    Locale(Vec<String>, Box<Expr>),
+    /// A condition on entries, in a list that holds translations: `id` there means the
+    /// entry's id, which relations are keyed by.
+    Entries(Box<Expr>),
 }
 
 impl Default for Expr {
@@ -207,7 +213,7 @@ impl Expr {
                 inner.write_for(q, outer);
                 q.text(")");
             }
-            Expr::Test(column, op, values) => test(q, column, *op, values),
+            Expr::Test(column, op, values) => test(q, &q.column(column, outer), *op, values),
             Expr::Null(column, true) => {
                 q.text(column).text(" IS NULL");
             }
@@ -220,21 +226,38 @@ impl Expr {
                     .strip_prefix("SELECT ")
                     .and_then(|s| s.split_once(" FROM ")))
                 .unwrap_or_default();
-                let outer = outer.unwrap_or_default();
+                let column = q.column(column, outer);
                 q.text("EXISTS (SELECT 1 FROM ").text(table).text(" WHERE ");
-                q.text(&format!("{table}.{pick} = {outer}.{column} AND "));
+                q.text(&format!("{table}.{pick} = {column} AND "));
+                let entries = std::mem::take(&mut q.entries);
                 Expr::Through(&hops[1..], inner.clone()).write(q);
+                q.entries = entries;
                 q.text(")");
             }
             Expr::Through(hops, inner) => {
-                for (column, select) in hops.iter() {
-                    q.text(column).text(" IN (").text(select).text(" WHERE ");
+                let entries = std::mem::take(&mut q.entries);
+                for (n, (column, select)) in hops.iter().enumerate() {
+                    let column = match n {
+                        0 if entries => q.column(column, None),
+                        _ => (*column).to_owned(),
+                    };
+                    q.text(&column).text(" IN (").text(select).text(" WHERE ");
                 }
                 inner.write(q);
                 q.text(&")".repeat(hops.len()));
+                q.entries = entries;
             }
+            Expr::Entries(inner) => {
+                let entries = std::mem::replace(&mut q.entries, true);
+                inner.write_for(q, outer);
+                q.entries = entries;
+            }
+            Expr::Locale(chain, visible) => locale(q, chain, visible, outer),
             Expr::Published => {
-                q.text("status = 'published'");
+                q.text(match outer {
+                    Some("t") => "t.status = 'published'",
+                    _ => "status = 'published'",
+                });
             }
         }
     }
@@ -311,6 +334,38 @@ impl Expr {
         self.write_for(&mut q, outer);
         sea_orm::sea_query::Expr::cust_with_values(q.sql, q.values)
     }
+}
+
+/// `locale = c0`, or with fallbacks: the row in locale `ci` when no readable variant of its
+/// entry is in one of the locales before it.
+fn locale(q: &mut Sql, chain: &[String], visible: &Expr, outer: Option<&str>) {
+    let o = outer.map(|o| format!("{o}.")).unwrap_or_default();
+    q.text("(");
+    for (i, tag) in chain.iter().enumerate() {
+        if i > 0 {
+            q.text(" OR ");
+        }
+        q.text(&format!("({o}locale = "));
+        q.bind(tag.clone());
+        if i > 0 {
+            let entry = format!("COALESCE({o}entry_id, {o}id)");
+            let table = outer.unwrap_or_default();
+            q.text(&format!(
+                " AND NOT EXISTS (SELECT 1 FROM {table} t WHERE (t.entry_id = {entry} OR t.id = {entry}) AND t.locale IN ("
+            ));
+            for (n, earlier) in chain[..i].iter().enumerate() {
+                if n > 0 {
+                    q.text(", ");
+                }
+                q.bind(earlier.clone());
+            }
+            q.text(") AND ");
+            visible.write_for(q, Some("t"));
+            q.text(")");
+        }
+        q.text(")");
+    }
+    q.text(")");
 }
 
 fn test(q: &mut Sql, column: &str, op: Op, values: &[Val]) {

@@ -12,6 +12,8 @@ pub struct Sql {
     backend: Backend,
     pub sql: String,
     pub values: Vec<Value>,
+    /// Whether `id` means the entry's id (a list that holds translations).
+    pub entries: bool,
 }
 
 impl Sql {
@@ -20,6 +22,7 @@ impl Sql {
             backend,
             sql: String::with_capacity(512),
             values: Vec::with_capacity(8),
+            entries: false,
         }
         .push(select)
     }
@@ -41,6 +44,17 @@ impl Sql {
             Backend::Sqlite => self.sql.push('?'),
         }
         self
+    }
+
+    /// A filter's column as this statement names it: `id` is the entry's id in a list that
+    /// holds translations.
+    pub fn column(&self, column: &str, outer: Option<&str>) -> String {
+        let o = outer.map(|o| format!("{o}.")).unwrap_or_default();
+        match (self.entries, column) {
+            (true, "id") => format!("COALESCE({o}entry_id, {o}id)"),
+            (_, c) if outer.is_some() && c == "id" => format!("{o}id"),
+            (_, c) => c.to_owned(),
+        }
     }
 
     pub fn text(&mut self, s: &str) -> &mut Self {

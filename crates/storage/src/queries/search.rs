@@ -11,7 +11,14 @@ use uuid::Uuid;
 /// One searchable item, flattened to text.
 #[derive(Debug, Clone)]
 pub struct SearchDoc {
+    /// The row's id: a translation's own.
     pub entity_id: Uuid,
+    /// The entry a translation belongs to.
+    pub entry_id: Option<Uuid>,
+    /// Its locale, empty for the default.
+    pub locale: String,
+    /// PostgreSQL's text search configuration for its language (`english`, `french`).
+    pub language: &'static str,
     pub entity_type: String,
     pub slug: String,
     pub published: bool,
@@ -25,6 +32,7 @@ pub struct SearchDoc {
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Hit {
     pub entity_type: String,
+    /// The entry's id.
     pub entity_id: Uuid,
     pub slug: String,
     pub title: String,
@@ -38,8 +46,9 @@ pub async fn upsert<C: ConnectionTrait>(conn: &C, backend: Backend, doc: SearchD
     let mut sql = Sql::new(
         backend,
         "INSERT INTO search_documents (entity_id, entity_type, slug, published, author_id, \
-         title, summary, body, tags) VALUES (",
+         title, summary, body, tags, entry_id, locale",
     );
+    sql.text(language_column(backend)).text(") VALUES (");
     sql.bind(doc.entity_id).text(", ");
     sql.bind(doc.entity_type).text(", ");
     sql.bind(doc.slug).text(", ");
@@ -48,14 +57,36 @@ pub async fn upsert<C: ConnectionTrait>(conn: &C, backend: Backend, doc: SearchD
     sql.bind(doc.title).text(", ");
     sql.bind(doc.summary).text(", ");
     sql.bind(doc.body).text(", ");
-    sql.bind(doc.tags).text(
+    sql.bind(doc.tags).text(", ");
+    sql.bind(doc.entry_id).text(", ");
+    sql.bind(doc.locale);
+    language_value(&mut sql, backend, doc.language);
+    sql.text(
         ") ON CONFLICT (entity_id) DO UPDATE SET entity_type = excluded.entity_type, \
          slug = excluded.slug, published = excluded.published, author_id = excluded.author_id, \
          title = excluded.title, summary = excluded.summary, body = excluded.body, \
-         tags = excluded.tags",
+         tags = excluded.tags, entry_id = excluded.entry_id, locale = excluded.locale",
     );
+    if backend == Backend::Postgres {
+        sql.text(", language = excluded.language");
+    }
     conn.execute_raw(sql.statement()).await?;
     Ok(())
+}
+
+/// The language column, which only PostgreSQL has (FTS5's tokenizer has one language).
+fn language_column(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => ", language",
+        Backend::Sqlite => "",
+    }
+}
+
+fn language_value(sql: &mut Sql, backend: Backend, language: &str) {
+    if backend == Backend::Postgres {
+        sql.text(", ");
+        sql.bind(language.to_owned()).text("::regconfig");
+    }
 }
 
 pub async fn remove<C: ConnectionTrait>(conn: &C, backend: Backend, id: Uuid) -> Result<()> {
@@ -71,6 +102,10 @@ pub async fn remove<C: ConnectionTrait>(conn: &C, backend: Backend, id: Uuid) ->
 pub struct SearchQuery<'a> {
     pub terms: &'a [String],
     pub entity_type: Option<&'a str>,
+    /// The locale searched (stored form: empty for the default).
+    pub locale: &'a str,
+    /// Its text search configuration on PostgreSQL.
+    pub language: &'static str,
     pub visibility: Visibility,
     pub limit: u64,
     pub offset: u64,
@@ -92,6 +127,8 @@ pub async fn search<C: ConnectionTrait>(
 }
 
 fn filters(sql: &mut Sql, q: &SearchQuery<'_>) {
+    sql.text(" AND d.locale = ");
+    sql.bind(q.locale.to_owned());
     if let Some(kind) = q.entity_type {
         sql.text(" AND d.entity_type = ");
         sql.bind(kind.to_owned());
@@ -178,8 +215,9 @@ pub async fn count_matches<C: ConnectionTrait>(
         Backend::Postgres => {
             let mut sql = Sql::new(
                 backend,
-                "SELECT COUNT(*) AS n FROM search_documents d WHERE d.document @@ to_tsquery('english', ",
+                "SELECT COUNT(*) AS n FROM search_documents d WHERE d.document @@ to_tsquery(",
             );
+            sql.bind(q.language.to_owned()).text("::regconfig, ");
             sql.bind(postgres_match(&q));
             sql.text(")");
             sql
@@ -193,7 +231,7 @@ pub async fn count_matches<C: ConnectionTrait>(
 fn sqlite_statement(q: &SearchQuery<'_>) -> Statement {
     let mut sql = Sql::new(
         Backend::Sqlite,
-        "SELECT d.entity_type, d.entity_id, d.slug, d.title, \
+        "SELECT d.entity_type, COALESCE(d.entry_id, d.entity_id) AS entity_id, d.slug, d.title, \
          snippet(search_fts, -1, char(57344), char(57345), '…', 18) AS snippet, \
          -bm25(search_fts, 25.0, 4.0, 1.0, 2.0) AS score \
          FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid \
@@ -209,13 +247,11 @@ fn sqlite_statement(q: &SearchQuery<'_>) -> Statement {
 }
 
 fn postgres_statement(q: &SearchQuery<'_>) -> Statement {
-    let mut sql = Sql::new(
-        Backend::Postgres,
-        "WITH q AS (SELECT to_tsquery('english', ",
-    );
+    let mut sql = Sql::new(Backend::Postgres, "WITH q AS (SELECT to_tsquery(");
+    sql.bind(q.language.to_owned()).text("::regconfig, ");
     sql.bind(postgres_match(q));
     sql.text(
-        ") AS q), page AS (SELECT d.entity_type, d.entity_id, d.slug, d.title, d.summary, \
+        ") AS q), page AS (SELECT d.entity_type, COALESCE(d.entry_id, d.entity_id) AS entity_id, d.slug, d.title, d.summary, d.language, \
          d.body, ts_rank_cd(d.document, q.q, 1)::float8 AS score \
          FROM search_documents d, q WHERE d.document @@ q.q",
     );
@@ -226,7 +262,7 @@ fn postgres_statement(q: &SearchQuery<'_>) -> Statement {
     sql.bind(q.offset as i64);
     sql.text(
         ") SELECT page.entity_type, page.entity_id, page.slug, page.title, \
-         ts_headline('english', page.summary || ' ' || page.body, q.q, \
+         ts_headline(page.language, page.summary || ' ' || page.body, q.q, \
          'StartSel=' || chr(57344) || ', StopSel=' || chr(57345) || \
          ', MaxFragments=2, MaxWords=18, MinWords=6, FragmentDelimiter=\" … \"') AS snippet, \
          page.score FROM page, q ORDER BY page.score DESC, page.entity_id",
@@ -246,8 +282,9 @@ pub async fn insert_many<C: ConnectionTrait>(
     let mut sql = Sql::new(
         backend,
         "INSERT INTO search_documents (entity_id, entity_type, slug, published, author_id, \
-         title, summary, body, tags) VALUES ",
+         title, summary, body, tags, entry_id, locale",
     );
+    sql.text(language_column(backend)).text(") VALUES ");
     for (i, doc) in docs.into_iter().enumerate() {
         sql.text(if i == 0 { "(" } else { ", (" });
         sql.bind(doc.entity_id).text(", ");
@@ -258,7 +295,11 @@ pub async fn insert_many<C: ConnectionTrait>(
         sql.bind(doc.title).text(", ");
         sql.bind(doc.summary).text(", ");
         sql.bind(doc.body).text(", ");
-        sql.bind(doc.tags).text(")");
+        sql.bind(doc.tags).text(", ");
+        sql.bind(doc.entry_id).text(", ");
+        sql.bind(doc.locale);
+        language_value(&mut sql, backend, doc.language);
+        sql.text(")");
     }
     conn.execute_raw(sql.statement()).await?;
     Ok(())

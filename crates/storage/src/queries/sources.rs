@@ -15,6 +15,7 @@ crate::content_table!(
     label = title Title,
     summary = Note,
     owner = none,
+    translated = [title, note],
     fields = crate::filter_fields!(
         "title",
         Field::col("note", Text),

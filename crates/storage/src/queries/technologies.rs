@@ -15,6 +15,7 @@ crate::content_table!(
     label = name Name,
     summary = Summary,
     owner = none,
+    translated = [name, summary, description, description_html],
     fields = crate::filter_fields!(
         "name",
         Field::col("summary", Text),
