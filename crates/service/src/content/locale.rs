@@ -73,13 +73,11 @@ impl Service {
         let chosen = match locale.map(str::trim).filter(|l| !l.is_empty()) {
             Some(raw) => locales.find(raw).ok_or_else(|| {
                 let known: Vec<&str> = locales.all().map(Locale::as_str).collect();
-                Error::bad_request(
-                    Code::InvalidParameter,
-                    format!(
-                        "locale '{raw}' is not configured; this server has {}",
-                        known.join(", ")
-                    ),
-                )
+                // Nothing exists in a locale the server lacks: a 404, like a missing item.
+                Error::NotFound(format!(
+                    "locale '{raw}' not found: this server has {}",
+                    known.join(", ")
+                ))
             })?,
             None => accept_language
                 .and_then(|h| locales.negotiate(h))
