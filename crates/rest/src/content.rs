@@ -493,7 +493,7 @@ macro_rules! content_docs {
         responses(
             (status = 200, description = "a page", body = crate::openapi::$list, headers(("ETag" = String, description = "validator of this page"), ("Cache-Control" = String, description = "public for anonymous callers, private otherwise"))),
             (status = 304, description = "not modified: your copy (If-None-Match) is current"),
-            crate::responses::Common, crate::responses::Forbidden,
+            crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
         ),
         security((), ("bearer" = [])),
         )]

@@ -128,7 +128,7 @@ pub async fn list(
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/locales", web::get().to(list));
+    cfg.service(web::resource("/locales").route(web::get().to(list)));
 }
 
 /// A translatable type's translation route, under its collection (relative to `/api/v1`).

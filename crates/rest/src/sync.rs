@@ -40,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         (status = 400, description = "malformed request: a bad parameter or sync token", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 401, description = "missing or invalid credentials", body = crate::openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "Bearer"))),
         (status = 410, description = "the token is older than the kept change history: start a full sync", body = crate::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "a locale this server does not have", body = crate::openapi::Problem, content_type = "application/problem+json"),
         (status = 503, description = "the database is unavailable", body = crate::openapi::Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])),

@@ -71,6 +71,13 @@ impl Service {
     ) -> Result<Service> {
         let locales = self.locales();
         let chosen = match locale.map(str::trim).filter(|l| !l.is_empty()) {
+            // A malformed tag is a bad parameter; a well-formed one the server lacks, a 404.
+            Some(raw) if Locale::parse(raw).is_err() => {
+                return Err(Error::bad_request(
+                    Code::InvalidParameter,
+                    format!("locale '{raw}' is not a BCP 47 language tag"),
+                ))
+            }
             Some(raw) => locales.find(raw).ok_or_else(|| {
                 let known: Vec<&str> = locales.all().map(Locale::as_str).collect();
                 // Nothing exists in a locale the server lacks: a 404, like a missing item.
