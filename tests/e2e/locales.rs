@@ -205,6 +205,20 @@ async fn a_translation_is_drafted_published_and_read_in_its_locale_through_every
     let only: Vec<&Value> = (r.body["items"].as_array().into_iter().flatten()).collect();
     assert!(only.iter().all(|e| e["locale"] == "fr"), "{only:?}");
 
+    // A malformed tag is a bad parameter; a well-formed one the server lacks holds nothing.
+    for (path, status) in [
+        (
+            "/api/v1/articles/why-developers-like-rust?locale=%20fr",
+            400,
+        ),
+        ("/api/v1/articles?locale=0000", 400),
+        ("/api/v1/articles/why-developers-like-rust?locale=de", 404),
+        ("/api/v1/sync?locales=fr,,en", 400),
+        ("/api/v1/search?q=rust&locale=it", 404),
+    ] {
+        anonymous.get(path).await.assert_status(status);
+    }
+
     // GraphQL writes in a locale too, and the locales are listed.
     let r = anonymous.get("/api/v1/locales").await;
     assert_eq!(r.body["data"][1]["locale"], "fr");

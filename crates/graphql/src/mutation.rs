@@ -229,10 +229,12 @@ pub(crate) async fn update<T: GqlType>(
     let view = match default {
         true => svc.update::<T>(&caller, &key, input, Some(expected)).await,
         // A translation is created by its first change.
-        false => (svc
-            .put_translation::<T>(&caller, &key, input, Some(expected))
-            .await)
-            .map(|(view, _)| view),
+        false => {
+            let locale = svc.current_locale().as_str();
+            (svc.put_translation::<T>(&caller, &key, locale, input, Some(expected))
+                .await)
+                .map(|(view, _)| view)
+        }
     };
     Ok(view.gql()?.into())
 }

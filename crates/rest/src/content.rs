@@ -106,7 +106,7 @@ macro_rules! content_params {
             pub filter: Option<serde_json::Value>,
             /// The locale to read in, a configured BCP 47 tag (default: the best match for
             /// `Accept-Language`, else the default locale). Missing translations fall back.
-            #[param(max_length = 35)]
+            #[param(max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$")]
             pub locale: Option<String>,
             /// `false`: only what exists in that locale, without falling back (default true).
             pub fallback: Option<bool>,
@@ -155,7 +155,7 @@ macro_rules! content_params {
             pub include: Option<String>,
             /// The locale to read in, a configured BCP 47 tag (default: the best match for
             /// `Accept-Language`, else the default locale). Missing translations fall back.
-            #[param(max_length = 35)]
+            #[param(max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$")]
             pub locale: Option<String>,
             /// `false`: only what exists in that locale, without falling back (default true).
             pub fallback: Option<bool>,
@@ -313,7 +313,7 @@ pub async fn create<T: RestType>(
 
 /// The version `If-Match` names for this item; resolving the key first lets the header
 /// carry the item's id.
-async fn if_match<T: RestType>(
+pub(crate) async fn if_match<T: RestType>(
     req: &HttpRequest,
     service: &Service,
     caller: &Caller,
@@ -534,7 +534,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("update_", $one),
         summary = concat!("Change ", $a, " (JSON merge patch)"),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$", description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         responses(
             (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Conflict, crate::responses::Body, crate::responses::Versioned,
@@ -548,7 +548,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("delete_", $one),
         summary = concat!("Delete ", $a),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$", description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         responses(
             (status = 204, description = "deleted"),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Versioned,
@@ -562,7 +562,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("publish_", $one),
         summary = concat!("Publish ", $a, " now or at publish_at"),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$", description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         request_body(content = Option<crate::openapi::PublishRequest>, content_type = "application/json"),
         responses(
             (status = 200, description = "published, or scheduled when publish_at is in the future", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
@@ -577,7 +577,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("unpublish_", $one),
         summary = concat!("Take ", $a, " back to draft"),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$", description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         responses(
             (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Versioned,
@@ -591,7 +591,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("archive_", $one),
         summary = concat!("Archive ", $a),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$", description = "the translation to act on, a configured locale (default: the entry, in the default locale)")),
         responses(
             (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound, crate::responses::Versioned,
@@ -605,7 +605,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("list_", $one, "_revisions"),
         summary = concat!("List the revisions of ", $a),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation whose revisions to list (default: the entry's)")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("locale" = Option<String>, Query, max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$", description = "the translation whose revisions to list (default: the entry's)")),
         responses(
             (status = 200, description = "newest first", body = crate::openapi::RevisionList),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
@@ -619,7 +619,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("get_", $one, "_revision"),
         summary = concat!("One revision of ", $a, ", with its content"),
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation (default: the entry)")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("locale" = Option<String>, Query, max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$", description = "the translation (default: the entry)")),
         responses(
             (status = 200, description = "the revision", body = lectern_service::RevisionSnapshot),
             crate::responses::Common, crate::responses::Forbidden, crate::responses::NotFound,
@@ -633,7 +633,7 @@ macro_rules! content_docs {
         tag = $plural,
         operation_id = concat!("restore_", $one, "_revision"),
         summary = "Make an old revision current again, as a new version",
-        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, description = "the translation (default: the entry)")),
+        params(("key" = String, Path, description = "the item's id (UUID) or slug"), ("version" = i64, Path, description = "revision number, 1 at creation"), ("If-Match" = Option<String>, Header, description = "the ETag of the version this change is based on"), ("locale" = Option<String>, Query, max_length = 35, pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$", description = "the translation (default: the entry)")),
         responses(
             (status = 200, description = "the new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"))),
             (status = 422, description = "invalid fields, listed in errors", body = crate::openapi::Problem, content_type = "application/problem+json"),
@@ -649,7 +649,7 @@ macro_rules! content_docs {
         operation_id = concat!("put_", $one, "_translation"),
         summary = concat!("Create or change the translation of ", $a, " in a locale"),
         description = "A new translation is a draft with its own slug, status and version; it takes only the translated fields (and slug and status), the others being the entry's. Publish it with `POST .../publish?locale=`.",
-        params(("key" = String, Path, description = "the entry's id (UUID) or a slug of it"), ("locale" = String, Path, max_length = 35, description = "a configured locale other than the default"), ("If-Match" = Option<String>, Header, description = "the ETag of the translation's version this change is based on (needed to change one)")),
+        params(("key" = String, Path, description = "the entry's id (UUID) or a slug of it"), ("locale" = String, Path, max_length = 35, pattern = r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$", description = "a configured locale other than the default"), ("If-Match" = Option<String>, Header, description = "the ETag of the translation's version this change is based on (needed to change one)")),
         responses(
             (status = 200, description = "the translation's new version", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"), ("Content-Language" = String, description = "the locale"))),
             (status = 201, description = "the translation, created", body = lectern_service::views::$view, headers(("ETag" = String, description = "the version's validator"), ("Content-Language" = String, description = "the locale"))),

@@ -18,7 +18,10 @@ pub struct ExportParams {
     pub since: Option<String>,
     /// Only these locales, comma-separated (default: every locale). Each translation is an
     /// entry of its own, with its `locale`; a token carries on with the same locales only.
-    #[param(max_length = 200)]
+    #[param(
+        max_length = 200,
+        pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(,[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)*)?$"
+    )]
     pub locales: Option<String>,
 }
 
@@ -72,7 +75,7 @@ async fn export(
 ) -> ApiResult<HttpResponse> {
     // The first page is read before answering, so a bad token or a missing login is a
     // proper error status rather than a broken stream.
-    let locales: Vec<&str> = params.locales.as_deref().unwrap_or("").split(',').collect();
+    let locales = crate::locales::listed(params.locales.as_deref());
     let service = std::sync::Arc::new(service.for_locales(&locales)?);
     let first = service
         .export_page(&caller, params.since.as_deref())

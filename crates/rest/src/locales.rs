@@ -4,7 +4,7 @@
 //! and `GET /locales` lists what is configured.
 
 use crate::caller::Auth;
-use crate::etag::{etag, if_match_version};
+use crate::etag::etag;
 use crate::problem::{ApiError, ApiResult};
 use crate::respond;
 use actix_web::http::{header, Method, StatusCode};
@@ -53,6 +53,15 @@ fn scoped(req: &HttpRequest) -> Result<Service, Error> {
         .filter(|_| reading);
     let fallback = reading && params.fallback.unwrap_or(true);
     service.in_locale(params.locale.as_deref(), accept, fallback)
+}
+
+/// The locales a `locales=` parameter names (none when absent or empty); an empty item
+/// among them reaches the service, which refuses it.
+pub fn listed(raw: Option<&str>) -> Vec<&str> {
+    match raw {
+        None | Some("") => vec![],
+        Some(raw) => raw.split(',').collect(),
+    }
 }
 
 /// `Content-Language` of a view's JSON: the `locale` it says it is in.
@@ -147,17 +156,10 @@ pub async fn put<T: crate::content::RestType>(
     input: crate::extract::Json<T::Input>,
 ) -> ApiResult<HttpResponse> {
     let (key, locale) = path.into_inner();
-    let scoped = service.in_locale(Some(&locale), None, false)?;
-    let version = match req.headers().get(header::IF_MATCH) {
-        None => None,
-        Some(_) => {
-            let entry = service.in_locale(None, None, false)?;
-            let id = entry.get::<T>(&caller, &key).await?.id();
-            if_match_version(req.headers(), id)?
-        }
-    };
-    let (view, created) = scoped
-        .put_translation::<T>(&caller, &key, input.into_inner(), version)
+    service.check_writer::<T>(&caller)?;
+    let version = crate::content::if_match::<T>(&req, &service, &caller, &key).await?;
+    let (view, created) = service
+        .put_translation::<T>(&caller, &key, &locale, input.into_inner(), version)
         .await?;
     let status = match created {
         true => StatusCode::CREATED,

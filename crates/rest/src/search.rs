@@ -27,7 +27,10 @@ pub struct SearchParams {
     pub cursor: Option<String>,
     /// The locale to search, with its language's stemming (default: `Accept-Language`, else
     /// the default locale). One locale at a time: no fallback.
-    #[param(max_length = 35)]
+    #[param(
+        max_length = 35,
+        pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)?$"
+    )]
     pub locale: Option<String>,
 }
 

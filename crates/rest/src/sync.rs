@@ -19,7 +19,10 @@ pub struct SyncParams {
     pub limit: Option<i64>,
     /// Only these locales, comma-separated (default: every locale). Each translation is an
     /// entry of its own, with its `locale`; a token carries on with the same locales only.
-    #[param(max_length = 200)]
+    #[param(
+        max_length = 200,
+        pattern = r"^([A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(,[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?)*)?$"
+    )]
     pub locales: Option<String>,
 }
 
@@ -50,7 +53,7 @@ async fn sync(
     Auth(caller): Auth,
     params: web::Query<SyncParams>,
 ) -> ApiResult<HttpResponse> {
-    let locales: Vec<&str> = params.locales.as_deref().unwrap_or("").split(',').collect();
+    let locales = crate::locales::listed(params.locales.as_deref());
     let service = service.for_locales(&locales)?;
     let page = service
         .sync(&caller, params.token.as_deref(), params.limit)

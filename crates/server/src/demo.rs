@@ -132,9 +132,6 @@ async fn load_french(service: &Service, owner: &Caller) -> crate::BoxResult<usiz
     if service.locales().find("fr").is_none() {
         return Ok(0);
     }
-    let fr = service
-        .in_locale(Some("fr"), None, false)
-        .map_err(|e| format!("{e:?}"))?;
     let published = || Some(Some("published".to_owned()));
     let text = |v: &serde_json::Value, k: &str| v[k].as_str().map(|s| Some(s.to_owned()));
     let mut count = 0;
@@ -146,7 +143,9 @@ async fn load_french(service: &Service, owner: &Caller) -> crate::BoxResult<usiz
             ..Default::default()
         };
         let of = s["of"].as_str().unwrap_or_default();
-        (fr.put_translation::<Source>(owner, of, input, None).await)
+        (service
+            .put_translation::<Source>(owner, of, "fr", input, None)
+            .await)
             .map_err(|e| format!("demo source {of} in French: {e:?}"))?;
         count += 1;
     }
@@ -160,7 +159,8 @@ async fn load_french(service: &Service, owner: &Caller) -> crate::BoxResult<usiz
             ..Default::default()
         };
         let of = t["of"].as_str().unwrap_or_default();
-        (fr.put_translation::<Technology>(owner, of, input, None)
+        (service
+            .put_translation::<Technology>(owner, of, "fr", input, None)
             .await)
             .map_err(|e| format!("demo technology {of} in French: {e:?}"))?;
         count += 1;
@@ -179,7 +179,9 @@ async fn load_french(service: &Service, owner: &Caller) -> crate::BoxResult<usiz
             ..Default::default()
         };
         let of = a["of"].as_str().unwrap_or_default();
-        (fr.put_translation::<Article>(owner, of, input, None).await)
+        (service
+            .put_translation::<Article>(owner, of, "fr", input, None)
+            .await)
             .map_err(|e| format!("demo article {of} in French: {e:?}"))?;
         count += 1;
     }

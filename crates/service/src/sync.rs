@@ -409,7 +409,13 @@ impl Service {
     /// A service whose syncs carry only these locales (none: all).
     pub fn for_locales(&self, locales: &[&str]) -> Result<Service> {
         let mut chain = Vec::new();
-        for raw in locales.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        for raw in locales {
+            if raw.is_empty() {
+                return Err(Error::bad_request(
+                    crate::Code::InvalidParameter,
+                    "locales lists BCP 47 tags separated by commas, none empty",
+                ));
+            }
             let scoped = self.in_locale(Some(raw), None, false)?;
             chain.push(scoped.read_chain()[0].clone());
         }

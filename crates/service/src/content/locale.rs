@@ -70,7 +70,7 @@ impl Service {
         fallback: bool,
     ) -> Result<Service> {
         let locales = self.locales();
-        let chosen = match locale.map(str::trim).filter(|l| !l.is_empty()) {
+        let chosen = match locale.filter(|l| !l.is_empty()) {
             // A malformed tag is a bad parameter; a well-formed one the server lacks, a 404.
             Some(raw) if Locale::parse(raw).is_err() => {
                 return Err(Error::bad_request(
@@ -95,6 +95,10 @@ impl Service {
             .collect();
         if !fallback {
             chain.truncate(1);
+        }
+        // The default with nothing to fall back to is how the service reads anyway.
+        if chain == [""] && self.scope.is_none() {
+            return Ok(self.clone());
         }
         let mut scoped = self.clone();
         scoped.scope = Some(Arc::new(LocaleScope {
@@ -239,22 +243,12 @@ impl Service {
             if variant.id() == entry.id() {
                 continue;
             }
-            let mut row = variant.translation_of(entry);
+            let row = variant.translation_of(entry);
             if row == variant {
                 continue;
             }
-            {
-                let meta = row.meta_mut();
-                *meta.version += 1;
-                *meta.updated_at = at;
-            }
-            if !q::update::<T::Table, _>(tx, row.clone(), variant.version()).await? {
-                return Err(Error::PreconditionFailed);
-            }
             let said = super::write::Before::Said("shared fields");
-            let written = self
-                .write_tail::<T>(tx, caller, row, said, at, None)
-                .await?;
+            let written = (self.next_version::<T>(tx, caller, &variant, row, said, at)).await?;
             changes.extend(written.changes);
         }
         Ok(changes)
@@ -267,11 +261,15 @@ impl Service {
         &self,
         caller: &Caller,
         key: &str,
+        locale: &str,
         input: T::Input,
         if_match: Option<i64>,
     ) -> Result<(T::View, bool)> {
         require_writer::<T>(caller)?;
-        let locale = self.current_locale().clone();
+        let locale = self
+            .in_locale(Some(locale), None, false)?
+            .current_locale()
+            .clone();
         if T::TRANSLATED.is_empty() {
             return Err(Error::bad_request(
                 Code::InvalidParameter,
@@ -326,6 +324,11 @@ impl Service {
             .await?;
         lectern_storage::commit(tx).await?;
         Ok((self.announce_written::<T>(caller, written), true))
+    }
+
+    /// Refuses callers who may not write items of this type, before anything else is read.
+    pub fn check_writer<T: ContentType>(&self, caller: &Caller) -> Result<()> {
+        require_writer::<T>(caller)
     }
 
     /// The entry (the default locale's row) an item key names, by its id or by the slug of

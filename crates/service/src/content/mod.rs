@@ -64,49 +64,29 @@ pub trait ViewMeta {
 /// and `translations`).
 macro_rules! view_meta {
     (localized $view:ty) => {
-        impl $crate::content::ViewMeta for $view {
-            fn id(&self) -> uuid::Uuid {
-                self.id
-            }
-            fn slug(&self) -> &str {
-                &self.slug
-            }
-            fn status(&self) -> &str {
-                &self.status
-            }
-            fn version(&self) -> i64 {
-                self.version
-            }
+        $crate::content::view_meta!($view, {
             fn locale(&self) -> &str {
                 &self.locale
             }
-            fn set_locale(
-                &mut self,
-                locale: String,
-                translations: Vec<$crate::views::Translation>,
-            ) {
+            fn set_locale(&mut self, locale: String, translations: Vec<$crate::views::Translation>) {
                 self.locale = locale;
                 self.translations = translations;
             }
             fn translations_mut(&mut self) -> Option<&mut Vec<$crate::views::Translation>> {
                 Some(&mut self.translations)
             }
-        }
+        });
     };
     ($view:ty) => {
+        $crate::content::view_meta!($view, {});
+    };
+    ($view:ty, { $($more:tt)* }) => {
         impl $crate::content::ViewMeta for $view {
-            fn id(&self) -> uuid::Uuid {
-                self.id
-            }
-            fn slug(&self) -> &str {
-                &self.slug
-            }
-            fn status(&self) -> &str {
-                &self.status
-            }
-            fn version(&self) -> i64 {
-                self.version
-            }
+            fn id(&self) -> uuid::Uuid { self.id }
+            fn slug(&self) -> &str { &self.slug }
+            fn status(&self) -> &str { &self.status }
+            fn version(&self) -> i64 { self.version }
+            $($more)*
         }
     };
 }

@@ -289,22 +289,34 @@ impl Service {
             let Some(existing) = q::find_by_id::<T::Table, _>(tx, *peer).await? else {
                 continue;
             };
-            let mut row = existing.clone();
-            {
-                let meta = row.meta_mut();
-                *meta.version += 1;
-                *meta.updated_at = at;
-            }
-            if !q::update::<T::Table, _>(tx, row.clone(), existing.version()).await? {
-                return Err(Error::PreconditionFailed);
-            }
             let said = Before::Said(T::PEER_FIELD);
-            let written = self
-                .write_tail::<T>(tx, caller, row, said, at, None)
-                .await?;
+            let row = existing.clone();
+            let written = (self.next_version::<T>(tx, caller, &existing, row, said, at)).await?;
             changes.extend(written.changes);
         }
         Ok(changes)
+    }
+
+    /// Writes `row` as the next version of `existing` after a change made from elsewhere (a
+    /// peer's link, the entry's shared fields), with its revision and feed row.
+    pub(crate) async fn next_version<T: ContentType>(
+        &self,
+        tx: &Tx,
+        caller: &Caller,
+        existing: &RowOf<T>,
+        mut row: RowOf<T>,
+        said: Before,
+        at: DateTime<Utc>,
+    ) -> Result<Written<T::View>> {
+        {
+            let meta = row.meta_mut();
+            *meta.version = existing.version() + 1;
+            *meta.updated_at = at;
+        }
+        if !q::update::<T::Table, _>(tx, row.clone(), existing.version()).await? {
+            return Err(Error::PreconditionFailed);
+        }
+        self.write_tail::<T>(tx, caller, row, said, at, None).await
     }
 
     pub async fn set_status<T: ContentType>(
