@@ -51,6 +51,11 @@ async fn a_translation_is_drafted_published_and_read_in_its_locale_through_every
     put(json!({"title": "Pourquoi", "tags": ["x"]}), None)
         .await
         .assert_problem(422, "validation_failed");
+    let path = "/api/v1/articles/why-developers-like-rust/locales/en";
+    (editor
+        .send(Method::PUT, path, Some(&json!({"title": "Again"})), &[])
+        .await)
+        .assert_problem(422, "validation_failed");
     let r = put(
         json!({"title": "Pourquoi les développeurs aiment Rust", "slug": FR_SLUG,
                "body": "La sûreté mémoire sans ramasse-miettes, disent les développeurs."}),

@@ -277,10 +277,8 @@ impl Service {
             ));
         }
         if self.locales().is_default(&locale) {
-            return Err(Error::bad_request(
-                Code::InvalidParameter,
-                format!("{locale} is the default locale: change the entry itself"),
-            ));
+            let why = format!("{locale} is the default locale: change the entry itself");
+            return Err(Error::field("locale", why));
         }
         let exact = self.in_locale(Some(locale.as_str()), None, false)?;
         let base = self.in_locale(None, None, false)?;
