@@ -3,6 +3,10 @@
 //
 //   LECTERN_URL=http://127.0.0.1:8080 LECTERN_TOKEN=lct_... npx eleventy
 //
+// Every locale is synced: each translation is an entry of its own with its `locale`. Pages in
+// the default locale live at the root and the others under their tag (`/fr/articles/...`);
+// the home page lists the default locale's items.
+//
 // A site that keeps .lectern-sync-token between builds could pass it as ?token= and fetch
 // only the changes; this example rebuilds from scratch each time.
 export default async function () {
@@ -10,6 +14,10 @@ export default async function () {
   const headers = process.env.LECTERN_TOKEN
     ? { Authorization: `Bearer ${process.env.LECTERN_TOKEN}` }
     : {};
+  const locales = await fetch(new URL("/api/v1/locales", base), { headers });
+  const fallback = { data: [{ locale: "en", default: true }] };
+  const known = locales.ok ? await locales.json() : fallback;
+  const defaultLocale = known.data.find((l) => l.default)?.locale;
   const articles = [];
   const technologies = [];
   const sources = [];
@@ -26,7 +34,8 @@ export default async function () {
     for (const entry of page.items) {
       if (entry.op !== "upsert") continue;
       const lists = { article: articles, technology: technologies, source: sources };
-      lists[entry.type]?.push(entry.item);
+      const prefix = entry.locale === defaultLocale ? "" : `/${entry.locale}`;
+      lists[entry.type]?.push({ ...entry.item, prefix });
     }
     token = page.next_sync_token;
     if (!page.has_more) break;
@@ -34,5 +43,13 @@ export default async function () {
   articles.sort((a, b) => (b.published_at || "").localeCompare(a.published_at || ""));
   technologies.sort((a, b) => a.name.localeCompare(b.name));
   sources.sort((a, b) => a.title.localeCompare(b.title));
-  return { articles, technologies, sources, syncToken: token, base };
+  const home = (items) => items.filter((i) => i.prefix === "");
+  return {
+    articles: home(articles),
+    technologies: home(technologies),
+    sources: home(sources),
+    pages: { articles, technologies },
+    syncToken: token,
+    base,
+  };
 }
