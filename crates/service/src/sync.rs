@@ -18,7 +18,7 @@ pub const MAX_SYNC_LIMIT: u64 = 500;
 /// One entry of a sync page: an item to store (`op` = `upsert`, the item in full in `item`)
 /// or one to remove (`op` = `delete`: deleted, unpublished or archived, with `deleted_at`).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[schema(examples(json!({"type": "article", "op": "upsert", "id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "slug": "why-elixir-keeps-growing", "item": {"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "title": "Why Elixir keeps growing"}})))]
+#[schema(examples(json!({"type": "article", "op": "upsert", "id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "locale": "en", "slug": "why-elixir-keeps-growing", "item": {"id": "01a1fb47-2c0f-74f7-b46e-9192dbad6f0f", "title": "Why Elixir keeps growing"}})))]
 pub struct SyncEntry {
     /// `article` or `technology`.
     #[serde(rename = "type")]
